@@ -1,0 +1,51 @@
+# The README's two commands: `make run` (demo hub on 127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hub
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test test-embedded lint format bench install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+## Serve the demo restaurant on the embedded default (SQLite + in-memory layer).
+run: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo
+	@echo "Hub on http://$(HOST):$(PORT)/  API tester: http://$(HOST):$(PORT)/api/v1/docs/  screens: http://$(HOST):$(PORT)/"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) hub.asgi:application
+
+## Full suite on PostgreSQL + Redis, then the embedded run on SQLite.
+test: install-test
+	$(BIN)/python -m tests.services_check "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
+	$(BIN)/ruff check .
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -q
+	$(MAKE) --no-print-directory test-embedded
+
+test-embedded: install-test
+	env -u DATABASE_URL -u REDIS_URL HUB_VAR_DIR=var/embedded $(BIN)/pytest -q -m embedded
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+"""The screens served by the hub itself (docs/screens.md)."""
+
+urlpatterns: list = []

@@ -1,0 +1,23 @@
+"""The domain model of the hub, one module per area (docs/architecture.md)."""
+
+from .customers import Customer
+from .delivery import DeliveryDriver, DeliveryPlatform
+from .events import Event, StreamCursor
+from .floor import Table
+from .kitchen import Kot, KotLine
+from .menu import Kitchen, MenuCategory, MenuItem, TaxCategory, TaxComponent
+from .orders import Order, OrderItem, OrderType
+from .outlet import Outlet, Sequence
+from .payments import Payment, PaymentMethod, Refund
+from .printing import Printer, PrintJob
+from .promotions import Coupon
+from .session import HeldOrder, PosSession
+from .staff import ApiToken, FailedLogin, IdempotencyRecord, Staff
+
+__all__ = [
+    "ApiToken", "Coupon", "Customer", "DeliveryDriver", "DeliveryPlatform", "Event",
+    "FailedLogin", "HeldOrder", "IdempotencyRecord", "Kitchen", "Kot", "KotLine",
+    "MenuCategory", "MenuItem", "Order", "OrderItem", "OrderType", "Outlet", "Payment",
+    "PaymentMethod", "PosSession", "Printer", "PrintJob", "Refund", "Sequence", "Staff",
+    "StreamCursor", "Table", "TaxCategory", "TaxComponent",
+]

@@ -1,0 +1,58 @@
+from django.db import models
+
+
+class Kot(models.Model):
+    """A kitchen order ticket: what one kitchen must cook (or stop cooking) from one send."""
+
+    class Kind(models.TextChoices):
+        NEW = "new"
+        ADDON = "addon"
+        VOID = "void"
+        CANCELLATION = "cancellation"
+
+    class Status(models.TextChoices):
+        SENT_TO_KITCHEN = "sent_to_kitchen"
+        IN_KITCHEN = "in_kitchen"
+        FOOD_READY = "food_ready"
+        SERVED = "served"
+
+    outlet = models.ForeignKey("hub.Outlet", on_delete=models.PROTECT, related_name="kots")
+    order = models.ForeignKey("hub.Order", on_delete=models.CASCADE, related_name="kots")
+    kitchen = models.ForeignKey("hub.Kitchen", on_delete=models.PROTECT, related_name="kots")
+    number = models.CharField(max_length=20)
+    business_date = models.DateField()
+    kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.NEW)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENT_TO_KITCHEN)
+    voids = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="void_tickets",
+        help_text="For void and cancellation tickets: the KOT whose items they take back",
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    print_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey("hub.Staff", on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outlet", "business_date", "number"], name="uniq_kot_number_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class KotLine(models.Model):
+    """What the ticket says, frozen when it is sent: item name, quantity, note."""
+
+    kot = models.ForeignKey(Kot, on_delete=models.CASCADE, related_name="lines")
+    order_item = models.ForeignKey("hub.OrderItem", on_delete=models.CASCADE, related_name="kot_lines")
+    name = models.CharField(max_length=120)
+    quantity = models.IntegerField(help_text="Negative on void and cancellation tickets is never used; kind says it")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]

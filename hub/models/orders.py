@@ -1,0 +1,162 @@
+from decimal import Decimal
+
+from django.db import models
+
+from .money import MoneyField, PercentField
+
+
+class OrderType(models.Model):
+    """dine_in / takeaway / delivery. Shared by all outlets (CONTRACT 4: demo ids 1-3)."""
+
+    code = models.SlugField(max_length=20, unique=True)
+    name = models.CharField(max_length=40)
+    requires_table = models.BooleanField(default=False)
+    requires_customer = models.BooleanField(default=False)
+    service_charge_percent = PercentField(default=Decimal("0"))
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        KOT = "kot"
+        BILLED = "billed"
+        PAID = "paid"
+        CANCELLED = "cancelled"
+
+    class PaymentStatus(models.TextChoices):
+        UNPAID = "unpaid"
+        PARTIAL = "partial"
+        PAID = "paid"
+        REFUNDED = "refunded"
+
+    class DeliveryStatus(models.TextChoices):
+        PENDING = "pending"
+        ASSIGNED = "assigned"
+        PICKED_UP = "picked_up"
+        OUT_FOR_DELIVERY = "out_for_delivery"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    outlet = models.ForeignKey("hub.Outlet", on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(max_length=40)
+    order_type = models.ForeignKey(OrderType, on_delete=models.PROTECT, related_name="orders")
+    table = models.ForeignKey(
+        "hub.Table", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    customer = models.ForeignKey(
+        "hub.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    payment_status = models.CharField(
+        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
+    )
+    guests = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    cancel_reason = models.TextField(blank=True)
+
+    # The one order-level discount (CONTRACT 2): manual percent/fixed or a coupon.
+    discount_type = models.CharField(max_length=10, blank=True)
+    discount_value = MoneyField(max_digits=12, decimal_places=3, null=True, blank=True, default=None)
+    discount_reason = models.CharField(max_length=200, blank=True)
+    coupon = models.ForeignKey(
+        "hub.Coupon", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+
+    # Stored results of hub/pricing.py, recomputed by every service that changes the order.
+    subtotal = MoneyField()
+    discount_amount = MoneyField()
+    taxes = models.JSONField(default=list, blank=True)
+    tax_total = MoneyField()
+    service_charge = MoneyField()
+    round_off = MoneyField()
+    total = MoneyField()
+    tip_total = MoneyField()
+    paid_total = MoneyField()
+    refunded_total = MoneyField()
+
+    # Delivery (CONTRACT 4a)
+    driver = models.ForeignKey(
+        "hub.DeliveryDriver", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    platform = models.ForeignKey(
+        "hub.DeliveryPlatform", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    platform_order_ref = models.CharField(max_length=80, blank=True)
+    delivery_status = models.CharField(max_length=20, choices=DeliveryStatus.choices, blank=True)
+    delivery_failed_reason = models.CharField(max_length=200, blank=True)
+
+    invoice_number = models.CharField(max_length=40, blank=True)
+    invoice_issued_at = models.DateTimeField(null=True, blank=True)
+    business_date = models.DateField(help_text="Outlet-local day the order was opened")
+
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        "hub.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="orders_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    billed_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "number"], name="uniq_order_number"),
+        ]
+        indexes = [
+            models.Index(fields=["outlet", "-created_at"]),
+            models.Index(fields=["outlet", "business_date"]),
+            models.Index(fields=["outlet", "status"]),
+        ]
+
+    @property
+    def balance_due(self) -> Decimal:
+        return self.total - self.paid_total
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.PAID, self.Status.CANCELLED)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderItem(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "not yet sent"
+        SENT_TO_KITCHEN = "sent_to_kitchen"
+        IN_KITCHEN = "in_kitchen"
+        FOOD_READY = "food_ready"
+        SERVED = "served"
+        VOID = "void"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    menu_item = models.ForeignKey("hub.MenuItem", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=120, help_text="Snapshot of the menu name")
+    quantity = models.PositiveIntegerField()
+    unit_price = MoneyField()
+    price_overridden = models.BooleanField(default=False)
+    tax_components = models.JSONField(
+        default=list, blank=True, help_text="Snapshot [{name, rate}] of the item's tax at order time"
+    )
+    kitchen = models.ForeignKey("hub.Kitchen", on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    kot = models.ForeignKey(
+        "hub.Kot", on_delete=models.SET_NULL, null=True, blank=True, related_name="order_items",
+        help_text="The KOT this line first went out on",
+    )
+    voided_quantity = models.PositiveIntegerField(default=0)
+    void_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.name}"

@@ -1,0 +1,53 @@
+from decimal import Decimal
+
+from django.db import models
+
+from .money import PercentField
+
+
+class Outlet(models.Model):
+    """One restaurant. Every other row belongs to an outlet, directly or through its parent."""
+
+    class TableRelease(models.TextChoices):
+        CLEANING = "cleaning"
+        FREE = "free"
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=120)
+    timezone = models.CharField(max_length=64, default="Asia/Kolkata")
+    currency = models.CharField(max_length=3, default="INR")
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    tax_id = models.CharField(max_length=32, blank=True, help_text="GSTIN or VAT number on invoices")
+    prices_include_tax = models.BooleanField(default=False)
+    round_off = models.BooleanField(default=False, help_text="Round totals to a whole unit")
+    cashier_max_discount_percent = PercentField(default=Decimal("10"))
+    waiter_max_discount_percent = PercentField(default=Decimal("0"))
+    table_release_status = models.CharField(
+        max_length=10, choices=TableRelease.choices, default=TableRelease.CLEANING
+    )
+    auto_print_kot = models.BooleanField(default=True)
+    kds_warn_minutes = models.PositiveIntegerField(default=10)
+    kds_late_minutes = models.PositiveIntegerField(default=20)
+    financial_year_start_month = models.PositiveSmallIntegerField(default=4)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Sequence(models.Model):
+    """Gap-free counters per outlet: order numbers, KOT numbers per day, invoices per FY.
+
+    Incremented with one UPSERT statement (hub/services/numbering.py), so two
+    transactions can never read the same value.
+    """
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["outlet", "key"], name="uniq_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.outlet_id}:{self.key}={self.value}"

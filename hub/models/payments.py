@@ -1,0 +1,45 @@
+from django.db import models
+
+from .money import MoneyField
+
+
+class PaymentMethod(models.Model):
+    """Cash, card, UPI... shared by all outlets (API reference: ids 1-3)."""
+
+    code = models.SlugField(max_length=20, unique=True)
+    name = models.CharField(max_length=40)
+    is_cash = models.BooleanField(default=False, help_text="May exceed the balance; gives change")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Payment(models.Model):
+    order = models.ForeignKey("hub.Order", on_delete=models.PROTECT, related_name="payments")
+    method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="+")
+    amount = MoneyField(help_text="Applied to the balance (change excluded)")
+    tendered = MoneyField(help_text="What the guest handed over")
+    change_due = MoneyField()
+    tip_amount = MoneyField()
+    refunded_amount = MoneyField()
+    transaction_id = models.CharField(max_length=120, blank=True)
+    created_by = models.ForeignKey("hub.Staff", on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = MoneyField()
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey("hub.Staff", on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,60 @@
+"""Who may do what (CONTRACT section 8). The one table every REST view and WebSocket checks.
+
+Each API view names one permission; HubPermission (pos_api/permissions.py) looks
+it up here. A permission missing from this table is granted to nobody.
+"""
+
+from __future__ import annotations
+
+MANAGER, CASHIER, WAITER, KITCHEN, DRIVER = "manager", "cashier", "waiter", "kitchen", "driver"
+ALL_ROLES = frozenset({MANAGER, CASHIER, WAITER, KITCHEN, DRIVER})
+FRONT_OF_HOUSE = frozenset({MANAGER, CASHIER, WAITER})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # reference data every signed-in role may read
+    "catalog.read": ALL_ROLES,
+    "menu.read": ALL_ROLES,
+    "kitchen.read": ALL_ROLES,
+    "payment_method.read": ALL_ROLES,
+    # floor
+    "table.read": FRONT_OF_HOUSE,
+    "table.set_status": FRONT_OF_HOUSE,
+    # customers
+    "customer.read": FRONT_OF_HOUSE | {DRIVER},
+    "customer.create": FRONT_OF_HOUSE,
+    # orders
+    "order.read": FRONT_OF_HOUSE | {DRIVER, KITCHEN},
+    "order.create": FRONT_OF_HOUSE,
+    "order.update": FRONT_OF_HOUSE,
+    "order.set_status": FRONT_OF_HOUSE,
+    "order.cancel": FRONT_OF_HOUSE,
+    "order.cancel_billed": frozenset({MANAGER}),
+    "order.discount": frozenset({MANAGER, CASHIER, WAITER}),
+    "order.transfer": FRONT_OF_HOUSE,
+    "price.override": frozenset({MANAGER}),
+    # kitchen
+    "kot.send": FRONT_OF_HOUSE,
+    "kot.set_status": frozenset({MANAGER, KITCHEN, WAITER}),
+    "kot.print": FRONT_OF_HOUSE,
+    # payments
+    "payment.create": frozenset({MANAGER, CASHIER}),
+    "payment.read": FRONT_OF_HOUSE,
+    "payment.refund": frozenset({MANAGER}),
+    "bill.print": frozenset({MANAGER, CASHIER, WAITER}),
+    "invoice.print": frozenset({MANAGER, CASHIER}),
+    # promotions
+    "coupon.read": FRONT_OF_HOUSE,
+    # delivery
+    "driver.read": FRONT_OF_HOUSE,
+    "driver.assign": FRONT_OF_HOUSE,
+    "delivery.set_status": frozenset({MANAGER, CASHIER, DRIVER}),
+    "platform.read": FRONT_OF_HOUSE,
+    # printing
+    "printer.read": frozenset({MANAGER, CASHIER, WAITER}),
+    # the POS session
+    "session.use": FRONT_OF_HOUSE,
+}
+
+
+def role_may(role: str | None, permission: str) -> bool:
+    return role in PERMISSIONS.get(permission, frozenset())

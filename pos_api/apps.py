@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PosApiConfig(AppConfig):
+    name = "pos_api"

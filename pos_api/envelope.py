@@ -1,0 +1,113 @@
+"""The response envelope and the one exception handler (CONTRACT section 1, docs/api.md)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions as drf
+from rest_framework import status as http
+from rest_framework.response import Response
+
+from hub.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 100
+
+
+def ok(data: Any, *, status: int = 200, message: str | None = None) -> Response:
+    body: dict[str, Any] = {"success": True}
+    if message:
+        body["message"] = message
+    body["data"] = data
+    return Response(body, status=status)
+
+
+def ok_page(items: list, *, page: int, per_page: int, total: int) -> Response:
+    return Response(
+        {"success": True, "data": items, "meta": {"page": page, "per_page": per_page, "total": total}}
+    )
+
+
+def error_body(code: str, message: str, *, fields: dict | None = None, **extra: Any) -> dict:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    error.update(extra)
+    return {"success": False, "error": error}
+
+
+def error_json(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
+    """For places outside DRF (middleware, URL 404s)."""
+    return JsonResponse(error_body(code, message, **extra), status=status)
+
+
+def flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail -> {"items.0.quantity": ["..."]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out.update(flatten_fields(value, path))
+    elif isinstance(detail, list):
+        if all(not isinstance(v, (dict, list)) for v in detail):
+            if detail:
+                out[prefix or "non_field_errors"] = [str(v) for v in detail]
+        else:
+            for index, value in enumerate(detail):
+                if value:
+                    out.update(flatten_fields(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        body = error_body(exc.code, exc.message, fields=exc.fields, **exc.extra)
+        return Response(body, status=exc.status)
+    if isinstance(exc, drf.ValidationError):
+        fields = flatten_fields(exc.detail)
+        return Response(
+            error_body("validation_error", "The request is not valid.", fields=fields),
+            status=http.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, drf.ParseError):
+        return Response(
+            error_body("validation_error", f"Malformed request body: {exc.detail}"),
+            status=http.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
+        response = Response(
+            error_body("unauthenticated", str(exc.detail)), status=http.HTTP_401_UNAUTHORIZED
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+    if isinstance(exc, (drf.PermissionDenied, DjangoPermissionDenied)):
+        return Response(
+            error_body("forbidden", "Your role may not do this."), status=http.HTTP_403_FORBIDDEN
+        )
+    if isinstance(exc, (drf.NotFound, Http404)):
+        return Response(error_body("not_found", "Not found."), status=http.HTTP_404_NOT_FOUND)
+    if isinstance(exc, drf.MethodNotAllowed):
+        return Response(
+            error_body("method_not_allowed", str(exc.detail)),
+            status=http.HTTP_405_METHOD_NOT_ALLOWED,
+        )
+    if isinstance(exc, drf.UnsupportedMediaType):
+        return Response(
+            error_body("unsupported_media_type", "Send the body as application/json."),
+            status=http.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+        )
+    if isinstance(exc, drf.Throttled):
+        return Response(
+            error_body("rate_limited", "Too many attempts; try again later."),
+            status=http.HTTP_429_TOO_MANY_REQUESTS,
+        )
+    if isinstance(exc, drf.APIException):
+        return Response(error_body("error", str(exc.detail)), status=exc.status_code)
+    return None  # unexpected: ApiEnvelopeMiddleware logs it and answers 500 in the envelope

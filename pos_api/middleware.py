@@ -1,0 +1,47 @@
+"""Keeps everything under /api/ in the envelope, even what never reaches a DRF view.
+
+- a body over 1 MB answers 413 before anything reads it;
+- an unknown URL (404) or wrong method (405) from Django's resolver answers in JSON;
+- an unexpected exception is logged and answers 500 `internal_error` in the envelope.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+
+from .envelope import error_json
+
+log = logging.getLogger("hub.api")
+
+
+class ApiEnvelopeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_json(400, "validation_error", "Content-Length is not a number.")
+        if length > settings.API_MAX_BODY_BYTES:
+            return error_json(413, "payload_too_large", "The request body is larger than 1 MB.")
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if response.status_code == 404 and "json" not in content_type:
+            return error_json(404, "not_found", "No such endpoint.")
+        if response.status_code == 405 and "json" not in content_type:
+            return error_json(405, "method_not_allowed", "Method not allowed.")
+        return response
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            return error_json(413, "payload_too_large", "The request body is larger than 1 MB.")
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_json(500, "internal_error", "Something went wrong on our side; it was logged.")

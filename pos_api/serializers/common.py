@@ -1,0 +1,50 @@
+"""Serializer building blocks shared by every area."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+MAX_MONEY = Decimal("9999999.99")
+
+
+class MoneyField(serializers.DecimalField):
+    """Money in and out: numbers or numeric strings in, at most two decimals; out as a JSON number."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("coerce_to_string", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An id or a count: a JSON integer (or digit string), never true/false or 1.5."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or isinstance(data, float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def money_out(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.01"))
+
+
+class OutletOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class StaffOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    outlet = OutletOut()

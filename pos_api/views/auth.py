@@ -1,0 +1,41 @@
+"""POST /api/v1/auth/login and /logout (CONTRACT section 1)."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+
+from hub.services import tokens
+
+from ..envelope import ok
+from ..permissions import PUBLIC
+from ..serializers.common import StaffOut
+from .base import HubApiView
+
+
+class LoginIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class LoginApi(HubApiView):
+    permission = PUBLIC
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=LoginIn,
+        responses={200: inline_serializer("LoginOut", {"token": serializers.CharField(), "staff": StaffOut()})},
+        auth=[],
+    )
+    def post(self, request):
+        data = self.validated(LoginIn)
+        address = request.META.get("REMOTE_ADDR") or "unknown"
+        staff, raw = tokens.login(username=data["username"], password=data["password"], address=address)
+        return ok({"token": raw, "staff": StaffOut(staff).data})
+
+
+class LogoutApi(HubApiView):
+    permission = "catalog.read"  # any signed-in role
+
+    @extend_schema(request=None, responses={200: inline_serializer("LogoutOut", {"revoked": serializers.BooleanField()})})
+    def post(self, request):
+        tokens.token_revoke(token=request.auth)
+        return ok({"revoked": True})

@@ -1,0 +1,69 @@
+"""Shared fixtures: the demo restaurant, signed-in API clients per role.
+
+The test database is created once per run and the demo is seeded into it; each
+`db` test runs in a transaction that is rolled back. Transactional tests (threads,
+live servers) flush the database afterwards, so `demo` re-seeds when it is gone.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+
+def pytest_configure(config):
+    # Fast hashing in tests only; production keeps Django's PBKDF2 default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from hub.services.demo import seed_demo
+
+    with django_db_blocker.unblock():
+        seed_demo()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo restaurant of CONTRACT section 9 (re-seeded after a flushing test)."""
+    from hub.services.demo import demo_is_loaded, seed_demo
+
+    if not demo_is_loaded():
+        seed_demo()
+    from hub.models import Outlet
+
+    return Outlet.objects.get(pk=1)
+
+
+@pytest.fixture
+def transactional_demo(transactional_db):
+    from hub.models import Outlet
+    from hub.services.demo import demo_is_loaded, seed_demo
+
+    if not demo_is_loaded():
+        seed_demo()
+    return Outlet.objects.get(pk=1)
+
+
+def _client_for(username: str) -> APIClient:
+    from hub.models import Staff
+    from hub.services.tokens import token_issue
+
+    staff = Staff.objects.get(username=username)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(staff=staff)}")
+    client.staff = staff
+    return client
+
+
+@pytest.fixture
+def api_as(demo):
+    """api_as("waiter") -> an APIClient signed in as that demo user."""
+    return _client_for
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
