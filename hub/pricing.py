@@ -1,0 +1,240 @@
+"""Order money math: pure functions on Decimal, no ORM (docs/api.md "Orders and money").
+
+The steps run in the order CONTRACT section 2 gives:
+
+1. ``line_total = unit_price * quantity`` for every line that is not void;
+2. ``subtotal = sum(line_total)``;
+3. one order-level discount -> ``discount_amount``: a percent of the subtotal or a
+   fixed value (a coupon adds its minimum subtotal and its cap), rounded to the
+   cent and never more than the subtotal;
+4. tax per line on its pro-rata share of the discounted subtotal, at each of the
+   line's tax components, summed per component (name and rate) and rounded once
+   per component;
+5. service charge: a percent of ``subtotal - discount_amount``;
+6. optional round-off of the total to a whole unit;
+7. ``total = subtotal - discount_amount + tax_total + service_charge + round_off``
+   (exclusive prices);
+8. ``tip_total`` and ``paid_total`` from the payments; ``balance_due = total - paid_total``.
+
+Tax-inclusive prices (``Outlet.prices_include_tax``): menu prices already
+contain the tax, so line totals and the subtotal are gross. The discount is
+taken off the gross subtotal; the tax is the part of each line's discounted
+gross share that is tax, ``gross * rate / (100 + line's total rate)``, summed
+and rounded per component exactly like the exclusive case. The tax is then
+*included*, not added: ``total = subtotal - discount_amount + service_charge +
+round_off``, and ``tax_total`` tells how much of it is tax. Both modes satisfy
+``total == taxable + tax_total + service_charge + round_off`` where ``taxable``
+is the net (tax-free) value of the goods (``PricingResult.net_amount``).
+
+Rounding is ROUND_HALF_UP to two places, in this module only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+UNIT = Decimal("1")
+HUNDRED = Decimal("100")
+
+PERCENT = "percent"
+FIXED = "fixed"
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Round to the cent, half up: the one rounding rule for money."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class TaxRate:
+    """One tax component of a line, e.g. CGST at 2.5 (percent)."""
+
+    name: str
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class Line:
+    unit_price: Decimal
+    quantity: int
+    taxes: tuple[TaxRate, ...] = ()
+    void: bool = False
+
+
+@dataclass(frozen=True)
+class Discount:
+    """The order-level discount: manual percent/fixed, or a coupon's terms.
+
+    ``minimum``: below this subtotal the discount gives nothing (coupons);
+    ``cap``: the most it may take off (percent coupons).
+    """
+
+    kind: str  # PERCENT or FIXED
+    value: Decimal
+    minimum: Decimal = ZERO
+    cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PaymentAmount:
+    amount: Decimal
+    tip: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class PricingInput:
+    lines: tuple[Line, ...]
+    discount: Discount | None = None
+    service_charge_percent: Decimal = Decimal("0")
+    prices_include_tax: bool = False
+    round_off: bool = False
+    payments: tuple[PaymentAmount, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaxAmount:
+    name: str
+    rate: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PricingResult:
+    line_totals: tuple[Decimal, ...]  # one per input line; ZERO for void lines
+    subtotal: Decimal
+    discount_amount: Decimal
+    taxes: tuple[TaxAmount, ...] = field(default_factory=tuple)
+    tax_total: Decimal = ZERO
+    service_charge: Decimal = ZERO
+    round_off: Decimal = ZERO
+    total: Decimal = ZERO
+    tip_total: Decimal = ZERO
+    paid_total: Decimal = ZERO
+    balance_due: Decimal = ZERO
+    prices_include_tax: bool = False
+
+    @property
+    def net_amount(self) -> Decimal:
+        """The goods after discount, without tax (for both modes)."""
+        discounted = self.subtotal - self.discount_amount
+        return discounted - self.tax_total if self.prices_include_tax else discounted
+
+
+def line_total(line: Line) -> Decimal:
+    if line.void:
+        return ZERO
+    return money(line.unit_price * line.quantity)
+
+
+def discount_amount(subtotal: Decimal, discount: Discount | None) -> Decimal:
+    """The discount in money: rounded to the cent, never negative, never above the subtotal."""
+    if discount is None or subtotal <= 0 or subtotal < discount.minimum:
+        return ZERO
+    if discount.kind == PERCENT:
+        amount = money(subtotal * discount.value / HUNDRED)
+    elif discount.kind == FIXED:
+        amount = money(discount.value)
+    else:
+        raise ValueError(f"unknown discount kind {discount.kind!r}")
+    if discount.cap is not None:
+        amount = min(amount, money(discount.cap))
+    return max(ZERO, min(amount, subtotal))
+
+
+def taxes_for(
+    lines: Sequence[Line],
+    totals: Sequence[Decimal],
+    subtotal: Decimal,
+    discount: Decimal,
+    *,
+    inclusive: bool,
+) -> tuple[TaxAmount, ...]:
+    """Tax per component on each line's pro-rata share of the discounted subtotal.
+
+    The shares are kept exact (high precision) and each component is rounded
+    once, so splitting a line in two never changes the tax.
+    """
+    if subtotal <= 0:
+        return ()
+    sums: dict[tuple[str, Decimal], Decimal] = {}
+    with localcontext() as ctx:
+        ctx.prec = 50
+        factor = (subtotal - discount) / subtotal
+        for line, total in zip(lines, totals, strict=True):
+            if line.void or not line.taxes or total == 0:
+                continue
+            share = total * factor
+            if inclusive:
+                combined = sum((t.rate for t in line.taxes), Decimal(0))
+                base = share * HUNDRED / (HUNDRED + combined)
+            else:
+                base = share
+            for tax in line.taxes:
+                key = (tax.name, plain_rate(tax.rate))
+                sums[key] = sums.get(key, Decimal(0)) + base * tax.rate / HUNDRED
+    return tuple(
+        TaxAmount(name=name, rate=rate, amount=money(amount))
+        for (name, rate), amount in sorted(sums.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    )
+
+
+def plain_rate(rate: Decimal | int | str) -> Decimal:
+    """A rate without trailing zeros or exponent: 2.500 -> 2.5, 10.000 -> 10."""
+    value = Decimal(rate).normalize()
+    return value.quantize(UNIT) if value == value.to_integral_value() else value
+
+
+def price(data: PricingInput) -> PricingResult:
+    """Everything CONTRACT section 2 computes, from lines, discount, settings and payments."""
+    totals = tuple(line_total(line) for line in data.lines)
+    subtotal = sum(totals, ZERO)
+    discount = discount_amount(subtotal, data.discount)
+    taxes = taxes_for(data.lines, totals, subtotal, discount, inclusive=data.prices_include_tax)
+    tax_total = sum((t.amount for t in taxes), ZERO)
+    service_charge = money((subtotal - discount) * data.service_charge_percent / HUNDRED)
+    before_round = subtotal - discount + service_charge
+    if not data.prices_include_tax:
+        before_round += tax_total
+    round_off = ZERO
+    if data.round_off:
+        round_off = before_round.quantize(UNIT, rounding=ROUND_HALF_UP) - before_round
+        round_off = money(round_off)
+    total = before_round + round_off
+    tip_total, paid_total = payment_totals(data.payments)
+    return PricingResult(
+        line_totals=totals,
+        subtotal=subtotal,
+        discount_amount=discount,
+        taxes=taxes,
+        tax_total=tax_total,
+        service_charge=service_charge,
+        round_off=round_off,
+        total=total,
+        tip_total=tip_total,
+        paid_total=paid_total,
+        balance_due=total - paid_total,
+        prices_include_tax=data.prices_include_tax,
+    )
+
+
+def payment_totals(payments: Iterable[PaymentAmount]) -> tuple[Decimal, Decimal]:
+    """(tip_total, paid_total): tips are never part of what is paid against the total."""
+    tips = ZERO
+    paid = ZERO
+    for payment in payments:
+        tips += money(payment.tip)
+        paid += money(payment.amount)
+    return tips, paid
+
+
+def percent_of(part: Decimal, whole: Decimal) -> Decimal:
+    """What percent `part` is of `whole` (for discount limits); infinite-ish when whole is 0."""
+    if whole <= 0:
+        return Decimal("Infinity") if part > 0 else Decimal(0)
+    with localcontext() as ctx:
+        ctx.prec = 30
+        return part * HUNDRED / whole
