@@ -1,0 +1,282 @@
+"""Payments: capture, split, refund (CONTRACT 2, 3, 4a; docs/api.md "Payments").
+
+Rules, in one place:
+- `amount` is what is applied to the balance; it is positive with at most two
+  decimals. A non-cash amount above `balance_due` is refused (422
+  `amount_exceeds_balance`); a cash amount above it is accepted, the balance is
+  settled and the difference is `change_due` (the payment row keeps what was
+  tendered, what was applied and the change).
+- `tip_amount` is recorded on the payment and in `tip_total`; it is never part
+  of `total` or of the balance.
+- With nothing due (balance 0) a payment is refused (409 `nothing_due`), so a
+  double tap on "pay" after the first settled the order charges nothing.
+- Payments are taken while the order is `draft`, `kot` or `billed`; a paid or
+  cancelled order answers 409 `order_closed`.
+- When the balance reaches 0, the order becomes `paid`, its table is released,
+  its coupon's use is counted, and the events are recorded.
+
+Every function locks the order row first (`select_for_update`), so two cashiers
+paying one order at once run one after the other: the second sees the first's
+payment and the balance it left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from hub import pricing
+from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from hub.models import Order, Outlet, Payment, PaymentMethod, Refund, Staff
+from hub.services.coupons import coupon_usage_count
+from hub.services.events import orders_stream, record_event, table_stream
+from hub.services.tables import table_release
+
+PAYABLE_STATUSES = (Order.Status.DRAFT, Order.Status.KOT, Order.Status.BILLED)
+MAX_AMOUNT = Decimal("9999999.99")
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """One payment as the API takes it (`payment_method` is a code or an id)."""
+
+    payment_method: str | int
+    amount: Decimal
+    tip_amount: Decimal = Decimal("0")
+    transaction_id: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    order: Order
+    payments: list[Payment]
+    change_due: Decimal
+
+    @property
+    def balance_due(self) -> Decimal:
+        return self.order.balance_due
+
+
+def _lock_order(*, order_id: int, outlet: Outlet) -> Order:
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("table", "outlet")
+        .filter(pk=order_id, outlet=outlet)
+        .first()
+    )
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def _method(ref: str | int) -> PaymentMethod:
+    methods = PaymentMethod.objects.filter(is_active=True)
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and len(ref) < 10):
+        method = methods.filter(pk=int(ref)).first()
+    else:
+        method = methods.filter(code=str(ref).strip().lower()).first()
+    if method is None:
+        raise ValidationFailed(
+            "Unknown payment method.",
+            fields={"payment_method": ["No active payment method with this code or id."]},
+        )
+    return method
+
+
+def _check_amounts(request: PaymentRequest, field_prefix: str) -> None:
+    problems: dict[str, list[str]] = {}
+    if request.amount <= 0:
+        problems[f"{field_prefix}amount"] = ["Must be greater than 0."]
+    if request.amount != pricing.money(request.amount):
+        problems[f"{field_prefix}amount"] = ["At most two decimals."]
+    if request.tip_amount < 0:
+        problems[f"{field_prefix}tip_amount"] = ["May not be negative."]
+    if request.tip_amount != pricing.money(request.tip_amount):
+        problems[f"{field_prefix}tip_amount"] = ["At most two decimals."]
+    if request.amount > MAX_AMOUNT or request.tip_amount > MAX_AMOUNT:
+        problems[f"{field_prefix}amount"] = ["Too large."]
+    if problems:
+        raise ValidationFailed(fields=problems)
+
+
+def _payment_status(order: Order) -> str:
+    if order.paid_total <= 0:
+        return Order.PaymentStatus.UNPAID
+    if order.refunded_total > 0:
+        return (
+            Order.PaymentStatus.REFUNDED
+            if order.refunded_total >= order.paid_total
+            else Order.PaymentStatus.PARTIAL
+        )
+    if order.paid_total >= order.total:
+        return Order.PaymentStatus.PAID
+    return Order.PaymentStatus.PARTIAL
+
+
+def _order_summary(order: Order) -> dict:
+    return {
+        "order_id": order.pk,
+        "order_number": order.number,
+        "status": order.status,
+        "payment_status": order.payment_status,
+        "total": order.total,
+        "version": order.version,
+        "table_id": order.table_id,
+    }
+
+
+def _streams(order: Order) -> list[str]:
+    streams = [orders_stream(order.outlet_id)]
+    if order.table_id:
+        streams.append(table_stream(order.table_id))
+    return streams
+
+
+def _apply_one(
+    *, order: Order, request: PaymentRequest, by: Staff, field_prefix: str
+) -> tuple[Payment, Decimal]:
+    _check_amounts(request, field_prefix)
+    method = _method(request.payment_method)
+    balance = order.total - order.paid_total
+    if balance <= 0:
+        raise Conflict("Nothing is due on this order.", code="nothing_due")
+    if request.amount > balance and not method.is_cash:
+        raise BusinessRuleViolation(
+            f"{method.name} payment of {request.amount} exceeds the balance due of {balance}.",
+            code="amount_exceeds_balance",
+            balance_due=balance,
+        )
+    applied = min(request.amount, balance)
+    change = request.amount - applied
+    payment = Payment.objects.create(
+        order=order,
+        method=method,
+        amount=applied,
+        tendered=request.amount,
+        change_due=change,
+        tip_amount=request.tip_amount,
+        transaction_id=request.transaction_id[:120],
+        created_by=by,
+    )
+    order.paid_total += applied
+    order.tip_total += request.tip_amount
+    order.payment_status = _payment_status(order)
+    record_event(
+        outlet=order.outlet_id,
+        streams=_streams(order),
+        type="payment.received",
+        data={
+            "order_id": order.pk,
+            "payment_id": payment.pk,
+            "amount": applied,
+            "tip_amount": request.tip_amount,
+            "change_due": change,
+            "method": method.code,
+            "payment_status": order.payment_status,
+            "balance_due": order.total - order.paid_total,
+            "table_id": order.table_id,
+        },
+    )
+    return payment, change
+
+
+def _settle_if_paid(*, order: Order, by: Staff) -> None:
+    """Move a fully paid order to `paid`: table released, coupon use counted, events."""
+    if order.total - order.paid_total > 0 or order.status == Order.Status.PAID:
+        return
+    from_status = order.status
+    order.status = Order.Status.PAID
+    order.paid_at = timezone.now()
+    order.save()
+    record_event(
+        outlet=order.outlet_id,
+        streams=_streams(order),
+        type="order.status_changed",
+        data={**_order_summary(order), "from_status": from_status},
+    )
+    if order.table_id:
+        table_release(table=order.table, outlet=order.outlet, order=order)
+    coupon_usage_count(order=order)
+
+
+@transaction.atomic
+def payments_capture(
+    *, order_id: int, outlet: Outlet, requests: list[PaymentRequest], by: Staff
+) -> PaymentOutcome:
+    """Apply one or more payments to an order, all or none.
+
+    Locks the order row. Each request is checked against the balance left by the
+    ones before it; any refusal rolls back every payment of the call (split
+    payments are all or nothing). Records payment.received per payment, and
+    order.status_changed (+ table.status_changed) when the order becomes paid.
+    """
+    if not requests:
+        raise ValidationFailed(fields={"payments": ["At least one payment."]})
+    order = _lock_order(order_id=order_id, outlet=outlet)
+    if order.status not in PAYABLE_STATUSES:
+        raise Conflict(
+            f"Order {order.number} is {order.status}; it takes no payment.", code="order_closed"
+        )
+    payments, change_total = [], Decimal("0.00")
+    for index, request in enumerate(requests):
+        prefix = f"payments.{index}." if len(requests) > 1 else ""
+        payment, change = _apply_one(order=order, request=request, by=by, field_prefix=prefix)
+        payments.append(payment)
+        change_total += change
+    order.version += 1
+    order.save()
+    _settle_if_paid(order=order, by=by)
+    return PaymentOutcome(order=order, payments=payments, change_due=change_total)
+
+
+@transaction.atomic
+def payment_refund(
+    *, order_id: int, outlet: Outlet, payment_id: int, amount: Decimal, reason: str, by: Staff
+) -> Refund:
+    """Refund up to what is left of one payment. Manager only (checked by the caller's
+    permission `payment.refund`). Locks the order row, then the payment row.
+    Records payment.refunded on the order's streams."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": ["A reason is required for a refund."]})
+    order = _lock_order(order_id=order_id, outlet=outlet)
+    payment = Payment.objects.select_for_update().filter(pk=payment_id, order=order).first()
+    if payment is None:
+        raise NotFound("No such payment on this order.")
+    if amount <= 0 or amount != pricing.money(amount):
+        raise ValidationFailed(
+            fields={"amount": ["Must be greater than 0, with at most two decimals."]}
+        )
+    refundable = payment.amount - payment.refunded_amount
+    if amount > refundable:
+        raise BusinessRuleViolation(
+            f"At most {refundable} of this payment can still be refunded.",
+            code="amount_exceeds_refundable",
+            refundable=refundable,
+        )
+    refund = Refund.objects.create(
+        payment=payment, amount=amount, reason=reason[:300], created_by=by
+    )
+    payment.refunded_amount += amount
+    payment.save(update_fields=["refunded_amount"])
+    order.refunded_total += amount
+    order.payment_status = _payment_status(order)
+    order.version += 1
+    order.save()
+    record_event(
+        outlet=order.outlet_id,
+        streams=_streams(order),
+        type="payment.refunded",
+        data={
+            "order_id": order.pk,
+            "payment_id": payment.pk,
+            "refund_id": refund.pk,
+            "amount": amount,
+            "payment_status": order.payment_status,
+            "table_id": order.table_id,
+        },
+    )
+    return refund
