@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
 
 from pos_api.urls import pos_urlpatterns
@@ -13,3 +15,12 @@ urlpatterns = [
     path("api/v1/pos/", include(pos_urlpatterns)),
     path("", include("displays.urls")),
 ]
+
+
+def bench_floor(request):
+    """The benchmark's floor: the same middleware, no database (bench/, docs/performance.md)."""
+    return JsonResponse({"success": True, "data": {"ok": True}})
+
+
+if settings.HUB_BENCH_FLOOR:
+    urlpatterns.insert(0, path("bench/floor", bench_floor))

@@ -1,0 +1,1 @@
+"""Benchmarks that print JSON (docs/performance.md). Entry point: `python -m bench`."""
