@@ -20,7 +20,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "table.read": FRONT_OF_HOUSE,
     "table.set_status": FRONT_OF_HOUSE,
     # customers
-    "customer.read": FRONT_OF_HOUSE | {DRIVER},
+    "customer.read": FRONT_OF_HOUSE | {DRIVER},  # a driver: only customers of their deliveries
+    "customer.search": FRONT_OF_HOUSE,  # listing and searching the outlet's guests
     "customer.create": FRONT_OF_HOUSE,
     # orders
     "order.read": FRONT_OF_HOUSE | {DRIVER, KITCHEN},

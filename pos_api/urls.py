@@ -1,18 +1,20 @@
 """REST routes under /api/v1/ (CONTRACT section 1). One module of views per area."""
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-
 from .routes import api_path
 from .views import auth as auth_views
-from .views import catalog
+from .views import catalog, customers, delivery, floor
+from .views.schema import SchemaView, SwaggerView
 
 urlpatterns = [
     *api_path("auth/login", auth_views.LoginApi.as_view(), "auth-login"),
     *api_path("auth/logout", auth_views.LogoutApi.as_view(), "auth-logout"),
-    *api_path("schema", SpectacularAPIView.as_view(), "schema"),
-    *api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), "swagger-ui"),
+    *api_path("schema", SchemaView.as_view(), "schema"),
+    *api_path("docs", SwaggerView.as_view(url_name="schema"), "swagger-ui"),
 ]
 
 pos_urlpatterns = [
     *catalog.urlpatterns,
+    *floor.urlpatterns,
+    *customers.urlpatterns,
+    *delivery.urlpatterns,
 ]

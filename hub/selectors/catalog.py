@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from hub.models import OrderType, PaymentMethod
+from django.db.models import Prefetch, QuerySet
+
+from hub.models import (
+    Kitchen,
+    MenuCategory,
+    MenuItem,
+    OrderType,
+    Outlet,
+    PaymentMethod,
+    TaxComponent,
+)
 
 
 def payment_methods_active() -> QuerySet[PaymentMethod]:
@@ -13,3 +23,49 @@ def payment_methods_active() -> QuerySet[PaymentMethod]:
 
 def order_types_all() -> QuerySet[OrderType]:
     return OrderType.objects.order_by("id")
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    """A category with its items; `category` None is the section of uncategorised items."""
+
+    category: MenuCategory | None
+    items: list[MenuItem]
+
+
+def _menu_items(outlet: Outlet) -> QuerySet[MenuItem]:
+    return (
+        MenuItem.objects.filter(outlet=outlet)
+        .select_related("tax_category", "kitchen")
+        .prefetch_related(
+            Prefetch("tax_category__components", queryset=TaxComponent.objects.order_by("id"))
+        )
+        .order_by("sort_order", "id")
+    )
+
+
+def menu_for_outlet(*, outlet: Outlet) -> list[MenuSection]:
+    """Every category of the outlet (empty ones too) with its items, in menu order.
+
+    Unavailable items are included with is_available false: a POS greys them
+    out rather than losing them. Three queries, whatever the menu's size.
+    """
+    categories = list(MenuCategory.objects.filter(outlet=outlet).order_by("sort_order", "id"))
+    by_category: dict[int | None, list[MenuItem]] = {}
+    for item in _menu_items(outlet):
+        by_category.setdefault(item.category_id, []).append(item)
+    sections = [MenuSection(category=c, items=by_category.get(c.pk, [])) for c in categories]
+    if by_category.get(None):
+        sections.append(MenuSection(category=None, items=by_category[None]))
+    return sections
+
+
+def kitchens_with_items(*, outlet: Outlet) -> QuerySet[Kitchen]:
+    """The outlet's kitchens with their assigned menu items (`menu_items`), in two queries."""
+    items = MenuItem.objects.order_by("sort_order", "id")
+    return (
+        Kitchen.objects.filter(outlet=outlet)
+        .select_related("printer")
+        .prefetch_related(Prefetch("menu_items", queryset=items))
+        .order_by("id")
+    )

@@ -1,4 +1,11 @@
+"""Reference data out: payment methods, order types, menu, kitchens, drivers, platforms."""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from .common import MoneyField
 
 
 class PaymentMethodOut(serializers.Serializer):
@@ -13,3 +20,86 @@ class OrderTypeOut(serializers.Serializer):
     name = serializers.CharField()
     requires_table = serializers.BooleanField()
     requires_customer = serializers.BooleanField()
+
+
+class TaxComponentOut(serializers.Serializer):
+    name = serializers.CharField()
+    rate = serializers.DecimalField(
+        max_digits=6, decimal_places=3, coerce_to_string=False, help_text="Percent, e.g. 2.5"
+    )
+
+
+class TaxOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    rate = serializers.SerializerMethodField(help_text="Sum of the components, percent")
+    components = TaxComponentOut(many=True, source="components.all")
+
+    @extend_schema_field(
+        serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=False)
+    )
+    def get_rate(self, tax) -> Decimal:
+        return sum((c.rate for c in tax.components.all()), Decimal("0"))
+
+
+class KitchenRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class MenuItemOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    price = MoneyField()
+    tax = TaxOut(source="tax_category", allow_null=True, help_text="null: tax-free")
+    kitchen = KitchenRefOut()
+    is_open_price = serializers.BooleanField()
+    is_available = serializers.BooleanField()
+
+
+class MenuSectionOut(serializers.Serializer):
+    id = serializers.IntegerField(
+        source="category.id", allow_null=True, help_text="null for items without a category"
+    )
+    name = serializers.SerializerMethodField()
+    items = MenuItemOut(many=True)
+
+    def get_name(self, section) -> str:
+        return section.category.name if section.category else "Other"
+
+
+class KitchenItemOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    category_id = serializers.IntegerField(allow_null=True)
+    price = MoneyField()
+    is_available = serializers.BooleanField()
+
+
+class PrinterRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class KitchenOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    printer = PrinterRefOut(allow_null=True)
+    items = KitchenItemOut(many=True, source="menu_items.all")
+
+
+class DriverOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    staff_id = serializers.IntegerField(allow_null=True)
+    is_available = serializers.BooleanField()
+    active_deliveries = serializers.IntegerField(
+        help_text="Orders assigned to the driver, not delivered or failed, not cancelled"
+    )
+
+
+class PlatformOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()

@@ -19,6 +19,7 @@ class LoginIn(serializers.Serializer):
 class LoginApi(HubApiView):
     permission = PUBLIC
     authentication_classes: list = []
+    error_codes = {401: ["invalid_credentials"], 429: ["rate_limited"]}
 
     @extend_schema(
         request=LoginIn,

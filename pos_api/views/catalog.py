@@ -1,4 +1,8 @@
-"""Reference data: payment methods, order types, menu, kitchens, coupons, printers..."""
+"""Reference data: payment methods, order types, menu, kitchens (docs/api.md "Reference data").
+
+These are short lists a terminal loads once at start-up, so they come whole,
+without pagination (docs/api.md "Pagination").
+"""
 
 from drf_spectacular.utils import extend_schema
 
@@ -6,7 +10,7 @@ from hub.selectors import catalog as selectors
 
 from ..envelope import ok
 from ..routes import api_path
-from ..serializers.catalog import OrderTypeOut, PaymentMethodOut
+from ..serializers.catalog import KitchenOut, MenuSectionOut, OrderTypeOut, PaymentMethodOut
 from .base import HubApiView
 
 
@@ -27,7 +31,29 @@ class OrderTypeListApi(HubApiView):
         return ok(OrderTypeOut(selectors.order_types_all(), many=True).data)
 
 
+class MenuApi(HubApiView):
+    """The caller's outlet's menu: categories in order, each with its items."""
+
+    permission = "menu.read"
+
+    @extend_schema(responses=MenuSectionOut(many=True))
+    def get(self, request):
+        return ok(MenuSectionOut(selectors.menu_for_outlet(outlet=self.outlet), many=True).data)
+
+
+class KitchenListApi(HubApiView):
+    """Every kitchen of the outlet with the menu items routed to it."""
+
+    permission = "kitchen.read"
+
+    @extend_schema(responses=KitchenOut(many=True))
+    def get(self, request):
+        return ok(KitchenOut(selectors.kitchens_with_items(outlet=self.outlet), many=True).data)
+
+
 urlpatterns = [
     *api_path("payment-methods", PaymentMethodListApi.as_view(), "payment-methods"),
     *api_path("order-types", OrderTypeListApi.as_view(), "order-types"),
+    *api_path("menu", MenuApi.as_view(), "menu"),
+    *api_path("kitchens", KitchenListApi.as_view(), "kitchens"),
 ]

@@ -1,0 +1,283 @@
+"""The OpenAPI 3 schema, made complete once for every view (docs/api.md "Conventions").
+
+`HubAutoSchema` (settings' DEFAULT_SCHEMA_CLASS) takes what drf-spectacular
+derives from a view's `@extend_schema` and adds what is true of the whole API,
+so no view has to repeat it:
+
+- every 2xx body wrapped in the success envelope `{"success": true, "data": ...}`
+  (plus `meta` when the view says `paginated = True`, with `?page=`/`?per_page=`);
+- the error envelope for the statuses the operation can give: 400 when it takes
+  input, 401/403 unless it is public (403 only when some role is refused), 404
+  when its path names an object, 413 for bodies, and whatever the view lists in
+  `error_codes = {409: ["table_occupied"]}` (or per method:
+  `{"POST": {409: [...]}}`);
+- the Bearer security scheme (`bearerAuth`), and none on public views;
+- the optional `Idempotency-Key` header on POST and PUT (CONTRACT 3);
+- tags by resource (`tables`, `customers`...), for Swagger UI.
+
+Views only describe their own data: `@extend_schema(request=In, responses=Out)`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+
+from hub.roles import ALL_ROLES, PERMISSIONS
+
+from .envelope import MAX_PER_PAGE
+from .permissions import PUBLIC
+
+BEARER = "bearerAuth"
+NO_FIELDS = "No fields; may be omitted"
+
+# The codes every operation may answer with, per status (CONTRACT 1).
+GENERIC_ERRORS: dict[int, tuple[str, str]] = {
+    400: (
+        "validation_error",
+        "The input is not valid: malformed JSON, wrong types, missing fields.",
+    ),
+    401: ("unauthenticated", "No token, or a token that is unknown or revoked."),
+    403: ("forbidden", "The caller's role may not do this."),
+    404: ("not_found", "No such object in the caller's outlet."),
+    413: ("payload_too_large", "The body is larger than 1 MB."),
+}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "pos_api.auth.BearerTokenAuthentication"
+    name = BEARER
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The token from POST /api/v1/auth/login: `Authorization: Bearer <token>`.",
+        }
+
+
+ERROR_ENVELOPE = {
+    "type": "object",
+    "description": "Every error answer (CONTRACT 1). `fields` only for validation errors.",
+    "required": ["success", "error"],
+    "properties": {
+        "success": {"type": "boolean", "enum": [False]},
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "Stable snake_case code",
+                    "example": "not_found",
+                },
+                "message": {"type": "string", "description": "For people; may change"},
+                "fields": {
+                    "type": "object",
+                    "description": 'Field path -> messages, e.g. {"items.0.quantity": ["..."]}',
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+                "allowed": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "With invalid_transition: the moves allowed",
+                },
+                "current_version": {"type": "integer", "description": "With version_conflict"},
+                "existing_id": {"type": "integer", "description": "With customer_exists"},
+                "reason": {"type": "string", "description": "With coupon_invalid"},
+            },
+            "additionalProperties": True,
+        },
+    },
+}
+
+PAGE_META = {
+    "type": "object",
+    "required": ["page", "per_page", "total"],
+    "properties": {
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        "total": {"type": "integer", "minimum": 0, "description": "Rows over all pages"},
+    },
+}
+
+
+def _per_method(value: Any, method: str, default: Any) -> Any:
+    """A view attribute given once, or per HTTP method as {"GET": ..., "POST": ...}."""
+    if isinstance(value, dict) and value and all(isinstance(k, str) and k.isupper() for k in value):
+        return value.get(method, default)
+    return default if value is None else value
+
+
+class HubAutoSchema(AutoSchema):
+    def _component(self, name: str, schema: dict) -> dict:
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, object=f"pos_api.schema.{name}", schema=schema
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _permission(self) -> str | None:
+        return _per_method(getattr(self.view, "permission", None), self.method, None)
+
+    def _is_public(self) -> bool:
+        return self._permission() == PUBLIC
+
+    def _is_paginated(self) -> bool:
+        return bool(_per_method(getattr(self.view, "paginated", False), self.method, False))
+
+    def get_auth(self):
+        if self._is_public():
+            return []
+        return super().get_auth()
+
+    def get_description(self) -> str:
+        # Only the view's own docstring: not HubApiView's, which is about writing views.
+        if self.view.__class__.__dict__.get("__doc__") is None:
+            action = getattr(self.view, self.method.lower(), None)
+            return (getattr(action, "__doc__", None) or "").strip()
+        return super().get_description()
+
+    def get_tags(self) -> list[str]:
+        match = re.match(r"^/api/v1/(?:pos/)?([^/{]+)", self.path)
+        return [match.group(1)] if match else super().get_tags()
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        parameters = operation.setdefault("parameters", [])
+        if self._is_paginated():
+            self._add_paging_parameters(parameters)
+        if self.method in ("POST", "PUT"):
+            parameters.append(
+                {
+                    "in": "header",
+                    "name": "Idempotency-Key",
+                    "required": False,
+                    "schema": {"type": "string", "maxLength": 255},
+                    "description": "Retry-safe key: the same key and body within 24 h replays the "
+                    "first answer; another body answers 409 idempotency_key_reused.",
+                }
+            )
+        if not parameters:
+            del operation["parameters"]
+        if self.method in ("POST", "PUT", "PATCH") and "requestBody" not in operation:
+            # A view that reads no body still accepts an (ignored) JSON object.
+            operation["requestBody"] = {
+                "required": False,
+                "content": {
+                    "application/json": {"schema": {"type": "object", "description": NO_FIELDS}}
+                },
+            }
+        self._wrap_success(operation)
+        self._add_errors(operation)
+        return operation
+
+    def _add_paging_parameters(self, parameters: list) -> None:
+        names = {p.get("name") for p in parameters}
+        if "page" not in names:
+            parameters.append(
+                {
+                    "in": "query",
+                    "name": "page",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "default": 1},
+                }
+            )
+        if "per_page" not in names:
+            parameters.append(
+                {
+                    "in": "query",
+                    "name": "per_page",
+                    "required": False,
+                    "schema": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": MAX_PER_PAGE,
+                        "default": 25,
+                    },
+                    "description": f"Rows per page, at most {MAX_PER_PAGE}",
+                }
+            )
+
+    def _wrap_success(self, operation: dict) -> None:
+        paginated = self._is_paginated()
+        for status, response in operation["responses"].items():
+            if not str(status).startswith("2") or str(status) == "204":
+                continue
+            content = response.get("content") or {"application/json": {"schema": {}}}
+            wrapped = {}
+            for media_type, media in content.items():
+                media = dict(media)
+                media["schema"] = self._envelope(media.get("schema") or {}, paginated)
+                wrapped[media_type] = media
+            response["content"] = wrapped
+            if response.get("description") in (None, "", "No response body"):
+                response["description"] = "Success"
+
+    def _envelope(self, data_schema: dict, paginated: bool) -> dict:
+        properties: dict[str, Any] = {
+            "success": {"type": "boolean", "enum": [True]},
+            "message": {"type": "string", "description": "Only on some actions (payments)"},
+            "data": data_schema,
+        }
+        required = ["success", "data"]
+        if paginated:
+            properties["meta"] = self._component("PageMeta", PAGE_META)
+            required.append("meta")
+        return {"type": "object", "required": required, "properties": properties}
+
+    def _error_statuses(self, operation: dict) -> dict[int, list[str]]:
+        statuses: dict[int, list[str]] = {}
+        takes_body = "requestBody" in operation
+        reads_body = takes_body and not any(
+            media.get("schema", {}).get("description") == NO_FIELDS
+            for media in operation["requestBody"].get("content", {}).values()
+        )
+        # Path ids that are not numbers never reach the view (404), so only bodies and
+        # query strings can be invalid.
+        takes_input = reads_body or any(
+            p.get("in") == "query" for p in operation.get("parameters", [])
+        )
+        if takes_input:
+            statuses[400] = [GENERIC_ERRORS[400][0]]
+        if not self._is_public():
+            statuses[401] = [GENERIC_ERRORS[401][0]]
+            permission = self._permission()
+            if PERMISSIONS.get(permission or "", frozenset()) != ALL_ROLES:
+                statuses[403] = [GENERIC_ERRORS[403][0]]
+        if "{" in self.path:
+            statuses[404] = [GENERIC_ERRORS[404][0]]
+        if takes_body:
+            statuses[413] = [GENERIC_ERRORS[413][0]]
+        extra = getattr(self.view, "error_codes", None) or {}
+        if all(isinstance(k, str) for k in extra):
+            extra = extra.get(self.method, {})  # given per method
+        for status, codes in extra.items():
+            for code in codes:
+                if code not in statuses.setdefault(int(status), []):
+                    statuses[int(status)].append(code)
+        return statuses
+
+    def _add_errors(self, operation: dict) -> None:
+        ref = self._component("ErrorEnvelope", ERROR_ENVELOPE)
+        responses = operation["responses"]
+        for status, codes in sorted(self._error_statuses(operation).items()):
+            key = str(status)
+            if key in responses and "content" in responses[key]:
+                continue  # the view documented this error itself
+            described = "; ".join(
+                f"`{c}`: {GENERIC_ERRORS[status][1]}"
+                if status in GENERIC_ERRORS and c == GENERIC_ERRORS[status][0]
+                else f"`{c}`"
+                for c in codes
+            )
+            responses[key] = {
+                "description": f"Error envelope. Codes: {described}",
+                "content": {"application/json": {"schema": ref}},
+            }
