@@ -1,0 +1,494 @@
+"""Print jobs: queue, deliver, acknowledge (CONTRACT section 7, docs/printing.md).
+
+Every print is a PrintJob row (`queued -> sent -> printed | failed`), created in
+the transaction of the request that asked for it, with the ticket already
+rendered, so the request answers at once whatever the printer is doing. The
+dispatcher (printers/dispatcher.py) delivers queued jobs with retries and
+backoff; agent printers get their jobs as `print.job` events on the printer's
+stream and answer with `print_job_ack`.
+
+Never lose, never double: a job leaves `queued` only once its bytes were
+handed over completely (or the agent said printed); a failed attempt goes
+back to `queued` with a later `next_attempt_at`; only after
+HUB_PRINT_MAX_AGE_SECONDS does it become `failed`, with the error, for staff
+to see and reprint. Asking again (reprint) is the only way to print twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from hub.errors import Conflict, NotFound, ValidationFailed
+from hub.models import Kot, Order, Outlet, Printer, PrintJob, Staff
+from hub.selectors.printing import bill_ticket, kot_ticket
+from hub.services.clock import outlet_zone
+from hub.services.events import orders_stream, printer_stream, record_event
+from hub.services.numbering import sequence_next
+from printers.render import render_bill, render_kot
+
+# How long a job keeps being retried before it is marked failed (staff then reprint).
+MAX_AGE = timedelta(seconds=int(os.environ.get("HUB_PRINT_MAX_AGE_SECONDS", "1800")))
+# Backoff between attempts: 1, 2, 4 ... seconds, capped.
+BACKOFF_CAP_SECONDS = int(os.environ.get("HUB_PRINT_BACKOFF_CAP_SECONDS", "60"))
+# A claimed job is the dispatcher's for this long; longer than any send's timeouts.
+LEASE = timedelta(seconds=60)
+# Agent printers: no ack after this long -> the job's event is sent again (agents dedupe).
+AGENT_ACK_TIMEOUT = timedelta(seconds=int(os.environ.get("HUB_PRINT_AGENT_ACK_SECONDS", "30")))
+AGENT_BACKOFF_CAP_SECONDS = 300
+NOTIFY_CHANNEL = "hub_print_jobs"
+
+KOT_KIND_TO_JOB = {
+    Kot.Kind.NEW: PrintJob.Kind.KOT,
+    Kot.Kind.ADDON: PrintJob.Kind.KOT,
+    Kot.Kind.VOID: PrintJob.Kind.VOID,
+    Kot.Kind.CANCELLATION: PrintJob.Kind.CANCELLATION,
+}
+ACTIVE = (PrintJob.Status.QUEUED, PrintJob.Status.SENT, PrintJob.Status.PRINTED)
+
+
+def backoff_seconds(attempts: int, *, cap: int = BACKOFF_CAP_SECONDS) -> int:
+    """Delay after the `attempts`-th failed attempt: 1, 2, 4, 8 ... up to `cap` seconds."""
+    return min(cap, 2 ** max(attempts - 1, 0))
+
+
+# --- choosing the printer ---------------------------------------------------
+
+
+def no_printer(what: str) -> Conflict:
+    return Conflict(f"No printer is set up for {what}; set one in the admin.", code="no_printer")
+
+
+def printer_for_kot(kot: Kot) -> Printer | None:
+    return kot.kitchen.printer if kot.kitchen_id else None
+
+
+def receipt_printer(outlet: Outlet | int) -> Printer | None:
+    outlet_id = outlet if isinstance(outlet, int) else outlet.pk
+    return (
+        Printer.objects.filter(outlet_id=outlet_id, role=Printer.Role.RECEIPT)
+        .order_by("id")
+        .first()
+    )
+
+
+# --- creating jobs ----------------------------------------------------------
+
+
+def _job_status_event(job: PrintJob) -> None:
+    record_event(
+        outlet=job.outlet_id,
+        streams=[orders_stream(job.outlet_id)],
+        type="print.job_status",
+        data={"job_id": job.pk, "printer_id": job.printer_id, "status": job.status},
+    )
+
+
+def _print_job_event(job: PrintJob) -> None:
+    """The job as an agent receives it, on the printer's stream (published after commit)."""
+    record_event(
+        outlet=job.outlet_id,
+        streams=[printer_stream(job.printer_id)],
+        type="print.job",
+        data={
+            "job_id": job.pk,
+            "kind": job.kind,
+            "reprint": job.reprint,
+            "payload_b64": base64.b64encode(bytes(job.payload)).decode("ascii"),
+        },
+    )
+
+
+def _wake_dispatcher() -> None:
+    """PostgreSQL delivers NOTIFY at commit (never for a rollback): the dispatcher wakes at once.
+    Elsewhere it finds the job on its next poll (1 s)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+
+
+def _job_create(
+    *,
+    printer: Printer,
+    kind: str,
+    payload: bytes,
+    preview: str,
+    reprint: int,
+    kot: Kot | None = None,
+    order: Order | None = None,
+) -> PrintJob:
+    now = timezone.now()
+    agent = printer.connection == Printer.Connection.AGENT
+    job = PrintJob.objects.create(
+        outlet_id=printer.outlet_id,
+        printer=printer,
+        kind=kind,
+        kot=kot,
+        order=order,
+        reprint=reprint,
+        payload=payload,
+        preview=preview,
+        status=PrintJob.Status.QUEUED,
+        next_attempt_at=now + AGENT_ACK_TIMEOUT if agent else now,
+    )
+    if agent:
+        _print_job_event(job)
+    else:
+        _wake_dispatcher()
+    job.created_now = True
+    return job
+
+
+@transaction.atomic
+def print_job_create_for_kot(*, kot: Kot, by: Staff | None, reprint: bool = False) -> PrintJob:
+    """Queue `kot` on its kitchen's printer; `reprint=True` prints it again marked REPRINT n.
+
+    A first print is asked once: while an earlier first-print job of this KOT is
+    queued, sent or printed, that job is returned (`created_now` False) and nothing
+    is queued, so a double tap or the auto-print plus a tap never cooks twice.
+    Every job created raises Kot.print_count. Locks the KOT row.
+    Raises Conflict no_printer when the kitchen has no printer.
+    """
+    kot = (
+        Kot.objects.select_for_update(of=("self",))
+        .select_related("kitchen__printer")
+        .get(pk=kot.pk)
+    )
+    printer = printer_for_kot(kot)
+    if printer is None:
+        raise no_printer(f"the kitchen {kot.kitchen.name}")
+    kind = KOT_KIND_TO_JOB[kot.kind]
+    if reprint:
+        previous = kot.print_jobs.aggregate(n=Max("reprint"))["n"] or 0
+        number = previous + 1
+    else:
+        existing = kot.print_jobs.filter(reprint=0, status__in=ACTIVE).order_by("id").first()
+        if existing is not None:
+            existing.created_now = False
+            return existing
+        number = 0
+    rendered = render_kot(
+        kot_ticket(kot_id=kot.pk, reprint=number), paper_width_mm=printer.paper_width_mm
+    )
+    kot.print_count += 1
+    kot.save(update_fields=["print_count", "updated_at"])
+    return _job_create(
+        printer=printer,
+        kind=kind,
+        payload=rendered.payload,
+        preview=rendered.preview,
+        reprint=number,
+        kot=kot,
+        order=kot.order,
+    )
+
+
+def kot_auto_print(*, kot: Kot, by: Staff | None) -> PrintJob | None:
+    """For the KOT-sending and void services: queue the KOT's first print if the outlet
+    prints KOTs automatically and the kitchen has a printer; else do nothing.
+
+    Call inside the sending transaction: the job commits (or rolls back) with the KOT.
+    """
+    if not kot.outlet.auto_print_kot or printer_for_kot(kot) is None:
+        return None
+    return print_job_create_for_kot(kot=kot, by=by)
+
+
+def _order_for_print(order: Order) -> Order:
+    order = Order.objects.select_for_update(of=("self",)).select_related("outlet").get(pk=order.pk)
+    if order.status == Order.Status.CANCELLED:
+        raise Conflict("A cancelled order has no bill.", code="order_cancelled")
+    return order
+
+
+@transaction.atomic
+def print_job_create_for_bill(*, order: Order, by: Staff | None) -> PrintJob:
+    """Queue the order's bill on the outlet's receipt printer. Each call prints one more
+    copy (a guest may ask again); copies after the first are marked REPRINT n.
+    Locks the order row. Raises Conflict no_printer / order_cancelled."""
+    order = _order_for_print(order)
+    printer = receipt_printer(order.outlet_id)
+    if printer is None:
+        raise no_printer("bills (a receipt printer)")
+    number = order.print_jobs.filter(kind=PrintJob.Kind.BILL).count()
+    ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), reprint=number)
+    rendered = render_bill(ticket, paper_width_mm=printer.paper_width_mm)
+    return _job_create(
+        printer=printer,
+        kind=PrintJob.Kind.BILL,
+        payload=rendered.payload,
+        preview=rendered.preview,
+        reprint=number,
+        order=order,
+    )
+
+
+def financial_year_label(day: date, start_month: int) -> str:
+    """`2026-27` for a year starting in April 2026; the calendar year when it starts in January."""
+    start_month = start_month if 1 <= start_month <= 12 else 4
+    start = day.year if day.month >= start_month else day.year - 1
+    if start_month == 1:
+        return str(start)
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def invoice_number_issue(*, order: Order, at: datetime | None = None) -> str:
+    """Give `order` its invoice number if it has none: `INV/<outlet>/<FY>/<nnnnnn>`.
+
+    Call inside a transaction holding the order row lock. The counter is one
+    UPSERT per outlet and financial year whose row stays locked until commit,
+    so numbers are unique and, as a rollback also undoes the increment, gap-free.
+    """
+    if order.invoice_number:
+        return order.invoice_number
+    outlet = order.outlet
+    at = at or timezone.now()
+    fy = financial_year_label(
+        at.astimezone(outlet_zone(outlet)).date(), outlet.financial_year_start_month
+    )
+    value = sequence_next(outlet=outlet, key=f"invoice:{fy}")
+    order.invoice_number = f"INV/{outlet.code}/{fy}/{value:06d}"
+    order.invoice_issued_at = at
+    order.save(update_fields=["invoice_number", "invoice_issued_at", "updated_at"])
+    return order.invoice_number
+
+
+@transaction.atomic
+def print_job_create_for_invoice(*, order: Order, by: Staff | None) -> PrintJob:
+    """Queue the tax invoice on the receipt printer, issuing its number on the first call.
+
+    Only billed or paid orders get an invoice (their items no longer change).
+    Later calls print the same number marked DUPLICATE n. Locks the order row.
+    Raises Conflict no_printer / order_cancelled / order_not_billed.
+    """
+    order = _order_for_print(order)
+    if order.status not in (Order.Status.BILLED, Order.Status.PAID):
+        raise Conflict("Bill the order before printing its tax invoice.", code="order_not_billed")
+    printer = receipt_printer(order.outlet_id)
+    if printer is None:
+        raise no_printer("invoices (a receipt printer)")
+    invoice_number_issue(order=order)
+    number = order.print_jobs.filter(kind=PrintJob.Kind.INVOICE).count()
+    ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), reprint=number, invoice=True)
+    rendered = render_bill(ticket, paper_width_mm=printer.paper_width_mm)
+    return _job_create(
+        printer=printer,
+        kind=PrintJob.Kind.INVOICE,
+        payload=rendered.payload,
+        preview=rendered.preview,
+        reprint=number,
+        order=order,
+    )
+
+
+# --- outcomes: shared by the dispatcher and the agent's ack ------------------
+
+
+def _printer_seen(printer_id: int, *, online: bool, error: str = "", now: datetime) -> None:
+    fields = {
+        "status": Printer.Status.ONLINE if online else Printer.Status.OFFLINE,
+        "last_error": error[:300],
+    }
+    if online:
+        fields["last_contact_at"] = now
+    Printer.objects.filter(pk=printer_id).update(**fields)
+
+
+def _job_printed(job: PrintJob, now: datetime) -> None:
+    job.status = PrintJob.Status.PRINTED
+    job.sent_at = job.sent_at or now
+    job.printed_at = now
+    job.last_error = ""
+    job.next_attempt_at = None
+    job.save(update_fields=["status", "sent_at", "printed_at", "last_error", "next_attempt_at"])
+    _job_status_event(job)
+
+
+def _job_retry_later(job: PrintJob, error: str, now: datetime, *, cap: int) -> None:
+    job.status = PrintJob.Status.QUEUED
+    job.last_error = error[:300]
+    job.next_attempt_at = now + timedelta(seconds=backoff_seconds(job.attempts, cap=cap))
+    job.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+
+
+@transaction.atomic
+def print_job_ack(
+    *, printer_id: int, job_id: int, status: str, error: str = "", by: Staff | None
+) -> PrintJob:
+    """A print agent's answer for one job (`{"type": "print.ack", ...}` on /ws/v1/printers/{id}/).
+
+    `printed`: the job is done and the printer online. `failed`: the job goes back
+    to the queue with backoff and the dispatcher sends its event again later.
+    Acking a job twice changes nothing. Raises NotFound for a job of another
+    printer or outlet, ValidationFailed for another status.
+    """
+    if status not in (PrintJob.Status.PRINTED, PrintJob.Status.FAILED):
+        raise ValidationFailed(fields={"status": ["Must be printed or failed."]})
+    job = PrintJob.objects.select_for_update().filter(pk=job_id, printer_id=printer_id).first()
+    if job is None or (
+        by is not None and by.outlet_id is not None and job.outlet_id != by.outlet_id
+    ):
+        raise NotFound("No such print job on this printer.")
+    now = timezone.now()
+    if job.status == PrintJob.Status.PRINTED:
+        return job
+    if status == PrintJob.Status.PRINTED:
+        _job_printed(job, now)
+        _printer_seen(printer_id, online=True, now=now)
+        return job
+    if job.status == PrintJob.Status.FAILED:
+        return job  # already given up on; staff reprint
+    job.attempts += 1
+    message = (error or "the agent could not print").strip()
+    _job_retry_later(job, message, now, cap=AGENT_BACKOFF_CAP_SECONDS)
+    Printer.objects.filter(pk=printer_id).update(
+        status=Printer.Status.OFFLINE, last_error=message[:300], last_contact_at=now
+    )
+    return job
+
+
+# --- dispatcher helpers -------------------------------------------------------
+
+
+@transaction.atomic
+def print_jobs_claim(*, limit: int = 50, now: datetime | None = None) -> list[PrintJob]:
+    """Take the due queued jobs of directly connected printers, oldest first.
+
+    SKIP LOCKED (PostgreSQL) lets two dispatchers run without ever taking the same
+    job; the lease (next_attempt_at moved LEASE ahead) keeps it theirs after commit,
+    and returns it to the queue by itself if the dispatcher dies mid-send.
+    """
+    now = now or timezone.now()
+    jobs = list(
+        PrintJob.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status=PrintJob.Status.QUEUED, next_attempt_at__lte=now)
+        .exclude(printer__connection=Printer.Connection.AGENT)
+        .select_related("printer")
+        .order_by("id")[:limit]
+    )
+    if jobs:
+        PrintJob.objects.filter(pk__in=[j.pk for j in jobs]).update(next_attempt_at=now + LEASE)
+    return jobs
+
+
+@transaction.atomic
+def print_job_mark_sent(*, job_id: int, now: datetime | None = None) -> None:
+    """Every byte was handed to the connection (raw TCP: written; not yet closed cleanly)."""
+    now = now or timezone.now()
+    PrintJob.objects.filter(pk=job_id, status=PrintJob.Status.QUEUED).update(
+        status=PrintJob.Status.SENT, sent_at=now, attempts=F("attempts") + 1
+    )
+
+
+@transaction.atomic
+def print_job_mark_printed(*, job_id: int, now: datetime | None = None) -> PrintJob:
+    now = now or timezone.now()
+    job = PrintJob.objects.select_for_update().get(pk=job_id)
+    if job.status in (PrintJob.Status.QUEUED, PrintJob.Status.SENT):
+        if job.status == PrintJob.Status.QUEUED:
+            job.attempts += 1
+        _job_printed(job, now)
+    _printer_seen(job.printer_id, online=True, now=now)
+    return job
+
+
+@transaction.atomic
+def print_job_mark_failed(*, job_id: int, error: str, now: datetime | None = None) -> PrintJob:
+    """A failed attempt: back to the queue with backoff, the printer shown offline.
+
+    The printer's other queued jobs wait as long, so tickets still come out in
+    the order they were asked for once it is back.
+    """
+    now = now or timezone.now()
+    job = PrintJob.objects.select_for_update().get(pk=job_id)
+    if job.status not in (PrintJob.Status.QUEUED, PrintJob.Status.SENT):
+        return job
+    if job.status == PrintJob.Status.QUEUED:
+        job.attempts += 1
+    _job_retry_later(job, error, now, cap=BACKOFF_CAP_SECONDS)
+    PrintJob.objects.filter(
+        printer_id=job.printer_id,
+        status=PrintJob.Status.QUEUED,
+        pk__gt=job.pk,
+        next_attempt_at__lt=job.next_attempt_at,
+    ).update(next_attempt_at=job.next_attempt_at)
+    _printer_seen(job.printer_id, online=False, error=error, now=now)
+    return job
+
+
+@transaction.atomic
+def print_jobs_resend_to_agents(*, now: datetime | None = None) -> int:
+    """Agent jobs not acked in time: record their print.job event again.
+
+    Safe because an agent remembers the jobs it printed and only acks a resend.
+    Covers an agent that was away so long its replay was cut (resync_required),
+    and a failed ack (paper out) once its backoff is over.
+    """
+    now = now or timezone.now()
+    jobs = list(
+        PrintJob.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            status=PrintJob.Status.QUEUED,
+            next_attempt_at__lte=now,
+            printer__connection=Printer.Connection.AGENT,
+        )
+        .order_by("id")[:100]
+    )
+    for job in jobs:
+        job.attempts += 1
+        job.next_attempt_at = now + timedelta(
+            seconds=max(
+                backoff_seconds(job.attempts, cap=AGENT_BACKOFF_CAP_SECONDS),
+                AGENT_ACK_TIMEOUT.total_seconds(),
+            )
+        )
+        job.last_error = job.last_error or "waiting for the print agent to confirm"
+        job.save(update_fields=["attempts", "next_attempt_at", "last_error"])
+        _print_job_event(job)
+        Printer.objects.filter(pk=job.printer_id).update(
+            status=Printer.Status.OFFLINE, last_error="the print agent has not confirmed a job"
+        )
+    return len(jobs)
+
+
+@transaction.atomic
+def print_jobs_expire(*, now: datetime | None = None) -> int:
+    """Give up, loudly, on jobs that could not be delivered within MAX_AGE.
+
+    Also fails jobs stuck in `sent` past the lease (the dispatcher stopped between
+    writing the bytes and confirming): whether they printed is unknown, and
+    printing them again could cook twice, so staff check the printer and reprint.
+    """
+    now = now or timezone.now()
+    expired = list(
+        PrintJob.objects.select_for_update(skip_locked=True)
+        .filter(status=PrintJob.Status.QUEUED, created_at__lt=now - MAX_AGE)
+        .order_by("id")[:200]
+    )
+    stuck = list(
+        PrintJob.objects.select_for_update(skip_locked=True)
+        .filter(status=PrintJob.Status.SENT, sent_at__lt=now - LEASE)
+        .order_by("id")[:200]
+    )
+    minutes = int(MAX_AGE.total_seconds() // 60)
+    for job in expired:
+        job.last_error = (
+            f"gave up after {job.attempts} attempts in {minutes} min: "
+            f"{job.last_error or 'no answer'}"
+        )[:300]
+    for job in stuck:
+        job.last_error = (
+            "delivery unconfirmed: the dispatcher stopped after sending; "
+            "check the printer and reprint if needed"
+        )
+    for job in expired + stuck:
+        job.status = PrintJob.Status.FAILED
+        job.next_attempt_at = None
+        job.save(update_fields=["status", "last_error", "next_attempt_at"])
+        _job_status_event(job)
+    return len(expired) + len(stuck)
