@@ -1,0 +1,42 @@
+"""Print jobs and printers out (CONTRACT 4a "Print endpoints", section 7; docs/printing.md)."""
+
+from rest_framework import serializers
+
+
+class PrinterRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PrintJobOut(serializers.Serializer):
+    """What a print endpoint answers at once: the job, not the printer's outcome."""
+
+    job_id = serializers.IntegerField(source="pk")
+    printer = PrinterRefOut()
+    status = serializers.CharField(
+        help_text="queued for a new job; a returned earlier job shows its own"
+    )
+    kind = serializers.CharField(help_text="kot, void, cancellation, bill or invoice")
+    reprint = serializers.IntegerField(help_text="0 for the first print; n for REPRINT n")
+
+
+class InvoicePrintJobOut(PrintJobOut):
+    invoice_number = serializers.CharField(source="order.invoice_number")
+
+
+class PrinterOut(serializers.Serializer):
+    """A printer as staff see it. Never the address: it can carry hosts and device paths."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField(help_text="kitchen or receipt")
+    connection = serializers.CharField(help_text="network, usb, serial, file or agent")
+    paper_width_mm = serializers.IntegerField()
+    status = serializers.CharField(help_text="online, offline or unknown")
+    last_contact_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField(help_text="Why it is offline, for staff; empty when fine")
+    queued_jobs = serializers.IntegerField(help_text="Jobs waiting for this printer")
+    kitchen_ids = serializers.SerializerMethodField()
+
+    def get_kitchen_ids(self, printer) -> list[int]:
+        return [k.pk for k in printer.kitchens.all()]
