@@ -3,6 +3,7 @@
 from .routes import api_path
 from .views import auth as auth_views
 from .views import catalog, customers, delivery, floor
+from .views import orders as order_views
 from .views import printing as printing_views
 from .views.schema import SchemaView, SwaggerView
 
@@ -14,6 +15,7 @@ urlpatterns = [
 ]
 
 pos_urlpatterns = [
+    *order_views.urlpatterns,
     *printing_views.urlpatterns,
     *catalog.urlpatterns,
     *floor.urlpatterns,

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from hub.errors import ValidationFailed
 from hub.models import Outlet, Staff
 
+from .. import idempotency
 from ..envelope import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
 
@@ -17,6 +18,31 @@ class HubApiView(APIView):
     """Subclasses set `permission` (a key of hub.roles.PERMISSIONS, or a dict per method)."""
 
     permission: str | dict[str, str] | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        """DRF's dispatch, with every POST/PUT carrying an Idempotency-Key run through
+        pos_api/idempotency.py (after auth and permission checks, around the handler)."""
+        self.args, self.kwargs = args, kwargs
+        request = self.initialize_request(request, *args, **kwargs)
+        self.request = request
+        self.headers = self.default_response_headers
+        try:
+            self.initial(request, *args, **kwargs)
+            name = request.method.lower()
+            handler = getattr(self, name, self.http_method_not_allowed)
+            if name not in self.http_method_names:
+                handler = self.http_method_not_allowed
+            key = idempotency.request_key(request)
+            if key is None:
+                response = handler(request, *args, **kwargs)
+            else:
+                response = idempotency.run_idempotent(
+                    request, key, lambda: handler(request, *args, **kwargs), self.handle_exception
+                )
+        except Exception as exc:
+            response = self.handle_exception(exc)
+        self.response = self.finalize_response(request, response, *args, **kwargs)
+        return self.response
 
     @property
     def staff(self) -> Staff:

@@ -1,0 +1,378 @@
+"""Orders in and out: input serializers per endpoint and the full order representation
+(CONTRACT 4; docs/api.md "Orders and money").
+
+`order_representation(order)` is the one shape every endpoint answers with
+(orders, payments, KOTs): pass an order loaded by hub.selectors.orders.order_get
+so nothing is queried per row.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from hub.models import Order, OrderItem
+from hub.services.orders import MAX_GUESTS, MAX_QUANTITY, ItemInput
+
+from .common import MoneyField, StrictIntegerField
+
+MAX_ID = 2**63 - 1
+MAX_LINES = 200
+
+
+def _no_lone_surrogates(value: str) -> None:
+    # JSON may carry "\ud800"; PostgreSQL cannot store it, so refuse it here (400, not 500).
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise serializers.ValidationError("Contains characters that are not valid text.") from exc
+
+
+class TextField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(_no_lone_surrogates)
+
+
+def IdField(**kwargs) -> StrictIntegerField:  # noqa: N802 - reads like a field class
+    return StrictIntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def VersionField() -> StrictIntegerField:  # noqa: N802
+    return StrictIntegerField(min_value=1, max_value=2**31 - 1, required=False)
+
+
+# --- in -------------------------------------------------------------------------------
+
+
+class OrderItemIn(serializers.Serializer):
+    menu_item_id = IdField()
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
+    price = MoneyField(min_value=Decimal("0"), required=False, allow_null=True)
+    note = TextField(max_length=300, required=False, allow_blank=True)
+
+
+class OrderItemUpdateIn(serializers.Serializer):
+    id = IdField(required=False, allow_null=True, help_text="Keep this line; leave out to add one")
+    menu_item_id = IdField(required=False, allow_null=True, help_text="Required for a new line")
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
+    price = MoneyField(min_value=Decimal("0"), required=False, allow_null=True)
+    note = TextField(max_length=300, required=False, allow_blank=True, allow_null=True)
+
+    def validate(self, attrs):
+        if attrs.get("id") is None and attrs.get("menu_item_id") is None:
+            raise serializers.ValidationError({"menu_item_id": ["A new line needs menu_item_id."]})
+        return attrs
+
+
+class DiscountFields(serializers.Serializer):
+    discount_type = serializers.ChoiceField(
+        choices=["percent", "fixed"], required=False, allow_null=True
+    )
+    discount_value = MoneyField(min_value=Decimal("0"), required=False, allow_null=True)
+    coupon_code = TextField(max_length=40, required=False, allow_null=True, allow_blank=True)
+
+
+class OrderCreateIn(DiscountFields):
+    order_type_id = IdField()
+    table_id = IdField(required=False, allow_null=True)
+    customer_id = IdField(required=False, allow_null=True)
+    items = OrderItemIn(many=True, required=False, max_length=MAX_LINES)
+    notes = TextField(max_length=1000, required=False, allow_blank=True)
+    guests = StrictIntegerField(min_value=1, max_value=MAX_GUESTS, required=False, allow_null=True)
+    discount_reason = TextField(max_length=200, required=False, allow_blank=True)
+    platform_id = IdField(required=False, allow_null=True)
+    platform_order_ref = TextField(max_length=80, required=False, allow_blank=True)
+
+
+class OrderUpdateIn(serializers.Serializer):
+    customer_id = IdField(required=False, allow_null=True)
+    table_id = IdField(required=False, allow_null=True)
+    notes = TextField(max_length=1000, required=False, allow_blank=True)
+    guests = StrictIntegerField(min_value=1, max_value=MAX_GUESTS, required=False, allow_null=True)
+    items = OrderItemUpdateIn(many=True, required=False, max_length=MAX_LINES)
+    void_reason = TextField(max_length=200, required=False, allow_blank=True)
+    version = VersionField()
+
+
+class OrderStatusIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Order.Status.values)
+    reason = TextField(max_length=1000, required=False, allow_blank=True)
+    version = VersionField()
+
+
+class OrderCancelIn(serializers.Serializer):
+    reason = TextField(max_length=1000)
+    version = VersionField()
+
+
+class OrderDiscountIn(DiscountFields):
+    reason = TextField(max_length=200, required=False, allow_blank=True)
+    version = VersionField()
+
+    def validate(self, attrs):
+        manual = attrs.get("discount_type") is not None or attrs.get("discount_value") is not None
+        coupon = bool(attrs.get("coupon_code"))
+        if manual == coupon:
+            raise serializers.ValidationError(
+                "Send discount_type and discount_value, or coupon_code (one of the two)."
+            )
+        if manual and (attrs.get("discount_type") is None or attrs.get("discount_value") is None):
+            raise serializers.ValidationError(
+                {"discount_value": ["Send discount_type and discount_value together."]}
+            )
+        return attrs
+
+
+class OrderListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Order.Status.values, required=False)
+    table_id = IdField(required=False)
+    date = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+    payment_status = serializers.ChoiceField(choices=Order.PaymentStatus.values, required=False)
+    order_type_id = IdField(required=False)
+    customer_id = IdField(required=False)
+
+
+class CouponValidateIn(serializers.Serializer):
+    code = TextField(max_length=40)
+    order_id = IdField(required=False, allow_null=True)
+    subtotal = MoneyField(min_value=Decimal("0"), required=False, allow_null=True)
+    order_type_id = IdField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if attrs.get("order_id") is None and attrs.get("subtotal") is None:
+            raise serializers.ValidationError("Send order_id, or subtotal (and order_type_id).")
+        return attrs
+
+
+def item_inputs(lines: list[dict] | None) -> list[ItemInput]:
+    return [
+        ItemInput(
+            id=line.get("id"),
+            menu_item_id=line.get("menu_item_id"),
+            quantity=line["quantity"],
+            price=line.get("price"),
+            note=line.get("note"),
+        )
+        for line in (lines or [])
+    ]
+
+
+# --- out ------------------------------------------------------------------------------
+
+
+def Money() -> MoneyField:  # noqa: N802
+    return MoneyField(max_digits=14, read_only=True)
+
+
+class RefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TableRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CustomerRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class OrderItemOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    menu_item_id = serializers.IntegerField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = Money()
+    note = serializers.CharField()
+    status = serializers.CharField()
+    kot_id = serializers.IntegerField(allow_null=True)
+    kitchen_id = serializers.IntegerField()
+    price_overridden = serializers.BooleanField()
+    void_reason = serializers.CharField()
+    line_total = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    )
+    def get_line_total(self, item: OrderItem) -> Decimal:
+        if item.status == OrderItem.Status.VOID:
+            return Decimal("0.00")
+        return (item.unit_price * item.quantity).quantize(Decimal("0.01"))
+
+
+class PaymentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    method = RefOut()
+    amount = Money()
+    tip_amount = Money()
+    change_due = Money()
+    transaction_id = serializers.CharField()
+    refunded_amount = Money()
+    created_at = serializers.DateTimeField()
+
+
+class KotItemOut(serializers.Serializer):
+    order_item_id = serializers.IntegerField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    note = serializers.CharField()
+
+
+class KitchenRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class KotRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kot_number = serializers.CharField(source="number")
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    kitchen = KitchenRefOut()
+    voids_kot_id = serializers.IntegerField(source="voids_id", allow_null=True)
+    reason = serializers.CharField()
+    items = KotItemOut(source="lines.all", many=True)
+    created_at = serializers.DateTimeField()
+
+
+class TaxOut(serializers.Serializer):
+    name = serializers.CharField()
+    rate = serializers.DecimalField(max_digits=7, decimal_places=3, coerce_to_string=False)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+
+
+class DiscountOut(serializers.Serializer):
+    type = serializers.CharField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=3, coerce_to_string=False)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    coupon_code = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class DriverRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class DeliveryOut(serializers.Serializer):
+    driver = DriverRefOut(allow_null=True)
+    platform = RefOut(allow_null=True)
+    status = serializers.CharField(allow_null=True)
+    platform_order_ref = serializers.CharField()
+    failed_reason = serializers.CharField()
+
+
+class OrderOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_number = serializers.CharField(source="number")
+    status = serializers.CharField()
+    payment_status = serializers.CharField()
+    order_type = RefOut()
+    table = TableRefOut(allow_null=True)
+    customer = CustomerRefOut(allow_null=True)
+    guests = serializers.IntegerField(allow_null=True)
+    items = OrderItemOut(source="items.all", many=True)
+    subtotal = Money()
+    discount = serializers.SerializerMethodField()
+    taxes = serializers.SerializerMethodField()
+    tax_total = Money()
+    prices_include_tax = serializers.BooleanField(source="outlet.prices_include_tax")
+    service_charge = Money()
+    round_off = Money()
+    total = Money()
+    tip_total = Money()
+    paid_total = Money()
+    balance_due = Money()
+    payments = PaymentOut(source="payments.all", many=True)
+    kots = KotRefOut(source="kots.all", many=True)
+    delivery = serializers.SerializerMethodField()
+    notes = serializers.CharField()
+    cancel_reason = serializers.CharField()
+    business_date = serializers.DateField()
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(DiscountOut(allow_null=True))
+    def get_discount(self, order: Order) -> dict | None:
+        if order.coupon_id:
+            coupon = order.coupon
+            return {
+                "type": coupon.discount_type,
+                "value": coupon.value,
+                "amount": order.discount_amount,
+                "coupon_code": coupon.code,
+                "reason": "",
+            }
+        if order.discount_type:
+            return {
+                "type": order.discount_type,
+                "value": order.discount_value,
+                "amount": order.discount_amount,
+                "coupon_code": None,
+                "reason": order.discount_reason,
+            }
+        return None
+
+    @extend_schema_field(TaxOut(many=True))
+    def get_taxes(self, order: Order) -> list[dict]:
+        return [
+            {
+                "name": t["name"],
+                "rate": Decimal(str(t["rate"])),
+                "amount": Decimal(str(t["amount"])),
+            }
+            for t in (order.taxes or [])
+        ]
+
+    @extend_schema_field(DeliveryOut(allow_null=True))
+    def get_delivery(self, order: Order) -> dict | None:
+        if order.order_type.code != "delivery" and not (order.driver_id or order.platform_id):
+            return None
+        driver, platform = order.driver, order.platform
+        return {
+            "driver": {"id": driver.pk, "name": driver.name, "phone": driver.phone}
+            if driver
+            else None,
+            "platform": {"id": platform.pk, "code": platform.code, "name": platform.name}
+            if platform
+            else None,
+            "status": order.delivery_status or None,
+            "platform_order_ref": order.platform_order_ref,
+            "failed_reason": order.delivery_failed_reason,
+        }
+
+
+def order_representation(order: Order) -> dict:
+    """The full order of CONTRACT 4, for any endpoint that answers with an order."""
+    return OrderOut(order).data
+
+
+def orders_representation(orders) -> list[dict]:
+    return OrderOut(orders, many=True).data
+
+
+class CouponOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    description = serializers.CharField()
+    discount_type = serializers.CharField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=3, coerce_to_string=False)
+    min_subtotal = Money()
+    max_discount = Money()
+    valid_from = serializers.DateTimeField(allow_null=True)
+    valid_until = serializers.DateTimeField(allow_null=True)
+    usage_limit = serializers.IntegerField(allow_null=True)
+    used_count = serializers.IntegerField()
+    order_type_ids = serializers.SerializerMethodField()
+
+    def get_order_type_ids(self, coupon) -> list[int]:
+        return sorted(t.pk for t in coupon.order_types.all())

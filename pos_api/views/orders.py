@@ -1,0 +1,261 @@
+"""Orders, discounts and coupons over REST (CONTRACT 4 and 4a; docs/api.md "Orders and money").
+
+Thin: validate, call one service, answer with the full order representation
+re-read through hub.selectors.orders (a fixed number of queries).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+
+from hub.errors import NotFound, ValidationFailed
+from hub.models import Order, OrderType
+from hub.selectors import orders as selectors
+from hub.services import coupons as coupon_services
+from hub.services import orders as services
+
+from ..envelope import ok, ok_page
+from ..routes import api_path
+from ..serializers import orders as io
+from .base import HubApiView
+
+
+def if_match_version(request) -> int | None:
+    """`If-Match: "3"` (or W/"3", or 3) -> 3; absent -> None; anything else is a 400."""
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() in ("", "*"):
+        return None
+    value = raw.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise ValidationFailed(fields={"If-Match": ['Send the order version, e.g. If-Match: "3".']})
+    return int(value)
+
+
+class OrderApiView(HubApiView):
+    def expected_version(self, data: dict) -> int | None:
+        header = if_match_version(self.request)
+        body = data.get("version")
+        if header is not None and body is not None and header != body:
+            raise ValidationFailed(fields={"version": ["version and If-Match disagree."]})
+        return body if body is not None else header
+
+    def answer(self, order: Order, *, status: int = 200):
+        fresh = selectors.order_get(outlet=self.outlet, order_id=order.pk)
+        return ok(io.order_representation(fresh), status=status)
+
+
+ORDER_FILTERS = [
+    OpenApiParameter("status", str, enum=Order.Status.values),
+    OpenApiParameter("table_id", int),
+    OpenApiParameter("date", str, description="YYYY-MM-DD, the outlet's local business day"),
+    OpenApiParameter("payment_status", str, enum=Order.PaymentStatus.values),
+    OpenApiParameter("order_type_id", int),
+    OpenApiParameter("customer_id", int),
+    OpenApiParameter("page", int),
+    OpenApiParameter("per_page", int),
+]
+
+
+class OrderListCreateApi(OrderApiView):
+    permission = {"GET": "order.read", "POST": "order.create"}
+
+    @extend_schema(parameters=ORDER_FILTERS, responses=io.OrderOut(many=True))
+    def get(self, request):
+        query = self.validated_query(io.OrderListQuery)
+        page, per_page = self.paging()
+        queryset = selectors.orders_list(
+            outlet=self.outlet,
+            staff=self.staff,
+            status=query.get("status"),
+            table_id=query.get("table_id"),
+            business_date=query.get("date"),
+            payment_status=query.get("payment_status"),
+            order_type_id=query.get("order_type_id"),
+            customer_id=query.get("customer_id"),
+        )
+        total = queryset.count()
+        rows = list(queryset[(page - 1) * per_page : page * per_page])
+        return ok_page(io.orders_representation(rows), page=page, per_page=per_page, total=total)
+
+    @extend_schema(request=io.OrderCreateIn, responses={201: io.OrderOut})
+    def post(self, request):
+        data = self.validated(io.OrderCreateIn)
+        order = services.order_create(
+            outlet=self.outlet,
+            by=self.staff,
+            order_type_id=data["order_type_id"],
+            items=io.item_inputs(data.get("items")),
+            table_id=data.get("table_id"),
+            customer_id=data.get("customer_id"),
+            notes=data.get("notes", ""),
+            guests=data.get("guests"),
+            discount_type=data.get("discount_type"),
+            discount_value=data.get("discount_value"),
+            discount_reason=data.get("discount_reason", ""),
+            coupon_code=data.get("coupon_code") or None,
+            platform_id=data.get("platform_id"),
+            platform_order_ref=data.get("platform_order_ref", ""),
+        )
+        return self.answer(order, status=201)
+
+
+class OrderDetailApi(OrderApiView):
+    permission = {"GET": "order.read", "PUT": "order.update"}
+
+    @extend_schema(responses=io.OrderOut)
+    def get(self, request, order_id: int):
+        order = selectors.order_get(outlet=self.outlet, order_id=order_id, staff=self.staff)
+        return ok(io.order_representation(order))
+
+    @extend_schema(
+        request=io.OrderUpdateIn,
+        responses=io.OrderOut,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+    )
+    def put(self, request, order_id: int):
+        data = self.validated(io.OrderUpdateIn)
+        changes = {
+            key: data[key] for key in ("customer_id", "table_id", "notes", "guests") if key in data
+        }
+        if "items" in data:
+            changes["items"] = io.item_inputs(data["items"])
+        order = services.order_update(
+            order_id=order_id,
+            outlet=self.outlet,
+            by=self.staff,
+            expected_version=self.expected_version(data),
+            void_reason=data.get("void_reason", ""),
+            **changes,
+        )
+        return self.answer(order)
+
+
+class OrderStatusApi(OrderApiView):
+    permission = "order.set_status"
+
+    @extend_schema(
+        request=io.OrderStatusIn,
+        responses=io.OrderOut,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+    )
+    def put(self, request, order_id: int):
+        data = self.validated(io.OrderStatusIn)
+        order = services.order_set_status(
+            order_id=order_id,
+            outlet=self.outlet,
+            by=self.staff,
+            status=data["status"],
+            reason=data.get("reason", ""),
+            expected_version=self.expected_version(data),
+        )
+        return self.answer(order)
+
+
+class OrderCancelApi(OrderApiView):
+    permission = "order.cancel"
+
+    @extend_schema(request=io.OrderCancelIn, responses=io.OrderOut)
+    def post(self, request, order_id: int):
+        data = self.validated(io.OrderCancelIn)
+        order = services.order_cancel(
+            order_id=order_id,
+            outlet=self.outlet,
+            by=self.staff,
+            reason=data["reason"],
+            expected_version=self.expected_version(data),
+        )
+        return self.answer(order)
+
+
+class OrderDiscountApi(OrderApiView):
+    permission = "order.discount"
+
+    @extend_schema(request=io.OrderDiscountIn, responses=io.OrderOut)
+    def post(self, request, order_id: int):
+        data = self.validated(io.OrderDiscountIn)
+        order = services.order_apply_discount(
+            order_id=order_id,
+            outlet=self.outlet,
+            by=self.staff,
+            discount_type=data.get("discount_type"),
+            discount_value=data.get("discount_value"),
+            reason=data.get("reason", ""),
+            coupon_code=data.get("coupon_code") or None,
+            expected_version=self.expected_version(data),
+        )
+        return self.answer(order)
+
+
+class CouponListApi(HubApiView):
+    permission = "coupon.read"
+
+    @extend_schema(responses=io.CouponOut(many=True))
+    def get(self, request):
+        return ok(io.CouponOut(coupon_services.coupons_active(outlet=self.outlet), many=True).data)
+
+
+CouponValidateOut = inline_serializer(
+    "CouponValidateOut",
+    {
+        "valid": serializers.BooleanField(),
+        "reason": serializers.ChoiceField(
+            choices=["not_found", "expired", "below_minimum", "usage_exhausted", "not_applicable"],
+            required=False,
+        ),
+        "discount_amount": serializers.DecimalField(
+            max_digits=14, decimal_places=2, required=False
+        ),
+        "coupon": io.CouponOut(required=False),
+    },
+)
+
+
+class CouponValidateApi(HubApiView):
+    permission = "coupon.read"
+
+    @extend_schema(request=io.CouponValidateIn, responses=CouponValidateOut)
+    def post(self, request):
+        data = self.validated(io.CouponValidateIn)
+        if data.get("order_id") is not None:
+            order = (
+                selectors.orders_visible(outlet=self.outlet, staff=self.staff)
+                .filter(pk=data["order_id"])
+                .select_related("order_type")
+                .first()
+            )
+            if order is None:
+                raise NotFound("No such order.")
+            subtotal, order_type = order.subtotal, order.order_type
+        else:
+            subtotal, order_type = data["subtotal"], None
+            if data.get("order_type_id") is not None:
+                order_type = OrderType.objects.filter(pk=data["order_type_id"]).first()
+                if order_type is None:
+                    raise ValidationFailed(fields={"order_type_id": ["No such order type."]})
+        result = coupon_services.coupon_evaluate(
+            outlet=self.outlet, code=data["code"], subtotal=subtotal, order_type=order_type
+        )
+        if not result.valid:
+            return ok({"valid": False, "reason": result.reason})
+        return ok(
+            {
+                "valid": True,
+                "discount_amount": result.discount_amount,
+                "coupon": io.CouponOut(result.coupon).data,
+            }
+        )
+
+
+urlpatterns = [
+    *api_path("orders", OrderListCreateApi.as_view(), "orders"),
+    *api_path("orders/<int:order_id>", OrderDetailApi.as_view(), "order-detail"),
+    *api_path("orders/<int:order_id>/status", OrderStatusApi.as_view(), "order-status"),
+    *api_path("orders/<int:order_id>/cancel", OrderCancelApi.as_view(), "order-cancel"),
+    *api_path("orders/<int:order_id>/discount", OrderDiscountApi.as_view(), "order-discount"),
+    *api_path("coupons", CouponListApi.as_view(), "coupons"),
+    *api_path("coupons/validate", CouponValidateApi.as_view(), "coupon-validate"),
+]
