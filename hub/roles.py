@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "price.override": frozenset({MANAGER}),
     # kitchen
     "kot.send": FRONT_OF_HOUSE,
+    "kot.read": FRONT_OF_HOUSE | {KITCHEN},  # a kitchen user: only its kitchens' KOTs
+    # a waiter only marks cooked food served (hub.services.kitchen.kot_set_status)
     "kot.set_status": frozenset({MANAGER, KITCHEN, WAITER}),
     "kot.print": FRONT_OF_HOUSE,
     # payments

@@ -21,7 +21,7 @@ import os
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from hub.errors import Conflict, NotFound, ValidationFailed
@@ -305,7 +305,16 @@ def _job_printed(job: PrintJob, now: datetime) -> None:
     job.printed_at = now
     job.last_error = ""
     job.next_attempt_at = None
-    job.save(update_fields=["status", "sent_at", "printed_at", "last_error", "next_attempt_at"])
+    job.save(
+        update_fields=[
+            "status",
+            "attempts",
+            "sent_at",
+            "printed_at",
+            "last_error",
+            "next_attempt_at",
+        ]
+    )
     _job_status_event(job)
 
 
@@ -371,6 +380,19 @@ def print_jobs_claim(*, limit: int = 50, now: datetime | None = None) -> list[Pr
         .select_related("printer")
         .order_by("id")[:limit]
     )
+    # Keep each printer's tickets in order: a job does not jump ahead of an older one
+    # of its printer that is waiting out a backoff (or leased by another dispatcher).
+    waiting = dict(
+        PrintJob.objects.filter(
+            status__in=[PrintJob.Status.QUEUED, PrintJob.Status.SENT],
+            printer_id__in={j.printer_id for j in jobs},
+        )
+        .exclude(pk__in=[j.pk for j in jobs])
+        .order_by()
+        .values_list("printer_id")
+        .annotate(first=Min("id"))
+    )
+    jobs = [j for j in jobs if j.pk < waiting.get(j.printer_id, j.pk + 1)]
     if jobs:
         PrintJob.objects.filter(pk__in=[j.pk for j in jobs]).update(next_attempt_at=now + LEASE)
     return jobs
