@@ -8,10 +8,14 @@ a ticket taking it back (CONTRACT 4 "voids"). Sending KOTs lives further down.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
-from hub.models import Kot, KotLine, Order, OrderItem, Staff
+from hub.errors import Conflict, Forbidden, NotFound, ValidationFailed, invalid_transition
+from hub.models import Kitchen, Kot, KotLine, Order, OrderItem, Outlet, Staff
+from hub.roles import KITCHEN, WAITER
+from hub.selectors.kitchen import staff_works_kitchen
 from hub.services.clock import outlet_today
 from hub.services.events import kitchen_stream, orders_stream, record_event, table_stream
 from hub.services.numbering import sequence_next
@@ -107,3 +111,256 @@ def void_ticket_create(
         )
         tickets.append(kot)
     return tickets
+
+
+# --- sending KOTs (CONTRACT 5) -----------------------------------------------------------
+
+ITEM = OrderItem.Status
+KOT_STATUS = Kot.Status
+COOKING_KINDS = (Kot.Kind.NEW, Kot.Kind.ADDON)
+TAKE_BACK_KINDS = (Kot.Kind.VOID, Kot.Kind.CANCELLATION)
+
+# The cooking walk of a new or add-on KOT; food_ready -> in_kitchen is a recall
+# (the pass sent the plate back). Void and cancellation tickets have nothing to
+# cook: the kitchen acknowledges them (sent_to_kitchen -> served) and they leave
+# the screen.
+KOT_FLOW: dict[str, tuple[str, ...]] = {
+    KOT_STATUS.SENT_TO_KITCHEN: (KOT_STATUS.IN_KITCHEN,),
+    KOT_STATUS.IN_KITCHEN: (KOT_STATUS.FOOD_READY,),
+    KOT_STATUS.FOOD_READY: (KOT_STATUS.SERVED, KOT_STATUS.IN_KITCHEN),
+    KOT_STATUS.SERVED: (),
+}
+TAKE_BACK_FLOW: dict[str, tuple[str, ...]] = {
+    KOT_STATUS.SENT_TO_KITCHEN: (KOT_STATUS.SERVED,),
+    KOT_STATUS.IN_KITCHEN: (KOT_STATUS.SERVED,),
+    KOT_STATUS.FOOD_READY: (KOT_STATUS.SERVED,),
+    KOT_STATUS.SERVED: (),
+}
+
+
+def _lock_order(*, order_id: int, outlet: Outlet) -> Order:
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # joins that select_related makes for table and created_by.
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("outlet", "order_type", "table", "created_by")
+        .filter(pk=order_id, outlet=outlet)
+        .first()
+    )
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def kot_card_data(*, kot: Kot, order: Order, lines: Sequence[KotLine]) -> dict[str, Any]:
+    """What a kitchen screen needs to draw the ticket from the event alone (docs/api.md)."""
+    waiter = kot.created_by or order.created_by
+    return {
+        "kot_id": kot.pk,
+        "kot_number": kot.number,
+        "kind": kot.kind,
+        "status": kot.status,
+        "kitchen_id": kot.kitchen_id,
+        "kitchen_name": kot.kitchen.name,
+        "order_id": order.pk,
+        "order_number": order.number,
+        "order_type": order.order_type.code,
+        "order_version": order.version,
+        "table_id": order.table_id,
+        "table_name": order.table.name if order.table_id else None,
+        "guests": order.guests,
+        "waiter_name": waiter.name if waiter else None,
+        "created_at": kot.created_at,
+        "items": kot_event_items(lines),
+    }
+
+
+def _kot_streams(kot: Kot, order: Order) -> list[str]:
+    streams = [kitchen_stream(kot.kitchen_id), orders_stream(order.outlet_id)]
+    if order.table_id:
+        streams.append(table_stream(order.table_id))
+    return streams
+
+
+@transaction.atomic
+def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
+    """Send every item of the order not sent yet: one KOT per kitchen, all or nothing.
+
+    Locks the order row first, so two taps on "send" (or two terminals) are
+    serialised and the second finds nothing left: each item goes out once. An
+    item is routed to OrderItem.kitchen (its menu item's kitchen when ordered).
+    A kitchen's first KOT of the order is kind `new`, later ones `addon`.
+    Numbers `KOT-nnn` come from the outlet's per-business-day sequence shared
+    with void and cancellation tickets. Lines freeze name, quantity and note.
+
+    Any order that is not cancelled may send: a `paid` order too (a pay-first
+    counter takes the money, then sends to the kitchen), and it stays `paid`;
+    only `draft` moves, to `kot`. Raises Conflict `order_closed` (cancelled) and
+    `nothing_to_send`. Raises the order's version by one. Records `kot.created`
+    per KOT on the kitchen's, the outlet's orders and the table's stream, then
+    `order.status_changed` (draft -> kot) or `order.updated`. Queues each KOT's
+    first print when the outlet prints KOTs automatically (hub.services.printing).
+    """
+    from hub.services.orders import order_event_data  # orders imports this module
+    from hub.services.printing import kot_auto_print
+
+    order = _lock_order(order_id=order_id, outlet=outlet)
+    if order.status == Order.Status.CANCELLED:
+        raise Conflict(
+            f"Order {order.number} is cancelled; nothing goes to a kitchen.", code="order_closed"
+        )
+    pending = list(OrderItem.objects.filter(order=order, status=ITEM.PENDING).order_by("id"))
+    if not pending:
+        raise Conflict(
+            f"Every item of order {order.number} is already in a kitchen.", code="nothing_to_send"
+        )
+
+    by_kitchen: dict[int, list[OrderItem]] = {}
+    for item in pending:
+        by_kitchen.setdefault(item.kitchen_id, []).append(item)
+    kitchens = Kitchen.objects.select_related("printer").in_bulk(list(by_kitchen))
+    already_cooking = set(
+        Kot.objects.filter(order=order, kind__in=COOKING_KINDS).values_list("kitchen_id", flat=True)
+    )
+
+    from_status = order.status
+    if order.status == Order.Status.DRAFT:
+        order.status = Order.Status.KOT
+    order.version += 1
+    order.save(update_fields=["status", "version", "updated_at"])
+
+    kots = []
+    for kitchen_id in sorted(by_kitchen):
+        items = by_kitchen[kitchen_id]
+        number, day = kot_number_next(order=order)
+        kot = Kot.objects.create(
+            outlet=order.outlet,
+            order=order,
+            kitchen=kitchens[kitchen_id],
+            number=number,
+            business_date=day,
+            created_by=by,
+            kind=Kot.Kind.ADDON if kitchen_id in already_cooking else Kot.Kind.NEW,
+        )
+        lines = KotLine.objects.bulk_create(
+            [
+                KotLine(
+                    kot=kot, order_item=item, name=item.name, quantity=item.quantity, note=item.note
+                )
+                for item in items
+            ]
+        )
+        OrderItem.objects.filter(pk__in=[item.pk for item in items]).update(
+            status=ITEM.SENT_TO_KITCHEN, kot=kot
+        )
+        record_event(
+            outlet=order.outlet_id,
+            streams=_kot_streams(kot, order),
+            type="kot.created",
+            data=kot_card_data(kot=kot, order=order, lines=lines),
+        )
+        kot_auto_print(kot=kot, by=by)
+        kots.append(kot)
+
+    order_streams = [orders_stream(order.outlet_id)]
+    if order.table_id:
+        order_streams.append(table_stream(order.table_id))
+    if order.status != from_status:
+        record_event(
+            outlet=order.outlet_id,
+            streams=order_streams,
+            type="order.status_changed",
+            data=order_event_data(order, from_status=str(from_status)),
+        )
+    else:
+        record_event(
+            outlet=order.outlet_id,
+            streams=order_streams,
+            type="order.updated",
+            data=order_event_data(order),
+        )
+    return kots
+
+
+# --- KOT status ------------------------------------------------------------------------
+
+
+def kot_allowed_statuses(kot: Kot) -> list[str]:
+    flow = KOT_FLOW if kot.kind in COOKING_KINDS else TAKE_BACK_FLOW
+    return [str(s) for s in flow[kot.status]]
+
+
+def _check_may_move(*, kot: Kot, status: str, by: Staff) -> None:
+    """Role rules beyond hub.roles' `kot.set_status` (docs/api.md "Kitchen (KOT)")."""
+    if by.role == KITCHEN and not staff_works_kitchen(staff=by, kitchen_id=kot.kitchen_id):
+        raise Forbidden("You do not work this kitchen.")
+    if by.role == WAITER and (status != KOT_STATUS.SERVED or kot.kind not in COOKING_KINDS):
+        # The floor marks plates served; cooking and acknowledging take-backs are the kitchen's.
+        raise Forbidden("A waiter may only mark ready food served.")
+
+
+@transaction.atomic
+def kot_set_status(*, kot_id: int, outlet: Outlet, status: str, by: Staff) -> Kot:
+    """Move a KOT along its walk; the statuses of its items (those not void) follow.
+
+    New and add-on KOTs: sent_to_kitchen -> in_kitchen -> food_ready -> served,
+    and food_ready -> in_kitchen (recall). Void and cancellation tickets are only
+    acknowledged: -> served. The same status again changes nothing (a double tap).
+    Any other move: 409 `invalid_transition` with `allowed`. A kitchen user moves
+    only KOTs of their kitchens, a waiter only marks cooking KOTs served (403).
+    Another outlet's KOT is NotFound.
+
+    Locks the order row, then the KOT (the lock order of every order service, so
+    an order update and a kitchen tap never deadlock or lose an item status).
+    Raises the order's version. Records `kot.status_changed` on the kitchen's,
+    the orders and the table's stream.
+    """
+    if status not in KOT_STATUS.values:
+        raise ValidationFailed(fields={"status": [f"One of {', '.join(KOT_STATUS.values)}."]})
+    found = Kot.objects.filter(pk=kot_id, outlet=outlet).values("order_id", "kitchen_id").first()
+    if found is None:
+        raise NotFound("No such KOT.")
+    if by.role == KITCHEN and not staff_works_kitchen(staff=by, kitchen_id=found["kitchen_id"]):
+        raise Forbidden("You do not work this kitchen.")
+    order = _lock_order(order_id=found["order_id"], outlet=outlet)
+    kot = (
+        Kot.objects.select_for_update(of=("self",))
+        .select_related("kitchen", "voids")
+        .get(pk=kot_id)
+    )
+    if status == kot.status:
+        return kot
+    allowed = kot_allowed_statuses(kot)
+    if status not in allowed:
+        raise invalid_transition(kot.status, status, allowed)
+    _check_may_move(kot=kot, status=status, by=by)
+
+    from_status = kot.status
+    kot.status = status
+    kot.save(update_fields=["status", "updated_at"])
+    item_ids: list[int] = []
+    if kot.kind in COOKING_KINDS:
+        items = OrderItem.objects.filter(kot=kot).exclude(status=ITEM.VOID)
+        item_ids = list(items.values_list("pk", flat=True))
+        OrderItem.objects.filter(pk__in=item_ids).update(status=status)
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
+    record_event(
+        outlet=order.outlet_id,
+        streams=_kot_streams(kot, order),
+        type="kot.status_changed",
+        data={
+            "kot_id": kot.pk,
+            "kot_number": kot.number,
+            "kind": kot.kind,
+            "order_id": order.pk,
+            "order_number": order.number,
+            "order_version": order.version,
+            "kitchen_id": kot.kitchen_id,
+            "status": status,
+            "from_status": str(from_status),
+            "table_id": order.table_id,
+            "order_item_ids": item_ids,
+        },
+    )
+    return kot

@@ -1,0 +1,81 @@
+"""Read queries for kitchen screens: a kitchen's tickets, one ticket (docs/api.md "Kitchen (KOT)").
+
+`kots_prefetched` loads everything a ticket shows (kitchen, order with type and
+table, waiter, the original KOT of a void ticket, lines with their order items)
+in a fixed number of queries, whatever the number of tickets.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from hub.errors import Forbidden, NotFound
+from hub.models import Kitchen, Kot, KotLine, Outlet, Staff
+from hub.roles import KITCHEN
+
+
+def staff_works_kitchen(*, staff: Staff, kitchen_id: int) -> bool:
+    """A kitchen user works only the kitchens listed on their account (Staff.kitchens)."""
+    return staff.kitchens.filter(pk=kitchen_id).exists()
+
+
+def _check_kitchen_access(*, staff: Staff | None, kitchen_id: int) -> None:
+    if (
+        staff is not None
+        and staff.role == KITCHEN
+        and not staff_works_kitchen(staff=staff, kitchen_id=kitchen_id)
+    ):
+        raise Forbidden("You do not work this kitchen.")
+
+
+def kots_prefetched(queryset: QuerySet[Kot]) -> QuerySet[Kot]:
+    return queryset.select_related(
+        "kitchen",
+        "order__order_type",
+        "order__table",
+        "order__created_by",
+        "created_by",
+        "voids",
+    ).prefetch_related(
+        Prefetch("lines", queryset=KotLine.objects.select_related("order_item").order_by("id"))
+    )
+
+
+def kot_get(*, outlet: Outlet, kot_id: int, staff: Staff | None = None) -> Kot:
+    """One KOT with everything prefetched. Another outlet's: NotFound; a kitchen user's
+    other kitchen: Forbidden."""
+    kot = kots_prefetched(Kot.objects.filter(outlet=outlet, pk=kot_id)).first()
+    if kot is None:
+        raise NotFound("No such KOT.")
+    _check_kitchen_access(staff=staff, kitchen_id=kot.kitchen_id)
+    return kot
+
+
+def kots_by_ids(ids: list[int]) -> list[Kot]:
+    """The KOTs just created by a send, in id order, prefetched."""
+    return list(kots_prefetched(Kot.objects.filter(pk__in=ids)).order_by("id"))
+
+
+def kitchen_kots(
+    *,
+    outlet: Outlet,
+    kitchen_id: int,
+    staff: Staff | None = None,
+    status: str | None = None,
+    business_date: date | None = None,
+) -> QuerySet[Kot]:
+    """A kitchen's tickets in arrival order: the open ones (not `served`) unless `status`
+    names one; `business_date` narrows to that outlet-local day."""
+    if not Kitchen.objects.filter(pk=kitchen_id, outlet=outlet).exists():
+        raise NotFound("No such kitchen.")
+    _check_kitchen_access(staff=staff, kitchen_id=kitchen_id)
+    queryset = Kot.objects.filter(outlet=outlet, kitchen_id=kitchen_id)
+    if status is None:
+        queryset = queryset.exclude(status=Kot.Status.SERVED)
+    else:
+        queryset = queryset.filter(status=status)
+    if business_date is not None:
+        queryset = queryset.filter(business_date=business_date)
+    return kots_prefetched(queryset.order_by("id"))
