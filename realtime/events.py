@@ -64,6 +64,13 @@ REGISTRY: dict[str, EventType] = {
                   {"kot_id": "int", "kot_number": "str", "order_id": "int", "kitchen_id": "int",
                    "kind": "str", "voids_kot_id": "int", "items": "list", "table_id": "int"},
                   frozenset({"table_id", "voids_kot_id"})),
+        # An order's unfinished tickets now belong to another table (transfer) or
+        # another order (merge): the kitchen screen relabels them (hub/services/table_moves.py).
+        EventType("kot.table_changed", "kitchen",
+                  {"kitchen_id": "int", "kot_ids": "list", "order_id": "int", "order_number": "str",
+                   "table_id": "int", "table_name": "str", "from_order_id": "int",
+                   "from_table_id": "int", "from_table_name": "str", "reason": "str"},
+                  frozenset({"table_id", "table_name", "from_table_id", "from_table_name"})),
         EventType("payment.received", "orders, table",
                   {"order_id": "int", "payment_id": "int", "amount": "number", "method": "str",
                    "payment_status": "str", "balance_due": "number", "table_id": "int"},
