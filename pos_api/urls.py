@@ -3,8 +3,12 @@
 from .routes import api_path
 from .views import auth as auth_views
 from .views import catalog, customers, delivery, floor
+from .views import kitchen as kitchen_views
 from .views import orders as order_views
+from .views import payments as payment_views
 from .views import printing as printing_views
+from .views import session as session_views
+from .views import table_moves as table_move_views
 from .views.schema import SchemaView, SwaggerView
 
 urlpatterns = [
@@ -16,9 +20,13 @@ urlpatterns = [
 
 pos_urlpatterns = [
     *order_views.urlpatterns,
+    *payment_views.urlpatterns,
     *printing_views.urlpatterns,
+    *kitchen_views.urlpatterns,
     *catalog.urlpatterns,
     *floor.urlpatterns,
     *customers.urlpatterns,
     *delivery.urlpatterns,
+    *session_views.urlpatterns,
+    *table_move_views.urlpatterns,
 ]
