@@ -56,6 +56,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "printer.read": frozenset({MANAGER, CASHIER, WAITER}),
     # the POS session
     "session.use": FRONT_OF_HOUSE,
+    # live streams (CONTRACT 6): which roles may open which kind of stream at all;
+    # the per-object rules (own kitchens, own driver) are in hub/services/streams.py
+    "stream.kitchen": FRONT_OF_HOUSE | {KITCHEN},
+    "stream.table": FRONT_OF_HOUSE,
+    "stream.floor": FRONT_OF_HOUSE,
+    "stream.orders": FRONT_OF_HOUSE,
+    "stream.driver": FRONT_OF_HOUSE | {DRIVER},
+    "stream.printer": frozenset({MANAGER, CASHIER}),
 }
 
 

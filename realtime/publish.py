@@ -1,49 +1,191 @@
-"""The one place that talks to the channel layer on the way out (docs/realtime.md).
+"""The one place that talks to the channel layer on the way out (docs/realtime.md "Publishing").
 
-Called by hub.services.events after commit. The channel layer is only the fast
-path: a message it drops is recovered by the client's resume from the outbox.
+hub.services.events.record_event hands committed events here (transaction.on_commit).
+The channel layer is only the fast path: a message it drops is recovered from the
+outbox by the consumer (gap fill, tail check) or by the client's resume.
+
+Why not `async_to_sync(layer.group_send)` per event: from plain sync code (a
+management command, the print dispatcher, a test, a WSGI-style worker) every
+call starts a fresh event loop, and channels-redis keeps its connection pools
+per loop, so every publish opens and closes a Redis connection (channels-redis
+issues #100 and #125; bench/publish_cost.py measures it). Instead, each process
+has one long-lived publisher thread running its own event loop: it owns the
+layer's Redis connections for that loop, and sync code only hands it the
+messages (`loop.call_soon_threadsafe`), so a publish costs the caller a few
+microseconds and reuses one pooled connection. One queue, drained by one task,
+keeps the order in which events were committed and handed over. Fire and
+forget: a failure is logged, never raised into the request whose change has
+already committed; `flush()` waits (bounded) for the queue to drain, and runs
+at interpreter exit so a short-lived command does not lose its last events.
+
+The in-memory layer (the embedded default) lives inside the event loop of the
+process's consumers, so for it the messages are delivered on that loop instead
+(async_to_sync from a sync thread finds daphne's loop; no connection is involved).
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import logging
+import os
+import threading
+from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 log = logging.getLogger(__name__)
 
 EVENT_MESSAGE_TYPE = "hub.event"
+SEND_TIMEOUT_SECONDS = 5.0  # one batch to Redis; a hung Redis must not stall the queue forever
+QUEUE_LIMIT = 10_000  # batches waiting; beyond that we drop (and log): the outbox has them
 
 
 def group_name(stream: str) -> str:
+    """The channel-layer group of a stream: one per stream, e.g. "stream.kitchen.3"."""
     return f"stream.{stream}"
 
 
-def event_message(event) -> dict:
+def event_wire(event) -> dict:
+    """An Event as clients receive it: exactly {"type", "stream", "seq", "at", "data"}."""
     return {
-        "type": "hub.event",
-        "event": {
-            "type": event.type,
-            "stream": event.stream,
-            "seq": event.seq,
-            "at": event.created_at.isoformat(),
-            "data": event.data,
-        },
+        "type": event.type,
+        "stream": event.stream,
+        "seq": event.seq,
+        "at": event.created_at.isoformat(),
+        "data": event.data,
     }
 
 
-async def _send_all(layer, events) -> None:
-    for event in events:
-        await layer.group_send(group_name(event.stream), event_message(event))
+def event_message(event) -> dict:
+    """The one group message type consumers handle (StreamConsumer.hub_event)."""
+    return {"type": EVENT_MESSAGE_TYPE, "event": event_wire(event)}
 
 
-def publish_events(events) -> None:
-    """Send committed events to their stream groups. Never raises: the outbox has them."""
+async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
+    for group, message in messages:
+        await layer.group_send(group, message)
+
+
+class Publisher:
+    """One event-loop thread per process that owns the channel layer's connections."""
+
+    def __init__(self, layer) -> None:
+        self.layer = layer
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._queue: asyncio.Queue | None = None
+        self.thread = threading.Thread(target=self._run, name="hub-publisher", daemon=True)
+        self.thread.start()
+        self._ready.wait()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self._queue = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        self.loop.create_task(self._drain())
+        self._ready.set()
+        self.loop.run_forever()
+
+    async def _drain(self) -> None:
+        queue = self._queue
+        while True:
+            batch = await queue.get()
+            try:
+                await asyncio.wait_for(_send_all(self.layer, batch), SEND_TIMEOUT_SECONDS)
+            except Exception:  # committed already; screens recover from the outbox
+                log.exception(
+                    "publishing %d events failed; clients recover them from the outbox", len(batch)
+                )
+            finally:
+                queue.task_done()
+
+    def _put(self, batch: list[tuple[str, dict]]) -> None:
+        try:
+            self._queue.put_nowait(batch)
+        except asyncio.QueueFull:
+            log.warning("publish queue full; dropping %d events (clients recover them)", len(batch))
+
+    def submit(self, batch: list[tuple[str, dict]]) -> None:
+        """Hand a batch over; returns at once (thread-safe, never blocks on Redis)."""
+        self.loop.call_soon_threadsafe(self._put, batch)
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything submitted so far was sent (or failed). False on timeout."""
+        if not self.thread.is_alive():
+            return False
+        future = asyncio.run_coroutine_threadsafe(self._queue.join(), self.loop)
+        try:
+            future.result(timeout)
+            return True
+        except TimeoutError:
+            future.cancel()
+            return False
+
+    def stop(self) -> None:
+        self.flush(timeout=2.0)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=2.0)
+
+
+_publisher: Publisher | None = None
+_publisher_lock = threading.Lock()
+
+
+def publisher_for(layer) -> Publisher:
+    """The process's publisher for `layer` (a new one after fork or a settings change)."""
+    global _publisher
+    with _publisher_lock:
+        current = _publisher
+        if current is None or current.layer is not layer or current.pid != os.getpid():
+            if current is not None and current.pid == os.getpid():
+                current.stop()
+            _publisher = current = Publisher(layer)
+        return current
+
+
+def flush(timeout: float = 5.0) -> bool:
+    """Wait (bounded) until the events published so far reached the channel layer."""
+    current = _publisher
+    if current is None or current.pid != os.getpid():
+        return True
+    return current.flush(timeout)
+
+
+atexit.register(flush, 2.0)
+
+
+def _deliver_in_process(layer, messages: list[tuple[str, dict]]) -> None:
+    """In-memory layer: deliver on the loop where this process's consumers run."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is not None:  # called from async code directly: cannot block this loop
+        loop.create_task(_send_all(layer, messages))
+    else:  # from a sync thread: async_to_sync runs it on daphne's (or the test's) loop
+        async_to_sync(_send_all)(layer, messages)
+
+
+def publish_events(events: Iterable) -> None:
+    """Send committed events to their stream groups. Never raises: the outbox has them.
+
+    Called after commit only (hub.services.events.publish_on_commit); there is
+    no other publishing path, so nothing reaches a screen before it is durable.
+    """
+    messages = [(group_name(event.stream), event_message(event)) for event in events]
+    if not messages:
+        return
     layer = get_channel_layer()
-    if layer is None or not events:
+    if layer is None:
         return
     try:
-        async_to_sync(_send_all)(layer, events)
-    except Exception:  # the change is committed; screens recover by resume
-        log.exception("publishing %d events failed; clients will recover them by resume", len(events))
+        if isinstance(layer, InMemoryChannelLayer):
+            _deliver_in_process(layer, messages)
+        else:
+            publisher_for(layer).submit(messages)
+    except Exception:  # the change is committed; screens recover from the outbox
+        log.exception(
+            "publishing %d events failed; clients recover them from the outbox", len(messages)
+        )

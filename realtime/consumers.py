@@ -1,0 +1,345 @@
+"""Stream consumers: one class per stream kind, all forwarding (docs/realtime.md).
+
+A consumer decides nothing about the business: it checks who may read the
+stream (hub.services.streams, the rule REST shares), joins the stream's group,
+and forwards events in `seq` order, exactly once per connection:
+
+1. join the group FIRST, then read the stream's last seq for `hello`, so no
+   event committed after that read can be missed by the group;
+2. while replaying from the outbox (`?since=N` or a `resume` message), live
+   messages are buffered; after the replay the buffered ones with seq <= the
+   last replayed are dropped and the rest delivered in order;
+3. a live message with a gap (seq > last sent + 1) first gets the missing
+   events from the outbox: that also recovers what the channel layer dropped
+   (it is at-most-once by its specification);
+4. a periodic tail check (and every client ping) compares the last sent seq
+   with the stream's cursor, so a dropped LAST event is recovered too, without
+   waiting for a next event.
+
+Per stream, events commit in seq order (record_event holds the stream's cursor
+row until commit), so whenever event N is visible every event before it is too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from hub.errors import DomainError, Forbidden, NotFound
+from hub.selectors.events import REPLAY_PAGE, events_after, stream_last_seq, stream_resume_check
+from hub.services.streams import stream_resolve
+from realtime.publish import event_wire, group_name
+
+log = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+def _tail_check_seconds() -> float:
+    return float(getattr(settings, "HUB_STREAM_TAIL_CHECK_SECONDS", 15))
+
+
+@database_sync_to_async
+def _resolve(staff, kind: str, object_id: int | None) -> str:
+    return stream_resolve(staff=staff, kind=kind, object_id=object_id)
+
+
+@database_sync_to_async
+def _last_seq(stream: str) -> int:
+    return stream_last_seq(stream)
+
+
+@database_sync_to_async
+def _resume_check(stream: str, since: int) -> tuple[bool, int]:
+    return stream_resume_check(stream=stream, since=since)
+
+
+@database_sync_to_async
+def _events(stream: str, after: int, before: int | None = None) -> list[dict]:
+    return [event_wire(e) for e in events_after(stream=stream, after=after, before=before)]
+
+
+def _as_seq(value) -> int | None:
+    """A non-negative integer seq from JSON or a query string, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) <= 18:
+        return int(value)
+    if isinstance(value, int) and 0 <= value < 10**18:
+        return value
+    return None
+
+
+class StreamConsumer(AsyncJsonWebsocketConsumer):
+    """Base of every stream consumer; subclasses name their `kind`."""
+
+    kind: str = ""
+    # client message type -> handler method name; subclasses may add (print.ack)
+    client_messages = {"ping": "on_ping", "resume": "on_resume"}
+
+    # --- connection ---------------------------------------------------------
+
+    async def websocket_connect(self, message):
+        self.stream: str | None = None
+        self.last_sent: int | None = None  # None while replaying: live messages are buffered
+        self.buffer: list[dict] = []
+        self.lock = asyncio.Lock()  # one sender at a time: handlers and the tail-check task
+        self.tail_task: asyncio.Task | None = None
+        await super().websocket_connect(message)
+
+    def _offered_subprotocol(self) -> str | None:
+        """Echo `bearer.<token>` back when the client authenticated with it (RFC 6455
+        requires the server to pick one of the offered subprotocols or none)."""
+        for protocol in self.scope.get("subprotocols") or []:
+            if protocol.startswith("bearer."):
+                return protocol
+        return None
+
+    def _object_id(self) -> int | None:
+        raw = self.scope["url_route"]["kwargs"].get("object_id")
+        return int(raw) if raw is not None else None
+
+    async def _refuse(self, code: int) -> None:
+        # Accept first: a close before accept becomes an HTTP 403 and the client
+        # would never see our close code.
+        await self.accept(self._offered_subprotocol())
+        await self.close(code=code)
+
+    async def connect(self):
+        staff = self.scope.get("staff")
+        if staff is None:
+            return await self._refuse(CLOSE_UNAUTHENTICATED)
+        try:
+            self.stream = await _resolve(staff, self.kind, self._object_id())
+        except Forbidden:
+            return await self._refuse(CLOSE_FORBIDDEN)
+        except NotFound:
+            return await self._refuse(CLOSE_NOT_FOUND)
+        self.group = group_name(self.stream)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept(self._offered_subprotocol())
+        async with self.lock:
+            current = await _last_seq(self.stream)  # read AFTER joining the group
+            await self.send_json({"type": "hello", "stream": self.stream, "seq": current})
+            raw_since = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("since")
+            since = _as_seq(raw_since[0]) if raw_since else None
+            if raw_since and since is None:
+                await self._error("invalid_since", "since must be a non-negative integer.")
+            if since is None:
+                self.last_sent = current
+                await self._flush_buffer()
+            else:
+                await self._resume(since)
+        self.tail_task = asyncio.ensure_future(self._tail_loop())
+
+    async def disconnect(self, code):
+        if self.tail_task is not None:
+            self.tail_task.cancel()
+        if self.stream is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    # --- the one group message type ---------------------------------------
+
+    async def hub_event(self, message):
+        """Group message {"type": "hub.event", "event": <wire event>}: forward it."""
+        event = message["event"]
+        async with self.lock:
+            if self.last_sent is None:  # a replay is running: keep it for afterwards
+                self.buffer.append(event)
+                return
+            await self._deliver(event)
+
+    # --- delivery, in seq order, once --------------------------------------
+
+    async def _send_event(self, event: dict) -> None:
+        await self.send_json(event)
+        self.last_sent = event["seq"]
+
+    async def _deliver(self, event: dict) -> None:
+        """Send a live event after any events missing before it; drop it if already sent."""
+        seq = event["seq"]
+        if seq <= self.last_sent:
+            return
+        if seq > self.last_sent + 1:
+            await self._fill_gap(before=seq)
+            if seq <= self.last_sent:
+                return
+        await self._send_event(event)
+
+    async def _fill_gap(self, before: int | None) -> None:
+        """Send every kept event after last_sent (and before `before`) from the outbox."""
+        while True:
+            rows = await _events(self.stream, self.last_sent, before)
+            if rows and rows[0]["seq"] != self.last_sent + 1:
+                # pruned meanwhile (a connection older than the retention period)
+                await self._resync(rows[0]["seq"] - 1)
+            elif not rows and before is not None and before > self.last_sent + 1:
+                await self._resync(before - 1)  # the missing ones are gone: pruned
+            for row in rows:
+                await self._send_event(row)
+            if len(rows) < REPLAY_PAGE:
+                return
+
+    async def _flush_buffer(self) -> None:
+        buffered, self.buffer = sorted(self.buffer, key=lambda e: e["seq"]), []
+        for event in buffered:
+            await self._deliver(event)
+
+    async def _resume(self, since: int) -> None:
+        """Replay everything after `since`, then go live with whatever arrived meanwhile."""
+        self.last_sent = None  # buffer live messages while replaying
+        resync, current = await _resume_check(self.stream, since)
+        if resync:
+            await self._resync(current)
+        else:
+            self.last_sent = since
+            await self._fill_gap(before=None)
+        await self._flush_buffer()
+
+    async def _resync(self, seq: int) -> None:
+        """The client must refetch its state over REST; live events continue after `seq`."""
+        await self.send_json({"type": "resync_required", "stream": self.stream, "seq": seq})
+        self.last_sent = seq
+
+    async def _tail_loop(self) -> None:
+        """Recover a dropped last event even when no later event or ping comes."""
+        interval = _tail_check_seconds()
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                async with self.lock:
+                    if self.last_sent is not None:
+                        await self._catch_up()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a database hiccup must not kill the connection
+                log.exception("tail check of %s failed", self.stream)
+
+    async def _catch_up(self) -> None:
+        if await _last_seq(self.stream) > self.last_sent:
+            await self._fill_gap(before=None)
+
+    # --- client messages -----------------------------------------------------
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        try:
+            return await super().decode_json(text_data)
+        except ValueError:
+            return None
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None:
+            return await self._error("invalid_message", "Send JSON text frames.")
+        await self.receive_json(await self.decode_json(text_data))
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            return await self._error("invalid_message", 'Send a JSON object with a "type".')
+        handler = self.client_messages.get(content["type"])
+        if handler is None:
+            return await self._error(
+                "unknown_type",
+                f"Unknown message type {content['type'][:40]!r}.",
+                allowed=sorted(self.client_messages),
+            )
+        await getattr(self, handler)(content)
+
+    async def _error(self, code: str, message: str, **extra) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message, **extra})
+
+    async def on_ping(self, content):
+        """pong, after sending anything the channel layer may have dropped."""
+        async with self.lock:
+            if self.last_sent is not None:
+                await self._catch_up()
+            await self.send_json({"type": "pong", "stream": self.stream, "seq": self.last_sent})
+        # keep the group membership fresh on long-lived screens (group_expiry)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+
+    async def on_resume(self, content):
+        since = _as_seq(content.get("since"))
+        if since is None:
+            return await self._error("invalid_since", "since must be a non-negative integer.")
+        async with self.lock:
+            await self._resume(since)
+
+
+class KitchenConsumer(StreamConsumer):
+    kind = "kitchen"
+
+
+class TableConsumer(StreamConsumer):
+    kind = "table"
+
+
+class DriverConsumer(StreamConsumer):
+    kind = "driver"
+
+
+class FloorConsumer(StreamConsumer):
+    kind = "floor"
+
+
+class OrdersConsumer(StreamConsumer):
+    kind = "orders"
+
+
+PRINT_ACK_STATUSES = ("printed", "failed")
+
+
+class PrinterConsumer(StreamConsumer):
+    """A print agent's stream: `print.job` events in, `print.ack` messages back."""
+
+    kind = "printer"
+    client_messages = {**StreamConsumer.client_messages, "print.ack": "on_print_ack"}
+
+    async def on_print_ack(self, content):
+        job_id = content.get("job_id")
+        status = content.get("status")
+        error = content.get("error") or ""
+        if isinstance(job_id, bool) or not isinstance(job_id, int) or job_id <= 0:
+            return await self._error("validation_error", "job_id must be a positive integer.")
+        if status not in PRINT_ACK_STATUSES:
+            return await self._error(
+                "validation_error",
+                'status must be "printed" or "failed".',
+                allowed=list(PRINT_ACK_STATUSES),
+            )
+        if not isinstance(error, str):
+            return await self._error("validation_error", "error must be a string.")
+        try:  # printing owns the job's state; imported lazily so streams work without it
+            from hub.services.printing import print_job_ack
+        except ImportError:
+            return await self._error(
+                "print_ack_unavailable", "Print acknowledgements are not available."
+            )
+        try:
+            await database_sync_to_async(print_job_ack)(
+                printer_id=self._object_id(),
+                job_id=job_id,
+                status=status,
+                error=error[:300],
+                by=self.scope["staff"],
+            )
+        except DomainError as exc:
+            return await self._error(exc.code, exc.message)
+        await self.send_json({"type": "print.ack_ok", "job_id": job_id, "status": status})
+
+
+class UnknownStreamConsumer(StreamConsumer):
+    """Any other /ws/ path: 4401 without a valid token, else 4404."""
+
+    kind = "unknown"
+
+    async def connect(self):
+        if self.scope.get("staff") is None:
+            return await self._refuse(CLOSE_UNAUTHENTICATED)
+        return await self._refuse(CLOSE_NOT_FOUND)
