@@ -156,7 +156,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["pos_api.auth.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["pos_api.permissions.HubPermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSONParser that also refuses NUL, lone surrogates and deep nesting: pos_api/parsers.py
+    "DEFAULT_PARSER_CLASSES": ["pos_api.parsers.HubJSONParser"],
     "EXCEPTION_HANDLER": "pos_api.envelope.exception_handler",
     # Envelope, errors, Bearer auth added to every operation: pos_api/schema.py
     "DEFAULT_SCHEMA_CLASS": "pos_api.schema.HubAutoSchema",
@@ -177,6 +178,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+    # One stable enum name per domain status, whichever serializer uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "TableStatusEnum": "pos_api.schema.table_statuses",
+        "OrderStatusEnum": "pos_api.schema.order_statuses",
+        "PaymentStatusEnum": "pos_api.schema.payment_statuses",
+        "DeliveryStatusEnum": "pos_api.schema.delivery_statuses",
+        "KotStatusEnum": "pos_api.schema.kot_statuses",
+    },
 }
 
 # Hub specifics

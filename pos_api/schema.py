@@ -65,7 +65,7 @@ ERROR_ENVELOPE = {
     "description": "Every error answer (CONTRACT 1). `fields` only for validation errors.",
     "required": ["success", "error"],
     "properties": {
-        "success": {"type": "boolean", "enum": [False]},
+        "success": {"type": "boolean", "example": False, "description": "Always false"},
         "error": {
             "type": "object",
             "required": ["code", "message"],
@@ -113,7 +113,41 @@ def _per_method(value: Any, method: str, default: Any) -> Any:
     return default if value is None else value
 
 
+def _values(model: str, choices: str):
+    def load() -> list[str]:
+        from django.apps import apps
+
+        return list(getattr(apps.get_model("hub", model), choices).values)
+
+    return load
+
+
+# ENUM_NAME_OVERRIDES (settings): one enum component per domain status, whichever
+# serializer uses it (as a plain list of values, so every serializer's hash matches).
+table_statuses = _values("Table", "Status")
+order_statuses = _values("Order", "Status")
+payment_statuses = _values("Order", "PaymentStatus")
+delivery_statuses = _values("Order", "DeliveryStatus")
+kot_statuses = _values("Kot", "Status")
+
+# Component name -> the serializer class that took it first (see get_serializer_name).
+_NAME_OWNERS: dict[str, tuple[str, str]] = {}
+
+
 class HubAutoSchema(AutoSchema):
+    def get_serializer_name(self, serializer, direction) -> str:
+        """The class name; a second class of the same name from another module is prefixed
+        with its module's name (orders' TableRefOut stays, kitchen's becomes
+        KitchenTableRefOut), so two areas' serializers never overwrite each other."""
+        name = super().get_serializer_name(serializer, direction)
+        cls = serializer.__class__
+        owner = (cls.__module__, cls.__qualname__)
+        claimed = _NAME_OWNERS.setdefault(name, owner)
+        if claimed == owner or cls.__module__.startswith("drf_spectacular"):
+            return name
+        tail = cls.__module__.rsplit(".", 1)[-1]
+        return "".join(part.capitalize() for part in tail.split("_")) + name
+
     def _component(self, name: str, schema: dict) -> dict:
         component = ResolvedComponent(
             name=name, type=ResolvedComponent.SCHEMA, object=f"pos_api.schema.{name}", schema=schema
@@ -222,7 +256,8 @@ class HubAutoSchema(AutoSchema):
 
     def _envelope(self, data_schema: dict, paginated: bool) -> dict:
         properties: dict[str, Any] = {
-            "success": {"type": "boolean", "enum": [True]},
+            # Not an enum: drf-spectacular would hoist it into a shared component.
+            "success": {"type": "boolean", "example": True, "description": "Always true"},
             "message": {"type": "string", "description": "Only on some actions (payments)"},
             "data": data_schema,
         }
@@ -267,9 +302,13 @@ class HubAutoSchema(AutoSchema):
     def _add_errors(self, operation: dict) -> None:
         ref = self._component("ErrorEnvelope", ERROR_ENVELOPE)
         responses = operation["responses"]
+        for key, response in responses.items():
+            if str(key)[0] in "45":
+                # An error the view documented by description only: its body is still the envelope.
+                response["content"] = {"application/json": {"schema": ref}}
         for status, codes in sorted(self._error_statuses(operation).items()):
             key = str(status)
-            if key in responses and "content" in responses[key]:
+            if key in responses:
                 continue  # the view documented this error itself
             described = "; ".join(
                 f"`{c}`: {GENERIC_ERRORS[status][1]}"

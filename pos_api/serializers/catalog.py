@@ -22,18 +22,18 @@ class OrderTypeOut(serializers.Serializer):
     requires_customer = serializers.BooleanField()
 
 
-class TaxComponentOut(serializers.Serializer):
+class MenuTaxComponentOut(serializers.Serializer):
     name = serializers.CharField()
     rate = serializers.DecimalField(
         max_digits=6, decimal_places=3, coerce_to_string=False, help_text="Percent, e.g. 2.5"
     )
 
 
-class TaxOut(serializers.Serializer):
+class MenuTaxOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     rate = serializers.SerializerMethodField(help_text="Sum of the components, percent")
-    components = TaxComponentOut(many=True, source="components.all")
+    components = MenuTaxComponentOut(many=True, source="components.all")
 
     @extend_schema_field(
         serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=False)
@@ -42,7 +42,7 @@ class TaxOut(serializers.Serializer):
         return sum((c.rate for c in tax.components.all()), Decimal("0"))
 
 
-class KitchenRefOut(serializers.Serializer):
+class MenuKitchenOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -51,8 +51,8 @@ class MenuItemOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     price = MoneyField()
-    tax = TaxOut(source="tax_category", allow_null=True, help_text="null: tax-free")
-    kitchen = KitchenRefOut()
+    tax = MenuTaxOut(source="tax_category", allow_null=True, help_text="null: tax-free")
+    kitchen = MenuKitchenOut()
     is_open_price = serializers.BooleanField()
     is_available = serializers.BooleanField()
 
@@ -76,19 +76,19 @@ class KitchenItemOut(serializers.Serializer):
     is_available = serializers.BooleanField()
 
 
-class PrinterRefOut(serializers.Serializer):
+class KitchenPrinterOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class KitchenOut(serializers.Serializer):
+class KitchenWithItemsOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    printer = PrinterRefOut(allow_null=True)
+    printer = KitchenPrinterOut(allow_null=True)
     items = KitchenItemOut(many=True, source="menu_items.all")
 
 
-class DriverOut(serializers.Serializer):
+class DeliveryDriverOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     phone = serializers.CharField()
@@ -99,7 +99,7 @@ class DriverOut(serializers.Serializer):
     )
 
 
-class PlatformOut(serializers.Serializer):
+class DeliveryPlatformOut(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()

@@ -13,7 +13,7 @@ from hub.services.tables import MAX_GUESTS
 from .common import MoneyField, StrictIntegerField
 
 
-class OrderSummaryOut(serializers.Serializer):
+class TableOrderOut(serializers.Serializer):
     id = serializers.IntegerField()
     order_number = serializers.CharField(source="number")
     status = serializers.CharField()
@@ -25,7 +25,7 @@ class TableOut(serializers.Serializer):
     name = serializers.CharField()
     seats = serializers.IntegerField()
     area = serializers.CharField()
-    status = serializers.ChoiceField(choices=Table.Status.choices)
+    status = serializers.ChoiceField(choices=Table.Status.values)
     guests = serializers.IntegerField(allow_null=True)
     status_changed_at = serializers.DateTimeField(allow_null=True)
     occupied_since = serializers.SerializerMethodField()
@@ -55,19 +55,19 @@ class TableOut(serializers.Serializer):
             return None
         return max(0, int((timezone.now() - since).total_seconds() // 60))
 
-    @extend_schema_field(OrderSummaryOut(allow_null=True))
+    @extend_schema_field(TableOrderOut(allow_null=True))
     def get_current_order(self, table: Table) -> dict | None:
         order = table_current_order(table)
-        return OrderSummaryOut(order).data if order else None
+        return TableOrderOut(order).data if order else None
 
 
 class TableListQuery(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Table.Status.choices, required=False)
+    status = serializers.ChoiceField(choices=Table.Status.values, required=False)
     area = serializers.CharField(required=False, max_length=40)
 
 
 class TableStatusIn(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Table.Status.choices)
+    status = serializers.ChoiceField(choices=Table.Status.values)
     guests = StrictIntegerField(
         required=False,
         allow_null=True,

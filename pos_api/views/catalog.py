@@ -10,7 +10,12 @@ from hub.selectors import catalog as selectors
 
 from ..envelope import ok
 from ..routes import api_path
-from ..serializers.catalog import KitchenOut, MenuSectionOut, OrderTypeOut, PaymentMethodOut
+from ..serializers.catalog import (
+    KitchenWithItemsOut,
+    MenuSectionOut,
+    OrderTypeOut,
+    PaymentMethodOut,
+)
 from .base import HubApiView
 
 
@@ -46,9 +51,11 @@ class KitchenListApi(HubApiView):
 
     permission = "kitchen.read"
 
-    @extend_schema(responses=KitchenOut(many=True))
+    @extend_schema(responses=KitchenWithItemsOut(many=True))
     def get(self, request):
-        return ok(KitchenOut(selectors.kitchens_with_items(outlet=self.outlet), many=True).data)
+        return ok(
+            KitchenWithItemsOut(selectors.kitchens_with_items(outlet=self.outlet), many=True).data
+        )
 
 
 urlpatterns = [

@@ -10,7 +10,7 @@ from hub.selectors import delivery as selectors
 
 from ..envelope import ok, ok_page
 from ..routes import api_path
-from ..serializers.catalog import DriverOut, PlatformOut
+from ..serializers.catalog import DeliveryDriverOut, DeliveryPlatformOut
 from .base import HubApiView
 
 
@@ -18,21 +18,21 @@ class DriverListApi(HubApiView):
     permission = "driver.read"
     paginated = True
 
-    @extend_schema(responses=DriverOut(many=True))
+    @extend_schema(responses=DeliveryDriverOut(many=True))
     def get(self, request):
         page, per_page = self.paging()
         drivers = selectors.drivers_list(outlet=self.outlet)
         total = drivers.count()
         rows = drivers[(page - 1) * per_page : page * per_page]
-        return ok_page(DriverOut(rows, many=True).data, page=page, per_page=per_page, total=total)
+        return ok_page(DeliveryDriverOut(rows, many=True).data, page=page, per_page=per_page, total=total)
 
 
 class PlatformListApi(HubApiView):
     permission = "platform.read"
 
-    @extend_schema(responses=PlatformOut(many=True))
+    @extend_schema(responses=DeliveryPlatformOut(many=True))
     def get(self, request):
-        return ok(PlatformOut(selectors.platforms_active(), many=True).data)
+        return ok(DeliveryPlatformOut(selectors.platforms_active(), many=True).data)
 
 
 urlpatterns = [

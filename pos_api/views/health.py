@@ -1,13 +1,33 @@
-"""Liveness and readiness probes (CONTRACT section 1), no auth."""
+"""Liveness and readiness probes (CONTRACT section 1, docs/operations.md), no auth.
+
+`/readyz` proves the database answers a query and the channel layer carries a
+message: it sends one to a fresh channel of its own and reads it back, so the
+probe leaves nothing queued behind (a load balancer polls it every few seconds).
+"""
+
+import asyncio
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import JsonResponse
 
+CHANNEL_PROBE_TIMEOUT_SECONDS = 2.0
+
 
 def healthz(request):
     return JsonResponse({"status": "ok"})
+
+
+async def _channel_round_trip() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+    channel = await layer.new_channel(prefix="readyz.")
+    await layer.send(channel, {"type": "readyz.probe"})
+    message = await asyncio.wait_for(layer.receive(channel), timeout=CHANNEL_PROBE_TIMEOUT_SECONDS)
+    if message.get("type") != "readyz.probe":
+        raise RuntimeError("channel layer returned another message")
 
 
 def readyz(request):
@@ -19,11 +39,12 @@ def readyz(request):
     except Exception as exc:  # readiness reports, never raises
         checks["database"] = f"error: {exc.__class__.__name__}"
     try:
-        layer = get_channel_layer()
-        async_to_sync(layer.send)("readyz.probe", {"type": "probe"})
+        async_to_sync(_channel_round_trip)()
         checks["channel_layer"] = "ok"
     except Exception as exc:
         checks["channel_layer"] = f"error: {exc.__class__.__name__}"
     ready = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status=200 if ready else 503,
+    )
