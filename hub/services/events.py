@@ -58,7 +58,9 @@ def _next_seq(stream: str) -> int:
 def stream_last_seq(stream: str) -> int:
     from hub.models import StreamCursor
 
-    return StreamCursor.objects.filter(stream=stream).values_list("last_seq", flat=True).first() or 0
+    return (
+        StreamCursor.objects.filter(stream=stream).values_list("last_seq", flat=True).first() or 0
+    )
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -67,8 +69,9 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=JSONEncoder))
 
 
-def record_event(*, outlet: Outlet | int, streams: Iterable[str], type: str,
-                 data: dict[str, Any]) -> list[Event]:
+def record_event(
+    *, outlet: Outlet | int, streams: Iterable[str], type: str, data: dict[str, Any]
+) -> list[Event]:
     """Append `type` with `data` to every stream in `streams`, inside the current transaction.
 
     Must be called inside transaction.atomic (services are). Streams are locked in
@@ -83,8 +86,11 @@ def record_event(*, outlet: Outlet | int, streams: Iterable[str], type: str,
     validate_event(type, payload)
     events = []
     for stream in sorted(set(streams)):
-        events.append(Event(outlet_id=outlet_id, stream=stream, seq=_next_seq(stream),
-                            type=type, data=payload))
+        events.append(
+            Event(
+                outlet_id=outlet_id, stream=stream, seq=_next_seq(stream), type=type, data=payload
+            )
+        )
     Event.objects.bulk_create(events)
     publish_on_commit(events)
     return events
@@ -95,3 +101,36 @@ def publish_on_commit(events: list[Event]) -> None:
     from realtime.publish import publish_events
 
     transaction.on_commit(lambda: publish_events(events))
+
+
+EVENT_RETENTION_FLOOR_HOURS = 24  # CONTRACT 6: events are kept at least 24 h
+
+
+def events_prune(*, older_than_hours: int | None = None, batch_size: int = 5000) -> int:
+    """Delete outbox events older than the retention period; returns how many.
+
+    `older_than_hours` defaults to settings.HUB_EVENT_RETENTION_HOURS and may never be
+    under 24 (CONTRACT 6). Deletes in batches, each its own short transaction, so a
+    big prune never holds locks that would stall record_event. Stream cursors stay:
+    seq keeps increasing, and a client asking for a pruned range gets resync_required.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    hours = settings.HUB_EVENT_RETENTION_HOURS if older_than_hours is None else older_than_hours
+    if hours < EVENT_RETENTION_FLOOR_HOURS:
+        raise ValueError(f"events are kept at least {EVENT_RETENTION_FLOOR_HOURS} h, not {hours}")
+    cutoff = timezone.now() - timedelta(hours=hours)
+    deleted = 0
+    while True:
+        ids = list(
+            Event.objects.filter(created_at__lt=cutoff)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            deleted += Event.objects.filter(id__in=ids).delete()[0]
