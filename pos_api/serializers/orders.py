@@ -36,6 +36,16 @@ class TextField(serializers.CharField):
         self.validators.append(_no_lone_surrogates)
 
 
+class ChoiceField(serializers.ChoiceField):
+    """DRF's ChoiceField echoes a bad value in its message; a lone surrogate there would
+    make the error response itself unrenderable (a 500), so refuse it first."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            _no_lone_surrogates(data)
+        return super().to_internal_value(data)
+
+
 def IdField(**kwargs) -> StrictIntegerField:  # noqa: N802 - reads like a field class
     return StrictIntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
@@ -68,9 +78,7 @@ class OrderItemUpdateIn(serializers.Serializer):
 
 
 class DiscountFields(serializers.Serializer):
-    discount_type = serializers.ChoiceField(
-        choices=["percent", "fixed"], required=False, allow_null=True
-    )
+    discount_type = ChoiceField(choices=["percent", "fixed"], required=False, allow_null=True)
     discount_value = MoneyField(min_value=Decimal("0"), required=False, allow_null=True)
     coupon_code = TextField(max_length=40, required=False, allow_null=True, allow_blank=True)
 
@@ -98,7 +106,7 @@ class OrderUpdateIn(serializers.Serializer):
 
 
 class OrderStatusIn(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Order.Status.values)
+    status = ChoiceField(choices=Order.Status.values)
     reason = TextField(max_length=1000, required=False, allow_blank=True)
     version = VersionField()
 
@@ -127,10 +135,10 @@ class OrderDiscountIn(DiscountFields):
 
 
 class OrderListQuery(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Order.Status.values, required=False)
+    status = ChoiceField(choices=Order.Status.values, required=False)
     table_id = IdField(required=False)
     date = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
-    payment_status = serializers.ChoiceField(choices=Order.PaymentStatus.values, required=False)
+    payment_status = ChoiceField(choices=Order.PaymentStatus.values, required=False)
     order_type_id = IdField(required=False)
     customer_id = IdField(required=False)
 
