@@ -51,6 +51,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "driver.read": FRONT_OF_HOUSE,
     "driver.assign": FRONT_OF_HOUSE,
     "delivery.set_status": frozenset({MANAGER, CASHIER, DRIVER}),
+    # the signed-in staff's own deliveries (their DeliveryDriver profile; 404 without one)
+    "delivery.mine": FRONT_OF_HOUSE | {DRIVER},
     "platform.read": FRONT_OF_HOUSE,
     # printing
     "printer.read": frozenset({MANAGER, CASHIER, WAITER}),

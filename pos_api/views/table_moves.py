@@ -1,0 +1,63 @@
+"""Moving an order to another table and merging two orders (docs/api.md "Moving and
+merging tables"). Both answer with the full order representation (the target's)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+
+from hub.services import table_moves as services
+
+from ..routes import api_path
+from ..serializers import table_moves as io
+from ..serializers.orders import OrderOut
+from .orders import OrderApiView
+
+IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)
+
+
+class TransferTableApi(OrderApiView):
+    permission = "order.transfer"
+    error_codes = {
+        409: ["table_occupied", "order_closed", "version_conflict"],
+        422: ["not_a_dine_in_order"],
+    }
+
+    @extend_schema(request=io.TransferTableIn, responses=OrderOut, parameters=[IF_MATCH])
+    def post(self, request, order_id: int):
+        data = self.validated(io.TransferTableIn)
+        order = services.order_transfer_table(
+            order_id=order_id,
+            outlet=self.outlet,
+            table_id=data["table_id"],
+            by=self.staff,
+            expected_version=self.expected_version(data),
+        )
+        return self.answer(order)
+
+
+class MergeApi(OrderApiView):
+    permission = "order.transfer"
+    error_codes = {
+        409: ["order_closed", "order_billed", "order_has_payments", "version_conflict"],
+        422: ["not_a_dine_in_order"],
+    }
+
+    @extend_schema(request=io.MergeIn, responses=OrderOut, parameters=[IF_MATCH])
+    def post(self, request, order_id: int):
+        data = self.validated(io.MergeIn)
+        order = services.order_merge(
+            order_id=order_id,
+            outlet=self.outlet,
+            source_order_id=data["source_order_id"],
+            by=self.staff,
+            expected_version=self.expected_version(data),
+        )
+        return self.answer(order)
+
+
+urlpatterns = [
+    *api_path(
+        "orders/<int:order_id>/transfer-table", TransferTableApi.as_view(), "order-transfer-table"
+    ),
+    *api_path("orders/<int:order_id>/merge", MergeApi.as_view(), "order-merge"),
+]
