@@ -84,7 +84,7 @@ class Publisher:
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
         self._queue = asyncio.Queue(maxsize=QUEUE_LIMIT)
-        self.loop.create_task(self._drain())
+        self._drain_task = self.loop.create_task(self._drain())
         self._ready.set()
         self.loop.run_forever()
 
@@ -124,9 +124,26 @@ class Publisher:
             return False
 
     def stop(self) -> None:
+        """Send what is queued (bounded), then end the thread and close its connections."""
+        if not self.thread.is_alive():
+            return
         self.flush(timeout=2.0)
+
+        async def shutdown() -> None:
+            self._drain_task.cancel()
+            try:
+                await self._drain_task
+            except asyncio.CancelledError:
+                pass
+
+        try:
+            asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(2.0)
+        except Exception:  # stopping anyway
+            log.warning("publisher did not shut down cleanly", exc_info=True)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=2.0)
+        if not self.thread.is_alive():
+            self.loop.close()  # channels-redis closes this loop's connection pool here
 
 
 _publisher: Publisher | None = None
