@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 
 from django.core.management.base import BaseCommand
 
@@ -30,7 +31,11 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(f"print dispatcher running (poll {poll}s); Ctrl-C to stop")
+        stopping = []
+        # SIGTERM (systemd, docker stop) finishes the job being sent, then exits
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         try:
-            dispatcher.run(poll=poll)
+            dispatcher.run(poll=poll, stop=lambda: bool(stopping))
         except KeyboardInterrupt:
-            self.stdout.write("stopped")
+            pass
+        self.stdout.write("stopped")
