@@ -1,0 +1,119 @@
+"""KOTs in and out (CONTRACT 5; docs/api.md "Kitchen (KOT)").
+
+Pass KOTs loaded by hub.selectors.kitchen (kots_prefetched): nothing here queries
+per ticket or per line.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from hub.models import Kot, KotLine, OrderItem
+
+COOKING_KINDS = (Kot.Kind.NEW, Kot.Kind.ADDON)
+
+
+class KotStatusIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Kot.Status.values)
+
+
+class KitchenKotsQuery(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=Kot.Status.values,
+        required=False,
+        help_text="Only tickets in this status; without it, every ticket not yet served",
+    )
+    date = serializers.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text="YYYY-MM-DD: only tickets of this outlet-local business day",
+    )
+
+
+class KotLineOut(serializers.Serializer):
+    order_item_id = serializers.IntegerField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField(help_text="As sent: frozen on the ticket")
+    note = serializers.CharField()
+    voided_quantity = serializers.SerializerMethodField(
+        help_text="How much of this line was taken back since (removed or reduced); 0 on void tickets"
+    )
+    voided = serializers.SerializerMethodField(help_text="The whole line was taken back")
+
+    def get_voided_quantity(self, line: KotLine) -> int:
+        if line.kot.kind not in COOKING_KINDS:
+            return 0
+        item = line.order_item
+        if item.status == OrderItem.Status.VOID:
+            return line.quantity
+        # A reduction keeps this order line with the lower quantity (the rest became a
+        # void line of its own), so the difference is what the kitchen must not cook.
+        return max(0, line.quantity - item.quantity)
+
+    def get_voided(self, line: KotLine) -> bool:
+        return line.kot.kind in COOKING_KINDS and self.get_voided_quantity(line) >= line.quantity
+
+
+class KitchenRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OrderTypeRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TableRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class KotOrderOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_number = serializers.CharField(source="number")
+    status = serializers.CharField()
+    order_type = OrderTypeRefOut()
+    table = TableRefOut(allow_null=True)
+    guests = serializers.IntegerField(allow_null=True)
+
+
+class KotOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kot_number = serializers.CharField(source="number")
+    kind = serializers.ChoiceField(choices=Kot.Kind.values)
+    status = serializers.ChoiceField(choices=Kot.Status.values)
+    kitchen = KitchenRefOut()
+    order = KotOrderOut()
+    waiter_name = serializers.SerializerMethodField()
+    voids_kot_id = serializers.IntegerField(source="voids_id", allow_null=True)
+    voids_kot_number = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    print_count = serializers.IntegerField()
+    business_date = serializers.DateField()
+    items = KotLineOut(source="lines.all", many=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_waiter_name(self, kot: Kot) -> str | None:
+        waiter = kot.created_by or kot.order.created_by
+        return waiter.name if waiter else None
+
+    def get_voids_kot_number(self, kot: Kot) -> str | None:
+        return kot.voids.number if kot.voids_id else None
+
+
+class KotSendOut(KotOut):
+    kots = KotOut(
+        many=True, help_text="Every KOT of this send, one per kitchen (the first is `data`)"
+    )
+
+
+def kot_representation(kot: Kot) -> dict:
+    return KotOut(kot).data
+
+
+def kot_send_representation(kots: list[Kot]) -> dict:
+    """CONTRACT 5: the first KOT, plus `kots` listing every KOT of the send."""
+    return {**KotOut(kots[0]).data, "kots": KotOut(kots, many=True).data}
