@@ -125,7 +125,11 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
-                # Why these numbers: docs/realtime.md ("Channel layer settings").
+                # Why these numbers: docs/realtime.md ("Channel layer settings"). In
+                # short: a screen's queue holds 1000 events (minutes of a rush); an
+                # event nobody read in 30 s is better replayed from the outbox; group
+                # membership lasts a day and consumers refresh it (a screen stays
+                # connected for days), so only crashed workers' channels expire.
                 "capacity": int(os.environ.get("HUB_CHANNEL_CAPACITY", "1000")),
                 "expiry": int(os.environ.get("HUB_CHANNEL_EXPIRY", "30")),
                 "group_expiry": 86400,
@@ -191,6 +195,10 @@ SPECTACULAR_SETTINGS = {
 # Hub specifics
 HUB_BENCH_FLOOR = _env_flag("HUB_BENCH_FLOOR")  # exposes /bench/floor for bench/ only
 HUB_EVENT_RETENTION_HOURS = int(os.environ.get("HUB_EVENT_RETENTION_HOURS", "48"))
+# Live streams (docs/realtime.md): how often a connection compares its last sent seq
+# with the stream (recovers a dropped LAST event), and re-joins its group.
+HUB_STREAM_TAIL_CHECK_SECONDS = float(os.environ.get("HUB_STREAM_TAIL_CHECK_SECONDS", "15"))
+HUB_STREAM_GROUP_REFRESH_SECONDS = 3600
 HUB_IDEMPOTENCY_RETENTION_HOURS = 24
 HUB_LOGIN_MAX_FAILURES = 10
 HUB_LOGIN_WINDOW_SECONDS = 300

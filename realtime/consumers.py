@@ -209,17 +209,25 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.last_sent = seq
 
     async def _tail_loop(self) -> None:
-        """Recover a dropped last event even when no later event or ping comes."""
+        """Recover a dropped last event even when no later event or ping comes, and
+        re-join the group now and then: channels-redis forgets members after
+        group_expiry, and a kitchen screen stays connected for days."""
         interval = _tail_check_seconds()
+        refresh_every = float(getattr(settings, "HUB_STREAM_GROUP_REFRESH_SECONDS", 3600))
+        loop = asyncio.get_running_loop()
+        refreshed_at = loop.time()
         while True:
             await asyncio.sleep(interval)
             try:
+                if loop.time() - refreshed_at >= refresh_every:
+                    await self.channel_layer.group_add(self.group, self.channel_name)
+                    refreshed_at = loop.time()
                 async with self.lock:
                     if self.last_sent is not None:
                         await self._catch_up()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a database hiccup must not kill the connection
+            except Exception:  # a database or Redis hiccup must not kill the connection
                 log.exception("tail check of %s failed", self.stream)
 
     async def _catch_up(self) -> None:

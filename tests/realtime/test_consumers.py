@@ -496,3 +496,21 @@ async def test_print_ack_without_the_printing_service_answers_an_error(ws_demo, 
     await communicator.send_json_to({"type": "print.ack", "job_id": 1, "status": "printed"})
     assert (await communicator.receive_json_from(timeout=5))["code"] == "print_ack_unavailable"
     await communicator.disconnect()
+
+
+async def test_long_lived_connections_rejoin_their_group(ws_demo, settings):
+    """channels-redis forgets group members after group_expiry; consumers re-join."""
+    import asyncio
+
+    from channels.layers import get_channel_layer
+
+    settings.HUB_STREAM_TAIL_CHECK_SECONDS = 0.05
+    settings.HUB_STREAM_GROUP_REFRESH_SECONDS = 0.1
+    communicator, _, _ = await open_stream("/ws/v1/kitchens/1/", "chef")
+    await communicator.receive_json_from(timeout=5)
+    layer = get_channel_layer()
+    await _discard_all(layer, "stream.kitchen.1")
+    assert not layer.groups.get("stream.kitchen.1")
+    await asyncio.sleep(0.4)
+    assert len(layer.groups.get("stream.kitchen.1", {})) == 1
+    await communicator.disconnect()
