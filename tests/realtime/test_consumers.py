@@ -514,3 +514,50 @@ async def test_long_lived_connections_rejoin_their_group(ws_demo, settings):
     await asyncio.sleep(0.4)
     assert len(layer.groups.get("stream.kitchen.1", {})) == 1
     await communicator.disconnect()
+
+
+async def test_a_print_agent_gets_its_job_and_acks_it_through_the_printing_service(ws_demo):
+    """The printer stream with the real hub.services.printing: a KOT sent for an agent
+    printer reaches the agent as print.job; its print.ack marks the job printed."""
+
+    @database_sync_to_async
+    def send_kot() -> int:
+        from hub.models import Outlet, Printer, Staff
+        from hub.services.kitchen import kot_send
+        from hub.services.orders import ItemInput, order_create
+
+        Printer.objects.filter(pk=1).update(connection=Printer.Connection.AGENT)
+        outlet, waiter = Outlet.objects.get(pk=1), Staff.objects.get(username="waiter")
+        order = order_create(
+            outlet=outlet,
+            by=waiter,
+            order_type_id=1,
+            table_id=3,
+            items=[ItemInput(quantity=1, menu_item_id=15)],
+        )
+        kot_send(order_id=order.pk, outlet=outlet, by=waiter)
+        return order.pk
+
+    @database_sync_to_async
+    def job_status(job_id: int) -> str:
+        from hub.models import PrintJob
+
+        return PrintJob.objects.get(pk=job_id).status
+
+    communicator, _, _ = await open_stream("/ws/v1/printers/1/", "cashier")
+    await communicator.receive_json_from(timeout=5)
+    await send_kot()
+    job = await communicator.receive_json_from(timeout=5)
+    assert (job["type"], job["stream"], job["seq"]) == ("print.job", "printer.1", 1)
+    assert job["data"]["kind"] == "kot" and job["data"]["payload_b64"]
+    job_id = job["data"]["job_id"]
+    await communicator.send_json_to({"type": "print.ack", "job_id": job_id, "status": "printed"})
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "print.ack_ok",
+        "job_id": job_id,
+        "status": "printed",
+    }
+    assert await job_status(job_id) == "printed"
+    await communicator.send_json_to({"type": "print.ack", "job_id": 999999, "status": "printed"})
+    assert (await communicator.receive_json_from(timeout=5))["code"] == "not_found"
+    await communicator.disconnect()
