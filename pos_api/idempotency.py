@@ -33,6 +33,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -112,15 +113,21 @@ def _claim(*, staff, key: str, method: str, path: str, digest: str) -> Idempoten
     raise Conflict("This Idempotency-Key is busy; retry shortly.", code="idempotency_in_progress")
 
 
-def _replay(record: IdempotencyRecord) -> Response:
-    response = Response(record.response_body, status=record.response_status)
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    """The first answer, byte for byte (stored as its rendered text), marked as a replay."""
+    body = record.response_body
+    if not isinstance(body, str):  # a row written as parsed JSON
+        body = JSONRenderer().render(body).decode("utf-8")
+    response = HttpResponse(
+        body.encode("utf-8"), status=record.response_status, content_type="application/json"
+    )
     response[REPLAY_HEADER] = "true"
     return response
 
 
-def _storable(response: Response) -> object:
-    """The body as JSON would carry it (Decimals as numbers), for storing and replaying."""
-    return json.loads(JSONRenderer().render(response.data).decode("utf-8") or "null")
+def _storable(response: Response) -> str:
+    """The body exactly as the client gets it: rendered JSON text (jsonb would reorder keys)."""
+    return JSONRenderer().render(response.data).decode("utf-8")
 
 
 def _lock(record_pk: int) -> IdempotencyRecord:

@@ -29,7 +29,7 @@ def test_same_key_same_body_replays_the_first_answer_and_does_nothing_again(api_
     again = client.post("/api/v1/pos/orders", TAKEAWAY, format="json", HTTP_IDEMPOTENCY_KEY=k)
     assert again.status_code == 201
     assert again["Idempotent-Replayed"] == "true"
-    assert again.json() == first.json()
+    assert again.content == first.content  # byte for byte, key order included
     assert Order.objects.count() == count
 
 
