@@ -135,12 +135,17 @@ def _lock(record_pk: int) -> IdempotencyRecord:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{IDEMPOTENCY_WAIT_SECONDS}s'")
     try:
-        return IdempotencyRecord.objects.select_for_update().get(pk=record_pk)
+        record = IdempotencyRecord.objects.select_for_update().get(pk=record_pk)
     except OperationalError as exc:  # lock_timeout (PostgreSQL) or busy (SQLite)
         raise Conflict(
             "A request with this Idempotency-Key is still running; retry shortly.",
             code="idempotency_in_progress",
         ) from exc
+    if connection.vendor == "postgresql":
+        # the view's own row locks wait as they would without a key
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+    return record
 
 
 def run_idempotent(

@@ -218,3 +218,50 @@ def test_concurrent_updates_with_one_key_raise_the_version_once(transactional_de
     assert run_concurrently(fire, 6) == [200] * 6
     order = Order.objects.get(pk=order_id)
     assert order.version == 2 and order.items.count() == 1
+
+
+@pytest.mark.postgres
+def test_a_duplicate_that_cannot_get_the_key_in_time_gets_409_in_progress(
+    transactional_demo, monkeypatch
+):
+    import threading
+
+    from django.db import connection, transaction
+
+    from pos_api import idempotency
+
+    staff = Staff.objects.get(username="cashier")
+    token = token_issue(staff=staff)
+    k = key()
+    record = IdempotencyRecord.objects.create(
+        staff=staff, key=k, method="POST", path="/api/v1/pos/orders", request_hash="h"
+    )
+    monkeypatch.setattr(idempotency, "request_hash", lambda request: "h")
+    monkeypatch.setattr(idempotency, "IDEMPOTENCY_WAIT_SECONDS", 1)
+    locked, release = threading.Event(), threading.Event()
+
+    def first_request_still_running():
+        try:
+            with transaction.atomic():
+                IdempotencyRecord.objects.select_for_update().get(pk=record.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=first_request_still_running)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        count = Order.objects.count()
+        response = client.post(
+            "/api/v1/pos/orders", TAKEAWAY, format="json", HTTP_IDEMPOTENCY_KEY=k
+        )
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "idempotency_in_progress"
+        assert Order.objects.count() == count
+    finally:
+        release.set()
+        holder.join(10)
