@@ -124,7 +124,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default, exactly the
+                # blocking time of channels-redis's BZPOPMIN: every idle receive would
+                # time out and close the socket (redis/redis-py#4091). 30 s keeps a
+                # dead Redis detectable without tripping on idle screens.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
                 # Why these numbers: docs/realtime.md ("Channel layer settings"). In
                 # short: a screen's queue holds 1000 events (minutes of a rush); an
                 # event nobody read in 30 s is better replayed from the outbox; group
