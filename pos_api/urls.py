@@ -7,6 +7,7 @@ from .views import kitchen as kitchen_views
 from .views import orders as order_views
 from .views import payments as payment_views
 from .views import printing as printing_views
+from .views import screens as screen_views
 from .views import session as session_views
 from .views import table_moves as table_move_views
 from .views.schema import SchemaView, SwaggerView
@@ -29,4 +30,5 @@ pos_urlpatterns = [
     *delivery.urlpatterns,
     *session_views.urlpatterns,
     *table_move_views.urlpatterns,
+    *screen_views.urlpatterns,
 ]
