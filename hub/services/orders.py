@@ -214,7 +214,7 @@ def order_event_data(order: Order, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _order_streams(order: Order, *extra_tables: int | None) -> list[str]:
+def order_streams(order: Order, *extra_tables: int | None) -> list[str]:
     streams = [orders_stream(order.outlet_id)]
     for table_id in (order.table_id, *extra_tables):
         if table_id:
@@ -225,7 +225,7 @@ def _order_streams(order: Order, *extra_tables: int | None) -> list[str]:
 def _record(order: Order, type: str, *extra_tables: int | None, **extra: Any) -> None:
     record_event(
         outlet=order.outlet_id,
-        streams=_order_streams(order, *extra_tables),
+        streams=order_streams(order, *extra_tables),
         type=type,
         data=order_event_data(order, **extra),
     )
@@ -886,13 +886,17 @@ def order_set_status(
 
 
 def order_mark_paid_if_settled(*, order: Order, by: Staff | None) -> bool:
-    """For the payment services: a billed order whose balance reached 0 becomes `paid`.
+    """For the payment services: an open order whose balance reached 0 becomes `paid`.
 
+    From `draft`, `kot` or `billed` alike (CONTRACT 4: `paid` is reached
+    automatically when the balance reaches 0 after a payment; a counter that
+    takes payment first still sends the paid order's items to the kitchen).
     Call inside the payment's transaction, with the order row locked and
     `order_recalculate` already run. Releases the table, counts the coupon and
     records `order.status_changed`. Returns whether it moved.
     """
-    if order.status == S.BILLED and order.balance_due <= 0:
+    payable = (S.DRAFT, S.KOT, S.BILLED)
+    if order.status in payable and order.total > 0 and order.balance_due <= 0:
         _mark_paid(order, by=by)
         return True
     return False

@@ -26,14 +26,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from hub import pricing
 from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from hub.models import Order, Outlet, Payment, PaymentMethod, Refund, Staff
-from hub.services.coupons import coupon_usage_count
-from hub.services.events import orders_stream, record_event, table_stream
-from hub.services.tables import table_release
+from hub.services.events import record_event
+from hub.services.orders import (
+    order_lock,
+    order_mark_paid_if_settled,
+    order_recalculate,
+    order_streams,
+    payment_status_of,
+)
 
 PAYABLE_STATUSES = (Order.Status.DRAFT, Order.Status.KOT, Order.Status.BILLED)
 MAX_AMOUNT = Decimal("9999999.99")
@@ -58,18 +62,6 @@ class PaymentOutcome:
     @property
     def balance_due(self) -> Decimal:
         return self.order.balance_due
-
-
-def _lock_order(*, order_id: int, outlet: Outlet) -> Order:
-    order = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("table", "outlet")
-        .filter(pk=order_id, outlet=outlet)
-        .first()
-    )
-    if order is None:
-        raise NotFound("No such order.")
-    return order
 
 
 def _method(ref: str | int) -> PaymentMethod:
@@ -102,39 +94,6 @@ def _check_amounts(request: PaymentRequest, field_prefix: str) -> None:
         raise ValidationFailed(fields=problems)
 
 
-def _payment_status(order: Order) -> str:
-    if order.paid_total <= 0:
-        return Order.PaymentStatus.UNPAID
-    if order.refunded_total > 0:
-        return (
-            Order.PaymentStatus.REFUNDED
-            if order.refunded_total >= order.paid_total
-            else Order.PaymentStatus.PARTIAL
-        )
-    if order.paid_total >= order.total:
-        return Order.PaymentStatus.PAID
-    return Order.PaymentStatus.PARTIAL
-
-
-def _order_summary(order: Order) -> dict:
-    return {
-        "order_id": order.pk,
-        "order_number": order.number,
-        "status": order.status,
-        "payment_status": order.payment_status,
-        "total": order.total,
-        "version": order.version,
-        "table_id": order.table_id,
-    }
-
-
-def _streams(order: Order) -> list[str]:
-    streams = [orders_stream(order.outlet_id)]
-    if order.table_id:
-        streams.append(table_stream(order.table_id))
-    return streams
-
-
 def _apply_one(
     *, order: Order, request: PaymentRequest, by: Staff, field_prefix: str
 ) -> tuple[Payment, Decimal]:
@@ -161,12 +120,10 @@ def _apply_one(
         transaction_id=request.transaction_id[:120],
         created_by=by,
     )
-    order.paid_total += applied
-    order.tip_total += request.tip_amount
-    order.payment_status = _payment_status(order)
+    order_recalculate(order, save=False)  # paid_total, tip_total, payment_status from the rows
     record_event(
         outlet=order.outlet_id,
-        streams=_streams(order),
+        streams=order_streams(order),
         type="payment.received",
         data={
             "order_id": order.pk,
@@ -183,25 +140,6 @@ def _apply_one(
     return payment, change
 
 
-def _settle_if_paid(*, order: Order, by: Staff) -> None:
-    """Move a fully paid order to `paid`: table released, coupon use counted, events."""
-    if order.total - order.paid_total > 0 or order.status == Order.Status.PAID:
-        return
-    from_status = order.status
-    order.status = Order.Status.PAID
-    order.paid_at = timezone.now()
-    order.save()
-    record_event(
-        outlet=order.outlet_id,
-        streams=_streams(order),
-        type="order.status_changed",
-        data={**_order_summary(order), "from_status": from_status},
-    )
-    if order.table_id:
-        table_release(table=order.table, outlet=order.outlet, order=order)
-    coupon_usage_count(order=order)
-
-
 @transaction.atomic
 def payments_capture(
     *, order_id: int, outlet: Outlet, requests: list[PaymentRequest], by: Staff
@@ -215,7 +153,7 @@ def payments_capture(
     """
     if not requests:
         raise ValidationFailed(fields={"payments": ["At least one payment."]})
-    order = _lock_order(order_id=order_id, outlet=outlet)
+    order = order_lock(order_id=order_id, outlet=outlet)
     if order.status not in PAYABLE_STATUSES:
         raise Conflict(
             f"Order {order.number} is {order.status}; it takes no payment.", code="order_closed"
@@ -228,7 +166,7 @@ def payments_capture(
         change_total += change
     order.version += 1
     order.save()
-    _settle_if_paid(order=order, by=by)
+    order_mark_paid_if_settled(order=order, by=by)
     return PaymentOutcome(order=order, payments=payments, change_due=change_total)
 
 
@@ -242,7 +180,7 @@ def payment_refund(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(fields={"reason": ["A reason is required for a refund."]})
-    order = _lock_order(order_id=order_id, outlet=outlet)
+    order = order_lock(order_id=order_id, outlet=outlet)
     payment = Payment.objects.select_for_update().filter(pk=payment_id, order=order).first()
     if payment is None:
         raise NotFound("No such payment on this order.")
@@ -263,12 +201,12 @@ def payment_refund(
     payment.refunded_amount += amount
     payment.save(update_fields=["refunded_amount"])
     order.refunded_total += amount
-    order.payment_status = _payment_status(order)
+    order.payment_status = payment_status_of(order)
     order.version += 1
     order.save()
     record_event(
         outlet=order.outlet_id,
-        streams=_streams(order),
+        streams=order_streams(order),
         type="payment.refunded",
         data={
             "order_id": order.pk,

@@ -5,29 +5,30 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from hub.errors import BusinessRuleViolation, Conflict, ValidationFailed
 from hub.models import Event, Order, Payment, Staff, Table
+from hub.services.orders import ItemInput, order_cancel, order_create
 from hub.services.payments import PaymentRequest, payment_refund, payments_capture
 from tests.concurrency import run_concurrently
 
 D = Decimal
 
 
-def _order(outlet, *, total: str, table_id: int | None = None, status: str = "kot") -> Order:
-    order = Order.objects.create(
+def _order(outlet, *, total: str, table_id: int | None = None, cancelled: bool = False) -> Order:
+    """A real order whose total is `total`: one tax-free line (mineral water) at a price
+    the manager sets (price override), so the figures stay round."""
+    manager = Staff.objects.get(username="manager")
+    order = order_create(
         outlet=outlet,
-        number=f"ORD-001-T{Order.objects.count() + 1}",
+        by=manager,
         order_type_id=1 if table_id else 2,
         table_id=table_id,
-        status=status,
-        subtotal=D(total),
-        total=D(total),
-        business_date=timezone.localdate(),
+        items=[ItemInput(quantity=1, menu_item_id=21, price=D(total))],
     )
-    if table_id:
-        Table.objects.filter(pk=table_id).update(status="occupied")
+    assert order.total == D(total)
+    if cancelled:
+        order = order_cancel(order_id=order.pk, outlet=outlet, by=manager, reason="test")
     return order
 
 
@@ -114,7 +115,7 @@ def test_bad_amounts_are_validation_errors(demo, cashier, amount):
 
 
 def test_closed_order_takes_no_payment(demo, cashier):
-    order = _order(demo, total="30.00", status="cancelled")
+    order = _order(demo, total="30.00", cancelled=True)
     with pytest.raises(Conflict) as refused:
         payments_capture(
             order_id=order.pk,
