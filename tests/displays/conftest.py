@@ -85,9 +85,11 @@ class Screen:
         self.page.on("console", self._console)
 
     def _console(self, message) -> None:
-        # An HTTP error answer is logged by Chromium too; the tests check those answers
-        # themselves (a wrong password is meant to answer 401).
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        # Chromium also logs network failures: HTTP error answers (a wrong password is
+        # meant to answer 401) and sockets refused while offline. The tests check those
+        # themselves; what is collected here are the screens' own errors.
+        network = ("Failed to load resource", "WebSocket connection to")
+        if message.type == "error" and not message.text.startswith(network):
             self.errors.append(message.text)
 
     def open(self, path: str, *, live: bool = True):

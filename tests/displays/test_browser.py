@@ -426,3 +426,28 @@ def test_waiter_floor_in_service(screens, rest):
     floor.locator('.menu-item[data-menu-item-id="17"]').click()
     tablet.shot("waiter-floor-1280x800")
     tablet.assert_healthy()
+
+
+def test_when_the_network_goes_and_comes_back_both_missed_tickets_show_once(screens, rest):
+    kds = screens("chef")
+    page = kds.open("/kds/1/")
+    page.evaluate("window.__notReloaded = true")
+    waiter = rest("waiter")
+
+    kds.context.set_offline(True)  # the browser's network goes: the socket drops with it
+    page.wait_for_selector('#conn[data-state="offline"]')
+    first = _send(waiter, _dine_in(waiter, 8, [PANEER])["id"])
+    second = _send(waiter, _dine_in(waiter, 10, [{"menu_item_id": 6, "quantity": 1}])["id"])
+    time.sleep(1.0)  # backoff retries run meanwhile, and fail
+    assert page.locator(".ticket").count() == 0
+
+    kds.context.set_offline(False)  # "online": reconnect at once, resume from the last seq
+    _card(page, first["id"]).wait_for(timeout=3000)
+    _card(page, second["id"]).wait_for(timeout=3000)
+    page.wait_for_selector('#conn[data-state="live"]')
+    time.sleep(0.3)
+    ids = page.eval_on_selector_all(".ticket", "cards => cards.map(c => Number(c.dataset.kotId))")
+    assert ids == [first["id"], second["id"]]
+    assert page.evaluate("window.__notReloaded") is True
+    assert page.evaluate("window.kds.counters.newTickets") == 2
+    kds.assert_healthy()
