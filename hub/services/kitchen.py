@@ -53,6 +53,8 @@ def void_ticket_create(
     locked. Records `kot.voided` on the kitchen's stream, the outlet's orders stream
     and the table's stream.
     """
+    from hub.services.printing import kot_auto_print  # printing imports this module's models
+
     if kind not in (Kot.Kind.VOID, Kot.Kind.CANCELLATION):
         raise ValueError(f"not a taking-back kind: {kind!r}")
     groups: dict[tuple[int, int | None], list[OrderItem]] = {}
@@ -89,26 +91,20 @@ def void_ticket_create(
                 for item in group
             ]
         )
-        streams = [kitchen_stream(kitchen_id), orders_stream(order.outlet_id)]
-        if order.table_id:
-            streams.append(table_stream(order.table_id))
         record_event(
             outlet=order.outlet_id,
-            streams=streams,
+            streams=_kot_streams(kot, order),
             type="kot.voided",
             data={
-                "kot_id": kot.pk,
-                "kot_number": kot.number,
-                "order_id": order.pk,
-                "order_number": order.number,
-                "kitchen_id": kitchen_id,
-                "kind": kind,
+                # the same card as kot.created, so a screen draws the ticket from the event
+                **kot_card_data(kot=kot, order=order, lines=lines),
                 "voids_kot_id": source_kot_id,
-                "items": kot_event_items(lines),
-                "table_id": order.table_id,
+                "voids_kot_number": kot.voids.number if kot.voids_id else None,
                 "reason": kot.reason,
             },
         )
+        # Void and cancellation tickets print like any KOT: the cook must stop cooking.
+        kot_auto_print(kot=kot, by=by)
         tickets.append(kot)
     return tickets
 

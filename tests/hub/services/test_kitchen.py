@@ -499,6 +499,43 @@ def test_cancelling_an_order_with_sent_items_gives_each_kitchen_a_cancellation_t
     assert numbers == list(range(numbers[0], numbers[0] + 4))
 
 
+def test_void_and_cancellation_tickets_print_on_the_kitchen_printer_with_the_whole_card(
+    demo, staff
+):
+    from hub.models import PrintJob
+
+    order = dine_in(demo, staff["waiter"], table_id=10, items=((PANEER, 2), (BAR_ITEM, 1)))
+    main, bar = kot_send(order_id=order.pk, outlet=demo, by=staff["waiter"])
+    paneer = OrderItem.objects.get(order=order, menu_item_id=PANEER)
+    drink = OrderItem.objects.get(order=order, menu_item_id=BAR_ITEM)
+    order_update(
+        order_id=order.pk,
+        outlet=demo,
+        by=staff["waiter"],
+        items=[ItemInput(id=paneer.pk, quantity=1), ItemInput(id=drink.pk, quantity=1)],
+    )
+    void = Kot.objects.get(order=order, kind="void")
+    order_cancel(order_id=order.pk, outlet=demo, by=staff["manager"], reason="guest left")
+    cancellations = list(Kot.objects.filter(order=order, kind="cancellation"))
+
+    printed = PrintJob.objects.filter(kot__order=order)
+    assert sorted(printed.values_list("kind", flat=True)) == [
+        "cancellation",
+        "cancellation",
+        "kot",
+        "kot",
+        "void",
+    ]
+    assert printed.get(kot=void).printer_id == 1  # the kitchen's printer
+    assert {j.kot_id for j in printed.filter(kind="cancellation")} == {k.pk for k in cancellations}
+    card = events("kitchen.1", "kot.voided")[0]
+    assert (
+        card["table_name"] == "T10"
+        and card["waiter_name"]
+        and card["voids_kot_number"] == main.number
+    )
+
+
 # --- double taps -------------------------------------------------------------------------------
 
 
