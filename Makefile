@@ -30,6 +30,8 @@ run: install
 test: install-test
 	$(BIN)/python -m tests.services_check "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -q
 	$(MAKE) --no-print-directory test-embedded
 

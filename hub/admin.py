@@ -35,8 +35,17 @@ class TaxCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(m.MenuItem)
 class MenuItemAdmin(admin.ModelAdmin):
-    list_display = ("id", "name", "outlet", "category", "price", "kitchen", "tax_category",
-                    "is_open_price", "is_available")
+    list_display = (
+        "id",
+        "name",
+        "outlet",
+        "category",
+        "price",
+        "kitchen",
+        "tax_category",
+        "is_open_price",
+        "is_available",
+    )
     list_filter = ("outlet", "kitchen", "is_available")
     search_fields = ("name",)
 
@@ -60,7 +69,15 @@ class PaymentInline(admin.TabularInline):
 
 @admin.register(m.Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("number", "outlet", "status", "payment_status", "total", "paid_total", "created_at")
+    list_display = (
+        "number",
+        "outlet",
+        "status",
+        "payment_status",
+        "total",
+        "paid_total",
+        "created_at",
+    )
     list_filter = ("outlet", "status", "payment_status", "order_type")
     search_fields = ("number",)
     inlines = [OrderItemInline, PaymentInline]
@@ -80,7 +97,16 @@ class KotAdmin(admin.ModelAdmin):
 
 @admin.register(m.PrintJob)
 class PrintJobAdmin(admin.ModelAdmin):
-    list_display = ("id", "printer", "kind", "status", "attempts", "reprint", "created_at", "printed_at")
+    list_display = (
+        "id",
+        "printer",
+        "kind",
+        "status",
+        "attempts",
+        "reprint",
+        "created_at",
+        "printed_at",
+    )
     list_filter = ("status", "kind", "printer")
     readonly_fields = ("preview",)
     exclude = ("payload",)
@@ -94,9 +120,26 @@ class EventAdmin(admin.ModelAdmin):
 
 
 for model in [
-    m.Outlet, m.Sequence, m.FailedLogin, m.IdempotencyRecord, m.MenuCategory, m.Kitchen,
-    m.OrderType, m.Table, m.PaymentMethod, m.Refund, m.Coupon, m.DeliveryDriver,
-    m.DeliveryPlatform, m.Printer, m.StreamCursor, m.PosSession, m.HeldOrder, m.OrderItem,
-    m.KotLine, m.Payment, m.TaxComponent,
+    m.Outlet,
+    m.Sequence,
+    m.FailedLogin,
+    m.IdempotencyRecord,
+    m.MenuCategory,
+    m.Kitchen,
+    m.OrderType,
+    m.Table,
+    m.PaymentMethod,
+    m.Refund,
+    m.Coupon,
+    m.DeliveryDriver,
+    m.DeliveryPlatform,
+    m.Printer,
+    m.StreamCursor,
+    m.PosSession,
+    m.HeldOrder,
+    m.OrderItem,
+    m.KotLine,
+    m.Payment,
+    m.TaxComponent,
 ]:
     admin.site.register(model)

@@ -14,9 +14,15 @@ class DomainError(Exception):
     code = "error"
     default_message = "The request could not be completed."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 status: int | None = None, fields: dict[str, list[str]] | None = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        fields: dict[str, list[str]] | None = None,
+        **extra: Any,
+    ) -> None:
         self.message = message or self.default_message
         if code:
             self.code = code

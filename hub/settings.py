@@ -128,7 +128,9 @@ if REDIS_URL:
                 # blocking time of channels-redis's BZPOPMIN: every idle receive would
                 # time out and close the socket (redis/redis-py#4091). 30 s keeps a
                 # dead Redis detectable without tripping on idle screens.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}
+                ],
                 # Why these numbers: docs/realtime.md ("Channel layer settings"). In
                 # short: a screen's queue holds 1000 events (minutes of a rush); an
                 # event nobody read in 30 s is better replayed from the outbox; group

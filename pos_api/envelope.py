@@ -29,7 +29,11 @@ def ok(data: Any, *, status: int = 200, message: str | None = None) -> Response:
 
 def ok_page(items: list, *, page: int, per_page: int, total: int) -> Response:
     return Response(
-        {"success": True, "data": items, "meta": {"page": page, "per_page": per_page, "total": total}}
+        {
+            "success": True,
+            "data": items,
+            "meta": {"page": page, "per_page": per_page, "total": total},
+        }
     )
 
 

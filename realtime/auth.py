@@ -15,7 +15,7 @@ def token_from_scope(scope) -> str | None:
         return query["token"][0]
     for protocol in scope.get("subprotocols", []) or []:
         if protocol.startswith("bearer."):
-            return protocol[len("bearer."):]
+            return protocol[len("bearer.") :]
     return None
 
 

@@ -29,7 +29,9 @@ def main(argv: list[str]) -> int:
         if not ok:
             failures.append(name)
     if failures:
-        print("The test suite runs on real PostgreSQL and Redis; start them (see README) and retry.")
+        print(
+            "The test suite runs on real PostgreSQL and Redis; start them (see README) and retry."
+        )
         return 1
     return 0
 

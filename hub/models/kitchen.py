@@ -24,12 +24,18 @@ class Kot(models.Model):
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.NEW)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENT_TO_KITCHEN)
     voids = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="void_tickets",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="void_tickets",
         help_text="For void and cancellation tickets: the KOT whose items they take back",
     )
     reason = models.CharField(max_length=200, blank=True)
     print_count = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey("hub.Staff", on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        "hub.Staff", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -49,9 +55,13 @@ class KotLine(models.Model):
     """What the ticket says, frozen when it is sent: item name, quantity, note."""
 
     kot = models.ForeignKey(Kot, on_delete=models.CASCADE, related_name="lines")
-    order_item = models.ForeignKey("hub.OrderItem", on_delete=models.CASCADE, related_name="kot_lines")
+    order_item = models.ForeignKey(
+        "hub.OrderItem", on_delete=models.CASCADE, related_name="kot_lines"
+    )
     name = models.CharField(max_length=120)
-    quantity = models.IntegerField(help_text="Negative on void and cancellation tickets is never used; kind says it")
+    quantity = models.IntegerField(
+        help_text="Negative on void and cancellation tickets is never used; kind says it"
+    )
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:

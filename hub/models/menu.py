@@ -8,7 +8,9 @@ from .money import MoneyField, PercentField
 class TaxCategory(models.Model):
     """A tax as charged, e.g. "GST 5%" made of CGST 2.5% and SGST 2.5%."""
 
-    outlet = models.ForeignKey("hub.Outlet", on_delete=models.CASCADE, related_name="tax_categories")
+    outlet = models.ForeignKey(
+        "hub.Outlet", on_delete=models.CASCADE, related_name="tax_categories"
+    )
     name = models.CharField(max_length=60)
 
     class Meta:
@@ -41,7 +43,9 @@ class Kitchen(models.Model):
 
 
 class MenuCategory(models.Model):
-    outlet = models.ForeignKey("hub.Outlet", on_delete=models.CASCADE, related_name="menu_categories")
+    outlet = models.ForeignKey(
+        "hub.Outlet", on_delete=models.CASCADE, related_name="menu_categories"
+    )
     name = models.CharField(max_length=60)
     sort_order = models.PositiveIntegerField(default=0)
 
@@ -61,7 +65,11 @@ class MenuItem(models.Model):
     name = models.CharField(max_length=120)
     price = MoneyField(default=Decimal("0.00"))
     tax_category = models.ForeignKey(
-        TaxCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="items",
+        TaxCategory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
         help_text="Empty means tax-free",
     )
     kitchen = models.ForeignKey(Kitchen, on_delete=models.PROTECT, related_name="menu_items")

@@ -62,7 +62,9 @@ class Order(models.Model):
 
     # The one order-level discount (CONTRACT 2): manual percent/fixed or a coupon.
     discount_type = models.CharField(max_length=10, blank=True)
-    discount_value = MoneyField(max_digits=12, decimal_places=3, null=True, blank=True, default=None)
+    discount_value = MoneyField(
+        max_digits=12, decimal_places=3, null=True, blank=True, default=None
+    )
     discount_reason = models.CharField(max_length=200, blank=True)
     coupon = models.ForeignKey(
         "hub.Coupon", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
@@ -85,7 +87,11 @@ class Order(models.Model):
         "hub.DeliveryDriver", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
     )
     platform = models.ForeignKey(
-        "hub.DeliveryPlatform", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+        "hub.DeliveryPlatform",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
     )
     platform_order_ref = models.CharField(max_length=80, blank=True)
     delivery_status = models.CharField(max_length=20, choices=DeliveryStatus.choices, blank=True)
@@ -142,13 +148,19 @@ class OrderItem(models.Model):
     unit_price = MoneyField()
     price_overridden = models.BooleanField(default=False)
     tax_components = models.JSONField(
-        default=list, blank=True, help_text="Snapshot [{name, rate}] of the item's tax at order time"
+        default=list,
+        blank=True,
+        help_text="Snapshot [{name, rate}] of the item's tax at order time",
     )
     kitchen = models.ForeignKey("hub.Kitchen", on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     kot = models.ForeignKey(
-        "hub.Kot", on_delete=models.SET_NULL, null=True, blank=True, related_name="order_items",
+        "hub.Kot",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="order_items",
         help_text="The KOT this line first went out on",
     )
     voided_quantity = models.PositiveIntegerField(default=0)

@@ -18,7 +18,9 @@ class Outlet(models.Model):
     currency = models.CharField(max_length=3, default="INR")
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=32, blank=True)
-    tax_id = models.CharField(max_length=32, blank=True, help_text="GSTIN or VAT number on invoices")
+    tax_id = models.CharField(
+        max_length=32, blank=True, help_text="GSTIN or VAT number on invoices"
+    )
     prices_include_tax = models.BooleanField(default=False)
     round_off = models.BooleanField(default=False, help_text="Round totals to a whole unit")
     cashier_max_discount_percent = PercentField(default=Decimal("10"))

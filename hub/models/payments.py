@@ -27,7 +27,9 @@ class Payment(models.Model):
     tip_amount = MoneyField()
     refunded_amount = MoneyField()
     transaction_id = models.CharField(max_length=120, blank=True)
-    created_by = models.ForeignKey("hub.Staff", on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        "hub.Staff", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -38,7 +40,9 @@ class Refund(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = MoneyField()
     reason = models.CharField(max_length=300)
-    created_by = models.ForeignKey("hub.Staff", on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        "hub.Staff", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -21,12 +21,17 @@ class Printer(models.Model):
     outlet = models.ForeignKey("hub.Outlet", on_delete=models.CASCADE, related_name="printers")
     name = models.CharField(max_length=60)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.KITCHEN)
-    connection = models.CharField(max_length=10, choices=Connection.choices, default=Connection.FILE)
+    connection = models.CharField(
+        max_length=10, choices=Connection.choices, default=Connection.FILE
+    )
     address = models.CharField(
-        max_length=255, blank=True,
+        max_length=255,
+        blank=True,
         help_text="network: host:port; file: path; usb: vendor:product; serial: device",
     )
-    paper_width_mm = models.PositiveSmallIntegerField(default=80, choices=[(58, "58 mm"), (80, "80 mm")])
+    paper_width_mm = models.PositiveSmallIntegerField(
+        default=80, choices=[(58, "58 mm"), (80, "80 mm")]
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
     last_contact_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
@@ -55,9 +60,15 @@ class PrintJob(models.Model):
     outlet = models.ForeignKey("hub.Outlet", on_delete=models.CASCADE, related_name="print_jobs")
     printer = models.ForeignKey(Printer, on_delete=models.PROTECT, related_name="jobs")
     kind = models.CharField(max_length=14, choices=Kind.choices)
-    kot = models.ForeignKey("hub.Kot", on_delete=models.CASCADE, null=True, blank=True, related_name="print_jobs")
-    order = models.ForeignKey("hub.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="print_jobs")
-    reprint = models.PositiveIntegerField(default=0, help_text="0 for the first print, n for REPRINT n")
+    kot = models.ForeignKey(
+        "hub.Kot", on_delete=models.CASCADE, null=True, blank=True, related_name="print_jobs"
+    )
+    order = models.ForeignKey(
+        "hub.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="print_jobs"
+    )
+    reprint = models.PositiveIntegerField(
+        default=0, help_text="0 for the first print, n for REPRINT n"
+    )
     payload = models.BinaryField(help_text="ESC/POS bytes, rendered when the job was created")
     preview = models.TextField(blank=True, help_text="Plain-text preview of the same layout")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -21,7 +21,9 @@ class HeldOrder(models.Model):
     outlet = models.ForeignKey("hub.Outlet", on_delete=models.CASCADE, related_name="held_orders")
     label = models.CharField(max_length=80, blank=True)
     cart = models.JSONField(default=dict, blank=True)
-    order = models.ForeignKey("hub.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    order = models.ForeignKey(
+        "hub.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     held_by = models.ForeignKey("hub.Staff", on_delete=models.PROTECT, related_name="+")
     held_at = models.DateTimeField(auto_now_add=True)
     resumed_at = models.DateTimeField(null=True, blank=True)

@@ -62,8 +62,9 @@ def login(*, username: str, password: str, address: str) -> tuple[Staff, str]:
     window passes (CONTRACT 1). Failures are recorded outside any rollback.
     """
     if _too_many_failures(username, address):
-        raise DomainError("Too many failed logins; try again in a few minutes.",
-                          code="rate_limited", status=429)
+        raise DomainError(
+            "Too many failed logins; try again in a few minutes.", code="rate_limited", status=429
+        )
     staff = authenticate(username=username, password=password)
     if staff is None or staff.outlet_id is None:
         FailedLogin.objects.create(username=username[:150], address=address[:64])

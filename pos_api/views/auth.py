@@ -23,20 +23,29 @@ class LoginApi(HubApiView):
 
     @extend_schema(
         request=LoginIn,
-        responses={200: inline_serializer("LoginOut", {"token": serializers.CharField(), "staff": StaffOut()})},
+        responses={
+            200: inline_serializer(
+                "LoginOut", {"token": serializers.CharField(), "staff": StaffOut()}
+            )
+        },
         auth=[],
     )
     def post(self, request):
         data = self.validated(LoginIn)
         address = request.META.get("REMOTE_ADDR") or "unknown"
-        staff, raw = tokens.login(username=data["username"], password=data["password"], address=address)
+        staff, raw = tokens.login(
+            username=data["username"], password=data["password"], address=address
+        )
         return ok({"token": raw, "staff": StaffOut(staff).data})
 
 
 class LogoutApi(HubApiView):
     permission = "catalog.read"  # any signed-in role
 
-    @extend_schema(request=None, responses={200: inline_serializer("LogoutOut", {"revoked": serializers.BooleanField()})})
+    @extend_schema(
+        request=None,
+        responses={200: inline_serializer("LogoutOut", {"revoked": serializers.BooleanField()})},
+    )
     def post(self, request):
         tokens.token_revoke(token=request.auth)
         return ok({"revoked": True})

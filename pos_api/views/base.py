@@ -52,8 +52,9 @@ class HubApiView(APIView):
     def outlet(self) -> Outlet:
         return self.request.user.outlet
 
-    def validated(self, serializer_class: type[serializers.Serializer], data: Any = None,
-                  **kwargs: Any) -> dict:
+    def validated(
+        self, serializer_class: type[serializers.Serializer], data: Any = None, **kwargs: Any
+    ) -> dict:
         """Run an input serializer; raises ValidationError (400) on bad input."""
         if data is None:
             data = self.request.data

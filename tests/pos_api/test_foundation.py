@@ -7,7 +7,9 @@ from hub.roles import PERMISSIONS
 
 
 def test_login_returns_token_and_staff(demo, anon):
-    response = anon.post("/api/v1/auth/login", {"username": "waiter", "password": "demo1234"}, format="json")
+    response = anon.post(
+        "/api/v1/auth/login", {"username": "waiter", "password": "demo1234"}, format="json"
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["success"] is True
@@ -36,11 +38,16 @@ def test_payment_methods_exactly_as_reference(api_as):
 
 def test_trailing_slash_answers_the_same_without_redirect(api_as):
     client = api_as("waiter")
-    assert client.get("/api/v1/pos/payment-methods/").json() == client.get("/api/v1/pos/payment-methods").json()
+    assert (
+        client.get("/api/v1/pos/payment-methods/").json()
+        == client.get("/api/v1/pos/payment-methods").json()
+    )
 
 
 def test_bad_credentials_answer_401_invalid_credentials(demo, anon):
-    response = anon.post("/api/v1/auth/login", {"username": "waiter", "password": "nope"}, format="json")
+    response = anon.post(
+        "/api/v1/auth/login", {"username": "waiter", "password": "nope"}, format="json"
+    )
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_credentials"
 
@@ -48,7 +55,9 @@ def test_bad_credentials_answer_401_invalid_credentials(demo, anon):
 def test_login_throttled_after_ten_failures_for_one_username(demo, anon):
     for _ in range(10):
         anon.post("/api/v1/auth/login", {"username": "cashier", "password": "x"}, format="json")
-    response = anon.post("/api/v1/auth/login", {"username": "cashier", "password": "demo1234"}, format="json")
+    response = anon.post(
+        "/api/v1/auth/login", {"username": "cashier", "password": "demo1234"}, format="json"
+    )
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "rate_limited"
 
@@ -82,7 +91,9 @@ def test_unknown_url_and_wrong_method_in_envelope(api_as):
 def test_malformed_json_and_oversize_body(demo, anon):
     bad = anon.generic("POST", "/api/v1/auth/login", "{not json", content_type="application/json")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "validation_error"
-    huge = anon.generic("POST", "/api/v1/auth/login", "x" * (1024 * 1024 + 1), content_type="application/json")
+    huge = anon.generic(
+        "POST", "/api/v1/auth/login", "x" * (1024 * 1024 + 1), content_type="application/json"
+    )
     assert huge.status_code == 413 and huge.json()["error"]["code"] == "payload_too_large"
 
 
