@@ -157,7 +157,14 @@
       try {
         await this.onResync();
       } catch (e) {
-        console.error("resync of", this.path, "failed", e);
+        // The state could not be loaded (the hub went away mid-load): start over,
+        // with a full reload at the next hello.
+        console.warn("resync of", this.path, "failed", e);
+        this.loading = false;
+        this.queue = [];
+        this.seq = null;
+        this._drop();
+        return;
       }
       this.loading = false;
       const waiting = this.queue.splice(0);
