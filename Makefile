@@ -24,6 +24,9 @@ run: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo "Hub on http://$(HOST):$(PORT)/  API tester: http://$(HOST):$(PORT)/api/v1/docs/  screens: http://$(HOST):$(PORT)/"
+	@echo "Print dispatcher running beside it; the demo printers write to var/print-spool/."
+	$(BIN)/python manage.py print_dispatcher & dispatcher=$$!; \
+	trap 'kill $$dispatcher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) hub.asgi:application
 
 ## Full suite on PostgreSQL + Redis, then the embedded run on SQLite.
