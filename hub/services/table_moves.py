@@ -28,7 +28,7 @@ from django.db import transaction
 from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from hub.models import Kot, Order, OrderItem, Outlet, Payment, Staff, Table
 from hub.services.events import kitchen_stream, orders_stream, record_event, table_stream
-from hub.services.orders import MAX_GUESTS, order_event_data, order_recalculate
+from hub.services.orders import MAX_GUESTS, check_version, order_event_data, order_recalculate
 from hub.services.tables import open_orders_on, table_occupy, table_release
 
 S = Order.Status
@@ -63,16 +63,6 @@ def _require_open_dine_in(order: Order, *, role: str) -> None:
             f"Order {order.number} ({role}) is {order.status}; it cannot change.",
             code="order_closed",
             order_id=order.pk,
-        )
-
-
-def _check_version(order: Order, expected: int | None) -> None:
-    if expected is not None and expected != order.version:
-        raise Conflict(
-            f"The order changed since you read it (you sent version {expected}, it is now "
-            f"{order.version}). Reload it and try again.",
-            code="version_conflict",
-            current_version=order.version,
         )
 
 
@@ -149,7 +139,7 @@ def order_transfer_table(
     order = orders.get(order_id)
     if order is None:
         raise NotFound("No such order.")
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     _require_open_dine_in(order, role="to move")
     if order.table_id == table_id:
         return order
@@ -222,7 +212,7 @@ def order_merge(
     source = orders.get(source_order_id)
     if source is None:
         raise ValidationFailed(fields={"source_order_id": ["No such order at this outlet."]})
-    _check_version(target, expected_version)
+    check_version(target, expected_version)
     _require_open_dine_in(target, role="the target")
     _require_open_dine_in(source, role="to merge")
     for order in (target, source):

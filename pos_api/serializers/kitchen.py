@@ -10,6 +10,8 @@ from rest_framework import serializers
 
 from hub.models import Kot, KotLine, OrderItem
 
+from .orders import KitchenRefOut, RefOut, TableRefOut
+
 COOKING_KINDS = (Kot.Kind.NEW, Kot.Kind.ADDON)
 
 
@@ -54,27 +56,11 @@ class KotLineOut(serializers.Serializer):
         return line.kot.kind in COOKING_KINDS and self.get_voided_quantity(line) >= line.quantity
 
 
-class KitchenRefOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class OrderTypeRefOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class TableRefOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
 class KotOrderOut(serializers.Serializer):
     id = serializers.IntegerField()
     order_number = serializers.CharField(source="number")
     status = serializers.CharField()
-    order_type = OrderTypeRefOut()
+    order_type = RefOut()
     table = TableRefOut(allow_null=True)
     guests = serializers.IntegerField(allow_null=True)
 
