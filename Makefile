@@ -49,8 +49,10 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install-test
-	$(BIN)/python -m bench
+## Benchmarks (docs/performance.md): one JSON document; BENCH_ARGS="--screens 1000 --server uvicorn ..."
+bench: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

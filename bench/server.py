@@ -83,19 +83,31 @@ def start_server(env: dict, port: int, *, server: str = "daphne") -> subprocess.
             str(port),
             "--log-level",
             "warning",
+            "--no-access-log",
             "hub.asgi:application",
         ]
     else:
         raise ValueError(server)
-    process = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # The server's log goes to a file: a pipe nobody reads would fill up and block it.
+    log_path = Path(env.get("HUB_VAR_DIR", ROOT / "var" / "bench")) / f"{server}-{port}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port)
     except TimeoutError:
         process.kill()
-        raise RuntimeError(process.stderr.read().decode()[-2000:]) from None
+        raise RuntimeError(log_path.read_text()[-2000:]) from None
+    process.log_path = log_path
     return process
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
 
 
 def bench_env(*, database_url: str | None, redis_url: str | None, var_dir: Path) -> dict:

@@ -113,6 +113,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-hub.sqlite3")}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES:
+    # Why a pool and prepared statements (docs/performance.md, "What profiling showed"):
+    # under ASGI every request runs in a thread of its own, and Django's connections are
+    # per thread, so CONN_MAX_AGE kept nothing: each request opened a new PostgreSQL
+    # session (measured: 300 requests, 300 sessions). psycopg's pool hands a thread an
+    # open connection and takes it back when Django closes it at the end of the
+    # request; it checks a connection before lending it (conn_health_checks), so a
+    # restarted PostgreSQL is survived without restarting the hub.
+    # Server-side parameters let psycopg prepare a statement once it has run a few
+    # times on a (now long-lived) connection, so PostgreSQL stops re-planning the order
+    # representation's 8-table join on every request. Django turns preparing off by
+    # default for transaction-pooling proxies (PgBouncer); the hub talks to PostgreSQL
+    # directly. HUB_DB_POOL=0 goes back to a connection per request.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if _env_flag("HUB_DB_POOL", True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # required with a pool: the pool keeps them
+        _options["pool"] = {
+            "min_size": int(os.environ.get("HUB_DB_POOL_MIN_SIZE", "2")),
+            "max_size": int(os.environ.get("HUB_DB_POOL_MAX_SIZE", "10")),
+            # A request waits at most this long for a connection, then answers 503
+            # service_unavailable (pos_api/envelope.py): also what a client sees while
+            # PostgreSQL is unreachable.
+            "timeout": float(os.environ.get("HUB_DB_POOL_TIMEOUT", "10")),
+        }
+    if _env_flag("HUB_DB_SERVER_SIDE_BINDING", True):
+        _options["server_side_binding"] = True
+        _options["prepare_threshold"] = int(os.environ.get("HUB_DB_PREPARE_THRESHOLD", "2"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "hub.Staff"
@@ -143,6 +170,17 @@ if REDIS_URL:
             },
         }
     }
+    if os.environ.get("HUB_CHANNEL_LAYER", "core") == "pubsub":
+        # channels-redis's Pub/Sub layer, for comparison (docs/performance.md, "Channel
+        # layer: core or pub/sub"): one PUBLISH per group_send, fanned out in each
+        # worker's memory; no capacity or expiry (they are the core layer's).
+        CHANNEL_LAYERS["default"] = {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": CHANNEL_LAYERS["default"]["CONFIG"]["hosts"],
+                "prefix": CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+            },
+        }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

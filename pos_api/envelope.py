@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework import status as http
@@ -17,6 +18,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
+# Seconds a client should wait before retrying when the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+# OperationalError: no connection (refused, reset, pool timeout), but also the
+# transient failures a retry fixes (deadlock, lock timeout, SQLite busy); InterfaceError:
+# a connection that was closed under us. Neither is the client's fault, nor a bug.
+UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def ok(data: Any, *, status: int = 200, message: str | None = None) -> Response:
@@ -48,6 +55,18 @@ def error_body(code: str, message: str, *, fields: dict | None = None, **extra: 
 def error_json(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
     """For places outside DRF (middleware, URL 404s)."""
     return JsonResponse(error_body(code, message, **extra), status=status)
+
+
+def unavailable_json() -> JsonResponse:
+    """503 for a database that cannot be reached (docs/api.md "Errors"): the client
+    retries after Retry-After, with the same Idempotency-Key for writes."""
+    response = error_json(
+        503,
+        "service_unavailable",
+        "The hub cannot reach its database right now; retry in a few seconds.",
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -114,4 +133,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
     if isinstance(exc, drf.APIException):
         return Response(error_body("error", str(exc.detail)), status=exc.status_code)
+    if isinstance(exc, UNAVAILABLE):
+        log.warning("Database unavailable: %s", exc)
+        return unavailable_json()
     return None  # unexpected: ApiEnvelopeMiddleware logs it and answers 500 in the envelope

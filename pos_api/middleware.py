@@ -2,6 +2,8 @@
 
 - a body over 1 MB answers 413 before anything reads it;
 - an unknown URL (404) or wrong method (405) from Django's resolver answers in JSON;
+- the database being unreachable answers 503 `service_unavailable` with Retry-After
+  (also when it fails outside a view, e.g. in the idempotency layer);
 - an unexpected exception is logged and answers 500 `internal_error` in the envelope.
 """
 
@@ -12,7 +14,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
-from .envelope import error_json
+from .envelope import UNAVAILABLE, error_json, unavailable_json
 
 log = logging.getLogger("hub.api")
 
@@ -43,5 +45,10 @@ class ApiEnvelopeMiddleware:
             return None
         if isinstance(exception, RequestDataTooBig):
             return error_json(413, "payload_too_large", "The request body is larger than 1 MB.")
+        if isinstance(exception, UNAVAILABLE):
+            log.warning(
+                "Database unavailable on %s %s: %s", request.method, request.path, exception
+            )
+            return unavailable_json()
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return error_json(500, "internal_error", "Something went wrong on our side; it was logged.")

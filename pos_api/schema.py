@@ -8,7 +8,8 @@ so no view has to repeat it:
   (plus `meta` when the view says `paginated = True`, with `?page=`/`?per_page=`);
 - the error envelope for the statuses the operation can give: 400 when it takes
   input, 401/403 unless it is public (403 only when some role is refused), 404
-  when its path names an object, 413 for bodies, and whatever the view lists in
+  when its path names an object, 413 for bodies, 503 on every operation (the
+  database unreachable), and whatever the view lists in
   `error_codes = {409: ["table_occupied"]}` (or per method:
   `{"POST": {409: [...]}}`);
 - the Bearer security scheme (`bearerAuth`), and none on public views;
@@ -45,6 +46,10 @@ GENERIC_ERRORS: dict[int, tuple[str, str]] = {
     403: ("forbidden", "The caller's role may not do this."),
     404: ("not_found", "No such object in the caller's outlet."),
     413: ("payload_too_large", "The body is larger than 1 MB."),
+    503: (
+        "service_unavailable",
+        "The database is unreachable for the moment; retry after the Retry-After seconds.",
+    ),
 }
 
 
@@ -290,6 +295,7 @@ class HubAutoSchema(AutoSchema):
             statuses[404] = [GENERIC_ERRORS[404][0]]
         if takes_body:
             statuses[413] = [GENERIC_ERRORS[413][0]]
+        statuses[503] = [GENERIC_ERRORS[503][0]]  # any operation: the database may be down
         extra = getattr(self.view, "error_codes", None) or {}
         if all(isinstance(k, str) for k in extra):
             extra = extra.get(self.method, {})  # given per method

@@ -121,6 +121,7 @@ def _job_create(
     reprint: int,
     kot: Kot | None = None,
     order: Order | None = None,
+    order_id: int | None = None,
 ) -> PrintJob:
     now = timezone.now()
     agent = printer.connection == Printer.Connection.AGENT
@@ -129,7 +130,7 @@ def _job_create(
         printer=printer,
         kind=kind,
         kot=kot,
-        order=order,
+        order_id=order.pk if order is not None else order_id,
         reprint=reprint,
         payload=payload,
         preview=preview,
@@ -162,7 +163,6 @@ def print_job_create_for_kot(*, kot: Kot, by: Staff | None, reprint: bool = Fals
     printer = printer_for_kot(kot)
     if printer is None:
         raise no_printer(f"the kitchen {kot.kitchen.name}")
-    kind = KOT_KIND_TO_JOB[kot.kind]
     if reprint:
         previous = kot.print_jobs.aggregate(n=Max("reprint"))["n"] or 0
         number = previous + 1
@@ -172,6 +172,10 @@ def print_job_create_for_kot(*, kot: Kot, by: Staff | None, reprint: bool = Fals
             existing.created_now = False
             return existing
         number = 0
+    return _kot_job_create(kot=kot, printer=printer, number=number)
+
+
+def _kot_job_create(*, kot: Kot, printer: Printer, number: int) -> PrintJob:
     rendered = render_kot(
         kot_ticket(kot_id=kot.pk, reprint=number), paper_width_mm=printer.paper_width_mm
     )
@@ -179,12 +183,12 @@ def print_job_create_for_kot(*, kot: Kot, by: Staff | None, reprint: bool = Fals
     kot.save(update_fields=["print_count", "updated_at"])
     return _job_create(
         printer=printer,
-        kind=kind,
+        kind=KOT_KIND_TO_JOB[kot.kind],
         payload=rendered.payload,
         preview=rendered.preview,
         reprint=number,
         kot=kot,
-        order=kot.order,
+        order_id=kot.order_id,  # the id is all the job needs: no query for the order
     )
 
 
@@ -192,11 +196,14 @@ def kot_auto_print(*, kot: Kot, by: Staff | None) -> PrintJob | None:
     """For the KOT-sending and void services: queue the KOT's first print if the outlet
     prints KOTs automatically and the kitchen has a printer; else do nothing.
 
-    Call inside the sending transaction: the job commits (or rolls back) with the KOT.
+    Call inside the sending transaction, with the KOT just created by it: the job
+    commits (or rolls back) with the KOT. A KOT nobody else can see yet has no jobs
+    and needs no lock, so this skips print_job_create_for_kot's lock and double-tap
+    check (two queries per KOT on the busiest write; docs/performance.md).
     """
     if not kot.outlet.auto_print_kot or printer_for_kot(kot) is None:
         return None
-    return print_job_create_for_kot(kot=kot, by=by)
+    return _kot_job_create(kot=kot, printer=printer_for_kot(kot), number=0)
 
 
 def _order_for_print(order: Order) -> Order:
