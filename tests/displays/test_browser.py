@@ -213,6 +213,8 @@ def test_resync_required_reloads_the_state_from_rest(screens, rest):
     page.wait_for_selector(f'.ticket[data-kot-id="{kot["id"]}"][data-status="in_kitchen"]')
     assert page.locator(".ticket").count() == 2
     assert page.evaluate("window.__notReloaded") is True
+    # the ticket the reload brought is announced to the cook like a live one
+    assert page.evaluate("window.kds.counters.newTickets") == 2
 
 
 def test_waiter_opens_a_table_adds_items_and_sends_them_to_the_kitchen(screens, rest):

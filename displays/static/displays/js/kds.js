@@ -379,6 +379,8 @@
 
   // --- state and stream -------------------------------------------------------------
 
+  let loadedOnce = false;
+
   async function load() {
     meData = await api("GET", "me");
     window.Hub.setSession(window.Hub.token(), meData);
@@ -392,7 +394,13 @@
     const rows = await apiAll("kitchens/" + kitchenId + "/kots");
     const fresh = new Set(rows.map((r) => r.id));
     for (const id of [...cards.keys()]) if (!fresh.has(id)) remove(id);
-    for (const row of rows) upsert(fromRest(row), false);
+    for (const row of rows) {
+      // After the first load, a reload (resync, or a reconnect whose replay could not
+      // be used) may bring tickets the cook has not seen: announce those like live ones.
+      if (loadedOnce && !cards.has(row.id)) newTicket(fromRest(row));
+      else upsert(fromRest(row), false);
+    }
+    loadedOnce = true;
     summarize();
   }
 
