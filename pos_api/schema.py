@@ -279,10 +279,10 @@ class HubAutoSchema(AutoSchema):
             media.get("schema", {}).get("description") == NO_FIELDS
             for media in operation["requestBody"].get("content", {}).values()
         )
-        # Path ids that are not numbers never reach the view (404), so only bodies and
-        # query strings can be invalid.
+        # Path ids that are not numbers never reach the view (404), so only bodies, query
+        # strings and headers (X-Device-Id, If-Match, Idempotency-Key) can be invalid.
         takes_input = reads_body or any(
-            p.get("in") == "query" for p in operation.get("parameters", [])
+            p.get("in") in ("query", "header") for p in operation.get("parameters", [])
         )
         if takes_input:
             statuses[400] = [GENERIC_ERRORS[400][0]]
@@ -295,6 +295,11 @@ class HubAutoSchema(AutoSchema):
             statuses[404] = [GENERIC_ERRORS[404][0]]
         if takes_body:
             statuses[413] = [GENERIC_ERRORS[413][0]]
+        if self.method in ("POST", "PUT") and not self._is_public():
+            # Idempotency-Key (pos_api/idempotency.py): a malformed key is a 400, a key
+            # reused for another body or still running is a 409, on every write.
+            statuses.setdefault(400, [GENERIC_ERRORS[400][0]])
+            statuses[409] = ["idempotency_key_reused", "idempotency_in_progress"]
         statuses[503] = [GENERIC_ERRORS[503][0]]  # any operation: the database may be down
         extra = getattr(self.view, "error_codes", None) or {}
         if all(isinstance(k, str) for k in extra):

@@ -375,7 +375,7 @@ class CouponOut(serializers.Serializer):
     discount_type = serializers.CharField()
     value = serializers.DecimalField(max_digits=14, decimal_places=3, coerce_to_string=False)
     min_subtotal = Money()
-    max_discount = Money()
+    max_discount = MoneyField(max_digits=14, read_only=True, allow_null=True)  # null: no cap
     valid_from = serializers.DateTimeField(allow_null=True)
     valid_until = serializers.DateTimeField(allow_null=True)
     usage_limit = serializers.IntegerField(allow_null=True)

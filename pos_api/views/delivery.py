@@ -80,6 +80,7 @@ class MyDeliveriesApi(HubApiView):
 
     permission = "delivery.mine"
     paginated = True
+    error_codes = {404: ["not_found"]}  # a manager or cashier without a driver profile
 
     @extend_schema(parameters=[io.MyDeliveriesQuery], responses=io.DeliveryRowOut(many=True))
     def get(self, request):

@@ -216,6 +216,7 @@ CouponValidateOut = inline_serializer(
 
 class CouponValidateApi(HubApiView):
     permission = "coupon.read"
+    error_codes = {404: ["not_found"]}  # order_id of no order in the outlet
 
     @extend_schema(request=io.CouponValidateIn, responses=CouponValidateOut)
     def post(self, request):

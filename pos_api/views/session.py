@@ -80,7 +80,7 @@ class SessionSaveApi(SessionApiView):
 
 
 class SessionClearApi(SessionApiView):
-    @extend_schema(parameters=[DEVICE_HEADER], request=None, responses=io.SessionOut)
+    @extend_schema(parameters=[DEVICE_HEADER], request=None, responses={200: io.SessionOut})
     def delete(self, request):
         return ok(self.answer(services.session_clear(staff=self.staff, device_id=self.device_id)))
 
