@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,45 +10,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from hub.models import Printer, PrintJob, Staff
 from hub.services import printing as svc
 from hub.services.tokens import token_issue
+from tests.liveserver import free_port, server_env, wait_port
 
 from .conftest import make_kot, make_order
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _env() -> dict:
-    env = dict(os.environ)
-    env["DATABASE_URL"] = _database_url()  # the test database, which daphne must share
-    env["HUB_VAR_DIR"] = str(settings.VAR_DIR)
-    return env
-
-
-def _wait_port(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"daphne did not listen on {port}")
 
 
 def _wait(predicate, timeout: float = 15, what: str = "condition"):
@@ -65,17 +34,17 @@ def _wait(predicate, timeout: float = 15, what: str = "condition"):
 
 @pytest.fixture
 def daphne_hub(transactional_demo):
-    port = _free_port()
+    port = free_port()
     log = open(Path(settings.VAR_DIR) / f"daphne-e2e-{port}.log", "w")
     proc = subprocess.Popen(
         [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "hub.asgi:application"],
         cwd=ROOT,
-        env=_env(),
+        env=server_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
-        _wait_port(port)
+        wait_port(port)
         yield f"ws://127.0.0.1:{port}"
     finally:
         proc.terminate()
@@ -99,7 +68,7 @@ def _start_agent(hub: str, token: str, tmp_path: Path) -> subprocess.Popen:
             str(tmp_path / "agent.json"),
         ],
         cwd=ROOT,
-        env=_env() | {"HUB_AGENT_TOKEN": token},
+        env=server_env() | {"HUB_AGENT_TOKEN": token},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -7,6 +7,8 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connections, transaction
 
+from tests.liveserver import database_url
+
 
 def token_for(username: str) -> str:
     from hub.models import Staff
@@ -102,17 +104,6 @@ def _free_port(taken: set[int]) -> int:
     raise RuntimeError(f"no free port in {LIVE_PORTS}")
 
 
-def _test_database_url() -> str:
-    """DATABASE_URL pointing at the test database this run created (daphne must see it)."""
-    import os
-    from urllib.parse import urlsplit, urlunsplit
-
-    from django.conf import settings
-
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))
-
-
 class LiveHub:
     """One daphne process serving hub.asgi on 127.0.0.1:<port>."""
 
@@ -127,7 +118,7 @@ class LiveHub:
         self.port = port
         env = dict(
             os.environ,
-            DATABASE_URL=_test_database_url(),
+            DATABASE_URL=database_url(),
             REDIS_URL=settings.REDIS_URL,
             HUB_CHANNEL_PREFIX=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
             HUB_STREAM_TAIL_CHECK_SECONDS="30",  # the tests prove the live path, not the safety net

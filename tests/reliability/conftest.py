@@ -23,15 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.liveserver import database_url
+from tests.liveserver import database_url, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(predicate, *, timeout: float, what: str, interval: float = 0.1):
