@@ -72,7 +72,9 @@ class Screen:
     def __init__(self, browser, base: str, token: str | None, viewport: dict):
         self.base = base
         self.context = browser.new_context(viewport=viewport)
-        self.context.set_default_timeout(5000)
+        # Generous for page loads and sign-in (PBKDF2 in the live server) on a loaded CI
+        # machine; the waits that are the behaviour under test set their own timeout.
+        self.context.set_default_timeout(15000)
         if token:
             # What the sign-in page stores: the screens read the token from localStorage.
             self.context.add_init_script(f"localStorage.setItem('hub.token', {token!r});")

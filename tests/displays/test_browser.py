@@ -124,7 +124,7 @@ def test_bump_on_the_screen_changes_the_status_and_the_waiter_sees_food_ready(sc
     order = _dine_in(waiter, 5, [PANEER])
     kot = _send(waiter, order["id"])
     card = _card(kitchen, kot["id"])
-    card.wait_for(timeout=2000)
+    card.wait_for(timeout=5000)
 
     card.get_by_role("button", name=f"Start cooking {kot['kot_number']}").click()
     kitchen.wait_for_selector(f'.ticket[data-kot-id="{kot["id"]}"][data-status="in_kitchen"]')
@@ -137,7 +137,7 @@ def test_bump_on_the_screen_changes_the_status_and_the_waiter_sees_food_ready(sc
     )
 
     alert = floor.locator(f'.ready-alert[data-kot-id="{kot["id"]}"]')
-    alert.wait_for(timeout=2000)
+    alert.wait_for(timeout=5000)
     assert "T5" in alert.inner_text() and kot["kot_number"] in alert.inner_text()
     table = floor.locator('.table[data-table-id="5"]')
     assert "FOOD READY" in table.inner_text() and "has-ready" in table.get_attribute("class")
@@ -149,14 +149,14 @@ def test_bump_on_the_screen_changes_the_status_and_the_waiter_sees_food_ready(sc
     # recall puts it back to cooking, and the waiter's alert goes away
     kitchen.get_by_role("button", name=f"Recall {kot['kot_number']} to cooking").click()
     kitchen.wait_for_selector(f'.ticket[data-kot-id="{kot["id"]}"][data-status="in_kitchen"]')
-    alert.wait_for(state="detached", timeout=2000)
+    alert.wait_for(state="detached", timeout=5000)
     card.get_by_role("button", name=f"Bump {kot['kot_number']}: food ready").click()
-    alert.wait_for(timeout=2000)
+    alert.wait_for(timeout=5000)
 
     # the waiter takes the food out: served, gone from both screens
     alert.get_by_role("button").click()
-    alert.wait_for(state="detached", timeout=2000)
-    card.wait_for(state="detached", timeout=2000)
+    alert.wait_for(state="detached", timeout=5000)
+    card.wait_for(state="detached", timeout=5000)
     assert rest("manager").ok("GET", f"/api/v1/pos/kot/{kot['id']}")["status"] == "served"
 
 
@@ -175,8 +175,8 @@ def test_after_a_drop_the_screen_resumes_and_shows_both_missed_tickets_once(scre
 
     page.evaluate("HubSocket.all.forEach(s => s.release())")  # and comes back
     page.wait_for_selector('#conn[data-state="live"]')
-    _card(page, first["id"]).wait_for(timeout=3000)
-    _card(page, second["id"]).wait_for(timeout=3000)
+    _card(page, first["id"]).wait_for(timeout=5000)
+    _card(page, second["id"]).wait_for(timeout=5000)
     time.sleep(0.3)
     ids = page.eval_on_selector_all(".ticket", "cards => cards.map(c => Number(c.dataset.kotId))")
     assert ids == [first["id"], second["id"]]  # both, once each, in arrival order
@@ -199,7 +199,7 @@ def test_resync_required_reloads_the_state_from_rest(screens, rest):
     page = kds.open("/kds/1/")
     waiter = rest("waiter")
     kot = _send(waiter, _dine_in(waiter, 4, [PANEER])["id"])
-    _card(page, kot["id"]).wait_for(timeout=2000)
+    _card(page, kot["id"]).wait_for(timeout=5000)
     page.evaluate("window.__notReloaded = true")
 
     page.evaluate("HubSocket.all.forEach(s => s.hold())")
@@ -209,7 +209,7 @@ def test_resync_required_reloads_the_state_from_rest(screens, rest):
     Event.objects.filter(stream=kitchen_stream(1)).delete()
     page.evaluate("HubSocket.all.forEach(s => s.release())")
 
-    _card(page, later["id"]).wait_for(timeout=3000)  # reloaded from REST
+    _card(page, later["id"]).wait_for(timeout=5000)  # reloaded from REST
     page.wait_for_selector(f'.ticket[data-kot-id="{kot["id"]}"][data-status="in_kitchen"]')
     assert page.locator(".ticket").count() == 2
     assert page.evaluate("window.__notReloaded") is True
@@ -248,7 +248,7 @@ def test_waiter_opens_a_table_adds_items_and_sends_them_to_the_kitchen(screens, 
         (16, 1, "sent_to_kitchen"),
     ]
     assert len(order["kots"]) == 2  # one per kitchen
-    kitchen.wait_for_selector('.ticket:has-text("T3")', timeout=2000)
+    kitchen.wait_for_selector('.ticket:has-text("T3")', timeout=5000)
     tablet.assert_healthy()
 
 
@@ -284,7 +284,7 @@ def test_driver_moves_a_delivery_through_to_delivered(screens, rest):
         "POST", "/api/v1/pos/orders", {"order_type_id": 3, "customer_id": 10, "items": [CHAI]}
     )
     cashier.ok("POST", f"/api/v1/pos/orders/{second['id']}/assign-driver", {"driver_id": 1})
-    page.locator(f'.delivery[data-order-id="{second["id"]}"]').wait_for(timeout=2000)
+    page.locator(f'.delivery[data-order-id="{second["id"]}"]').wait_for(timeout=5000)
 
 
 def _busy_kitchen(rest) -> dict:
@@ -390,7 +390,7 @@ def test_kitchen_shows_ages_add_ons_and_voids(screens, rest):
 
     # the void ticket is acknowledged with one tap and leaves the screen
     void.get_by_role("button").click()
-    void.wait_for(state="detached", timeout=2000)
+    void.wait_for(state="detached", timeout=5000)
 
 
 def test_kitchen_and_waiter_fit_a_phone(screens, rest):
@@ -444,8 +444,8 @@ def test_when_the_network_goes_and_comes_back_both_missed_tickets_show_once(scre
     assert page.locator(".ticket").count() == 0
 
     kds.context.set_offline(False)  # "online": reconnect at once, resume from the last seq
-    _card(page, first["id"]).wait_for(timeout=3000)
-    _card(page, second["id"]).wait_for(timeout=3000)
+    _card(page, first["id"]).wait_for(timeout=5000)
+    _card(page, second["id"]).wait_for(timeout=5000)
     page.wait_for_selector('#conn[data-state="live"]')
     time.sleep(0.3)
     ids = page.eval_on_selector_all(".ticket", "cards => cards.map(c => Number(c.dataset.kotId))")
