@@ -16,7 +16,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hub import pricing
-from hub.models import Coupon, Order, OrderType, Outlet
+from hub.errors import NotFound, ValidationFailed
+from hub.models import Coupon, Order, OrderType, Outlet, Staff
 
 NOT_FOUND = "not_found"
 EXPIRED = "expired"
@@ -113,3 +114,37 @@ def coupon_usage_count(*, order: Order) -> int | None:
         coupon.used_count = used
         coupon.save(update_fields=["used_count"])
     return used
+
+
+def coupon_check(
+    *,
+    outlet: Outlet,
+    staff: Staff,
+    code: str,
+    order_id: int | None = None,
+    subtotal: Decimal | None = None,
+    order_type_id: int | None = None,
+) -> CouponEvaluation:
+    """`POST /coupons/validate`: evaluate `code` against an order of the caller's outlet
+    (`order_id`, one the caller may read, else NotFound), or against a `subtotal` and
+    an optional `order_type_id` (unknown: 400 on that field)."""
+    from hub.selectors.orders import orders_visible
+
+    if order_id is not None:
+        order = (
+            orders_visible(outlet=outlet, staff=staff)
+            .filter(pk=order_id)
+            .select_related("order_type")
+            .first()
+        )
+        if order is None:
+            raise NotFound("No such order.")
+        return coupon_evaluate(
+            outlet=outlet, code=code, subtotal=order.subtotal, order_type=order.order_type
+        )
+    order_type = None
+    if order_type_id is not None:
+        order_type = OrderType.objects.filter(pk=order_type_id).first()
+        if order_type is None:
+            raise ValidationFailed(fields={"order_type_id": ["No such order type."]})
+    return coupon_evaluate(outlet=outlet, code=code, subtotal=subtotal, order_type=order_type)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 
-from hub.errors import NotFound, ValidationFailed
-from hub.models import Order, OrderType
+from hub.errors import ValidationFailed
+from hub.models import Order
 from hub.selectors import orders as selectors
 from hub.services import coupons as coupon_services
 from hub.services import orders as services
@@ -221,24 +221,13 @@ class CouponValidateApi(HubApiView):
     @extend_schema(request=io.CouponValidateIn, responses=CouponValidateOut)
     def post(self, request):
         data = self.validated(io.CouponValidateIn)
-        if data.get("order_id") is not None:
-            order = (
-                selectors.orders_visible(outlet=self.outlet, staff=self.staff)
-                .filter(pk=data["order_id"])
-                .select_related("order_type")
-                .first()
-            )
-            if order is None:
-                raise NotFound("No such order.")
-            subtotal, order_type = order.subtotal, order.order_type
-        else:
-            subtotal, order_type = data["subtotal"], None
-            if data.get("order_type_id") is not None:
-                order_type = OrderType.objects.filter(pk=data["order_type_id"]).first()
-                if order_type is None:
-                    raise ValidationFailed(fields={"order_type_id": ["No such order type."]})
-        result = coupon_services.coupon_evaluate(
-            outlet=self.outlet, code=data["code"], subtotal=subtotal, order_type=order_type
+        result = coupon_services.coupon_check(
+            outlet=self.outlet,
+            staff=self.staff,
+            code=data["code"],
+            order_id=data.get("order_id"),
+            subtotal=data.get("subtotal"),
+            order_type_id=data.get("order_type_id"),
         )
         if not result.valid:
             return ok({"valid": False, "reason": result.reason})
