@@ -14,6 +14,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # reference data every signed-in role may read
     "catalog.read": ALL_ROLES,
     "menu.read": ALL_ROLES,
+    # "86" an item: the kitchen that runs out, or the manager/cashier at the till
+    "menu.set_availability": frozenset({MANAGER, CASHIER, KITCHEN}),
     "kitchen.read": ALL_ROLES,
     "payment_method.read": ALL_ROLES,
     # floor

@@ -213,7 +213,7 @@ REGISTRY: dict[str, EventType] = {
         EventType(
             "menu.item_availability",
             "orders, kitchen",
-            {"menu_item_id": "int", "is_available": "bool"},
+            {"menu_item_id": "int", "name": "str", "kitchen_id": "int", "is_available": "bool"},
         ),
     ]
 }

@@ -103,3 +103,23 @@ class DeliveryPlatformOut(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false as JSON booleans only: "no", 0 or "false" are a 400, not a guess."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class MenuItemAvailabilityIn(serializers.Serializer):
+    is_available = StrictBooleanField()
+
+
+class MenuItemAvailabilityOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kitchen_id = serializers.IntegerField()
+    is_available = serializers.BooleanField()

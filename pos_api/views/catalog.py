@@ -7,11 +7,14 @@ without pagination (docs/api.md "Pagination").
 from drf_spectacular.utils import extend_schema
 
 from hub.selectors import catalog as selectors
+from hub.services.menu import menu_item_set_availability
 
 from ..envelope import ok
 from ..routes import api_path
 from ..serializers.catalog import (
     KitchenWithItemsOut,
+    MenuItemAvailabilityIn,
+    MenuItemAvailabilityOut,
     MenuSectionOut,
     OrderTypeOut,
     PaymentMethodOut,
@@ -58,9 +61,28 @@ class KitchenListApi(HubApiView):
         )
 
 
+class MenuItemAvailabilityApi(HubApiView):
+    """ "86" an item when the kitchen runs out, or bring it back (docs/api.md)."""
+
+    permission = "menu.set_availability"
+
+    @extend_schema(request=MenuItemAvailabilityIn, responses=MenuItemAvailabilityOut)
+    def put(self, request, item_id: int):
+        data = self.validated(MenuItemAvailabilityIn)
+        item = menu_item_set_availability(
+            item_id=item_id, outlet=self.outlet, is_available=data["is_available"], by=self.staff
+        )
+        return ok(MenuItemAvailabilityOut(item).data)
+
+
 urlpatterns = [
     *api_path("payment-methods", PaymentMethodListApi.as_view(), "payment-methods"),
     *api_path("order-types", OrderTypeListApi.as_view(), "order-types"),
     *api_path("menu", MenuApi.as_view(), "menu"),
+    *api_path(
+        "menu/items/<int:item_id>/availability",
+        MenuItemAvailabilityApi.as_view(),
+        "menu-item-availability",
+    ),
     *api_path("kitchens", KitchenListApi.as_view(), "kitchens"),
 ]

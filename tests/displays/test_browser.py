@@ -453,3 +453,22 @@ def test_when_the_network_goes_and_comes_back_both_missed_tickets_show_once(scre
     assert page.evaluate("window.__notReloaded") is True
     assert page.evaluate("window.kds.counters.newTickets") == 2
     kds.assert_healthy()
+
+
+def test_an_item_the_kitchen_86s_greys_out_on_the_waiter_menu_live(screens, rest):
+    tablet = screens("waiter")
+    floor = tablet.open("/waiter/")
+    floor.locator('.table[data-table-id="11"]').click()
+    floor.fill("#guests", "2")
+    floor.get_by_role("button", name="Open T11").click()
+    paneer = floor.locator('.menu-item[data-menu-item-id="15"]')
+    paneer.wait_for()
+    assert paneer.is_enabled()
+
+    rest("chef").ok("PUT", "/api/v1/pos/menu/items/15/availability", {"is_available": False})
+    floor.wait_for_selector('.menu-item[data-menu-item-id="15"]:disabled', timeout=5000)
+    assert "Unavailable" in paneer.inner_text()
+
+    rest("chef").ok("PUT", "/api/v1/pos/menu/items/15/availability", {"is_available": True})
+    floor.wait_for_selector('.menu-item[data-menu-item-id="15"]:enabled', timeout=5000)
+    tablet.assert_healthy()

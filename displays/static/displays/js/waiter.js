@@ -543,6 +543,17 @@
 
   function onOrdersEvent(event) {
     const d = event.data || {};
+    if (event.type === "menu.item_availability") {
+      // The kitchen ran out (or has it again): grey the item out on the menu at once.
+      for (const section of menu) {
+        for (const item of section.items) {
+          if (item.id === d.menu_item_id) item.is_available = d.is_available;
+        }
+      }
+      toast(d.name + (d.is_available ? " is back on the menu" : " is sold out"), "info");
+      renderPanel();
+      return;
+    }
     if (d.table_id) refreshTable(d.table_id);
     if (panelOrder && d.order_id === panelOrder.id && event.type !== "kot.status_changed") {
       loadPanelOrderSoon();
