@@ -29,7 +29,12 @@ def record_availability(stream: str, count: int = 1, *, outlet: int = 1) -> list
                 outlet=outlet,
                 streams=[stream],
                 type="menu.item_availability",
-                data={"menu_item_id": 15, "is_available": i % 2 == 0},
+                data={
+                    "menu_item_id": 15,
+                    "name": "Paneer Tikka",
+                    "kitchen_id": 1,
+                    "is_available": i % 2 == 0,
+                },
             )
         seqs.append(event.seq)
     return seqs

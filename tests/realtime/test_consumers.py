@@ -185,7 +185,12 @@ async def test_hello_carries_last_seq_then_live_events_in_wire_format(ws_demo):
     assert set(event) == {"type", "stream", "seq", "at", "data"}
     assert event["type"] == "menu.item_availability"
     assert event["stream"] == "kitchen.1" and event["seq"] == 3
-    assert event["data"] == {"menu_item_id": 15, "is_available": True}
+    assert event["data"] == {
+        "menu_item_id": 15,
+        "name": "Paneer Tikka",
+        "kitchen_id": 1,
+        "is_available": True,
+    }
     assert "T" in event["at"] and event["at"].endswith("+00:00")
     assert await communicator.receive_nothing(timeout=0.2)
     await communicator.disconnect()

@@ -61,7 +61,7 @@ def test_a_rolled_back_change_publishes_nothing(transactional_demo, recording_la
             outlet=1,
             streams=["kitchen.1"],
             type="menu.item_availability",
-            data={"menu_item_id": 1, "is_available": False},
+            data={"menu_item_id": 1, "name": "Veg Samosa", "kitchen_id": 1, "is_available": False},
         )
         raise RuntimeError("the change failed")
     assert publish.flush(timeout=5)
