@@ -9,12 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from hub.models import Printer, PrintJob, Staff
 from hub.services import printing as svc
 from hub.services.tokens import token_issue
-from tests.liveserver import free_port, server_env, wait_port
+from tests.liveserver import run_daphne, server_env
 
 from .conftest import make_kot, make_order
 
@@ -34,22 +33,8 @@ def _wait(predicate, timeout: float = 15, what: str = "condition"):
 
 @pytest.fixture
 def daphne_hub(transactional_demo):
-    port = free_port()
-    log = open(Path(settings.VAR_DIR) / f"daphne-e2e-{port}.log", "w")
-    proc = subprocess.Popen(
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "hub.asgi:application"],
-        cwd=ROOT,
-        env=server_env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_port(port)
-        yield f"ws://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    with run_daphne("agent-e2e") as base:
+        yield base.replace("http://", "ws://", 1)
 
 
 def _start_agent(hub: str, token: str, tmp_path: Path) -> subprocess.Popen:
