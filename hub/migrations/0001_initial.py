@@ -10,577 +10,1528 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Coupon',
+            name="Coupon",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('discount_type', models.CharField(choices=[('percent', 'Percent'), ('fixed', 'Fixed')], max_length=10)),
-                ('value', models.DecimalField(decimal_places=3, max_digits=12)),
-                ('min_subtotal', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('max_discount', models.DecimalField(blank=True, decimal_places=2, default=None, help_text='Cap, for percent', max_digits=12, null=True)),
-                ('valid_from', models.DateTimeField(blank=True, null=True)),
-                ('valid_until', models.DateTimeField(blank=True, null=True)),
-                ('usage_limit', models.PositiveIntegerField(blank=True, null=True)),
-                ('used_count', models.PositiveIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                (
+                    "discount_type",
+                    models.CharField(
+                        choices=[("percent", "Percent"), ("fixed", "Fixed")], max_length=10
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=3, max_digits=12)),
+                (
+                    "min_subtotal",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "max_discount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        default=None,
+                        help_text="Cap, for percent",
+                        max_digits=12,
+                        null=True,
+                    ),
+                ),
+                ("valid_from", models.DateTimeField(blank=True, null=True)),
+                ("valid_until", models.DateTimeField(blank=True, null=True)),
+                ("usage_limit", models.PositiveIntegerField(blank=True, null=True)),
+                ("used_count", models.PositiveIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('phone', models.CharField(blank=True, help_text='As typed', max_length=32)),
-                ('phone_digits', models.CharField(blank=True, db_index=True, help_text='Digits only, for matching', max_length=20)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("phone", models.CharField(blank=True, help_text="As typed", max_length=32)),
+                (
+                    "phone_digits",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Digits only, for matching",
+                        max_length=20,
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("address", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='DeliveryPlatform',
+            name="DeliveryPlatform",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, unique=True)),
-                ('name', models.CharField(max_length=60)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=30, unique=True)),
+                ("name", models.CharField(max_length=60)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='FailedLogin',
+            name="FailedLogin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(db_index=True, max_length=150)),
-                ('address', models.CharField(db_index=True, max_length=64)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(db_index=True, max_length=150)),
+                ("address", models.CharField(db_index=True, max_length=64)),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Kitchen',
+            name="Kitchen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
             ],
         ),
         migrations.CreateModel(
-            name='MenuCategory',
+            name="MenuCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('sort_order', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                ("sort_order", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'menu categories',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name_plural": "menu categories",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderType',
+            name="OrderType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=40)),
-                ('requires_table', models.BooleanField(default=False)),
-                ('requires_customer', models.BooleanField(default=False)),
-                ('service_charge_percent', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=6)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=40)),
+                ("requires_table", models.BooleanField(default=False)),
+                ("requires_customer", models.BooleanField(default=False)),
+                (
+                    "service_charge_percent",
+                    models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=6),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Outlet',
+            name="Outlet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('timezone', models.CharField(default='Asia/Kolkata', max_length=64)),
-                ('currency', models.CharField(default='INR', max_length=3)),
-                ('address', models.TextField(blank=True)),
-                ('phone', models.CharField(blank=True, max_length=32)),
-                ('tax_id', models.CharField(blank=True, help_text='GSTIN or VAT number on invoices', max_length=32)),
-                ('prices_include_tax', models.BooleanField(default=False)),
-                ('round_off', models.BooleanField(default=False, help_text='Round totals to a whole unit')),
-                ('cashier_max_discount_percent', models.DecimalField(decimal_places=3, default=Decimal('10'), max_digits=6)),
-                ('waiter_max_discount_percent', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=6)),
-                ('table_release_status', models.CharField(choices=[('cleaning', 'Cleaning'), ('free', 'Free')], default='cleaning', max_length=10)),
-                ('auto_print_kot', models.BooleanField(default=True)),
-                ('kds_warn_minutes', models.PositiveIntegerField(default=10)),
-                ('kds_late_minutes', models.PositiveIntegerField(default=20)),
-                ('financial_year_start_month', models.PositiveSmallIntegerField(default=4)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("timezone", models.CharField(default="Asia/Kolkata", max_length=64)),
+                ("currency", models.CharField(default="INR", max_length=3)),
+                ("address", models.TextField(blank=True)),
+                ("phone", models.CharField(blank=True, max_length=32)),
+                (
+                    "tax_id",
+                    models.CharField(
+                        blank=True, help_text="GSTIN or VAT number on invoices", max_length=32
+                    ),
+                ),
+                ("prices_include_tax", models.BooleanField(default=False)),
+                (
+                    "round_off",
+                    models.BooleanField(default=False, help_text="Round totals to a whole unit"),
+                ),
+                (
+                    "cashier_max_discount_percent",
+                    models.DecimalField(decimal_places=3, default=Decimal("10"), max_digits=6),
+                ),
+                (
+                    "waiter_max_discount_percent",
+                    models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=6),
+                ),
+                (
+                    "table_release_status",
+                    models.CharField(
+                        choices=[("cleaning", "Cleaning"), ("free", "Free")],
+                        default="cleaning",
+                        max_length=10,
+                    ),
+                ),
+                ("auto_print_kot", models.BooleanField(default=True)),
+                ("kds_warn_minutes", models.PositiveIntegerField(default=10)),
+                ("kds_late_minutes", models.PositiveIntegerField(default=20)),
+                ("financial_year_start_month", models.PositiveSmallIntegerField(default=4)),
             ],
         ),
         migrations.CreateModel(
-            name='PaymentMethod',
+            name="PaymentMethod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=40)),
-                ('is_cash', models.BooleanField(default=False, help_text='May exceed the balance; gives change')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=40)),
+                (
+                    "is_cash",
+                    models.BooleanField(
+                        default=False, help_text="May exceed the balance; gives change"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='StreamCursor',
+            name="StreamCursor",
             fields=[
-                ('stream', models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ('last_seq', models.BigIntegerField(default=0)),
+                ("stream", models.CharField(max_length=40, primary_key=True, serialize=False)),
+                ("last_seq", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Staff',
+            name="Staff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('manager', 'Manager'), ('cashier', 'Cashier'), ('waiter', 'Waiter'), ('kitchen', 'Kitchen'), ('driver', 'Driver')], default='waiter', max_length=10)),
-                ('display_name', models.CharField(blank=True, max_length=120)),
-                ('can_override_price', models.BooleanField(default=False)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('kitchens', models.ManyToManyField(blank=True, help_text='Kitchens a kitchen user works', related_name='cooks', to='hub.kitchen')),
-                ('outlet', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='hub.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("manager", "Manager"),
+                            ("cashier", "Cashier"),
+                            ("waiter", "Waiter"),
+                            ("kitchen", "Kitchen"),
+                            ("driver", "Driver"),
+                        ],
+                        default="waiter",
+                        max_length=10,
+                    ),
+                ),
+                ("display_name", models.CharField(blank=True, max_length=120)),
+                ("can_override_price", models.BooleanField(default=False)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "kitchens",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Kitchens a kitchen user works",
+                        related_name="cooks",
+                        to="hub.kitchen",
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="hub.outlet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(help_text='First characters, to tell tokens apart', max_length=8)),
-                ('label', models.CharField(blank=True, max_length=80)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "prefix",
+                    models.CharField(
+                        help_text="First characters, to tell tokens apart", max_length=8
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=80)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DeliveryDriver',
+            name="DeliveryDriver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('phone', models.CharField(blank=True, max_length=32)),
-                ('is_available', models.BooleanField(default=True)),
-                ('staff', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='driver', to=settings.AUTH_USER_MODEL)),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drivers', to='hub.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("phone", models.CharField(blank=True, max_length=32)),
+                ("is_available", models.BooleanField(default=True)),
+                (
+                    "staff",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="driver",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="drivers",
+                        to="hub.outlet",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='MenuItem',
+            name="MenuItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('price', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('is_open_price', models.BooleanField(default=False, help_text='Price is typed at the till')),
-                ('is_available', models.BooleanField(default=True)),
-                ('sort_order', models.PositiveIntegerField(default=0)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='hub.menucategory')),
-                ('kitchen', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='menu_items', to='hub.kitchen')),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='menu_items', to='hub.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "price",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "is_open_price",
+                    models.BooleanField(default=False, help_text="Price is typed at the till"),
+                ),
+                ("is_available", models.BooleanField(default=True)),
+                ("sort_order", models.PositiveIntegerField(default=0)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="items",
+                        to="hub.menucategory",
+                    ),
+                ),
+                (
+                    "kitchen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="menu_items",
+                        to="hub.kitchen",
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="menu_items",
+                        to="hub.outlet",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order', 'id'],
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('kot', 'Kot'), ('billed', 'Billed'), ('paid', 'Paid'), ('cancelled', 'Cancelled')], default='draft', max_length=10)),
-                ('payment_status', models.CharField(choices=[('unpaid', 'Unpaid'), ('partial', 'Partial'), ('paid', 'Paid'), ('refunded', 'Refunded')], default='unpaid', max_length=10)),
-                ('guests', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('cancel_reason', models.TextField(blank=True)),
-                ('discount_type', models.CharField(blank=True, max_length=10)),
-                ('discount_value', models.DecimalField(blank=True, decimal_places=3, default=None, max_digits=12, null=True)),
-                ('discount_reason', models.CharField(blank=True, max_length=200)),
-                ('subtotal', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('discount_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('taxes', models.JSONField(blank=True, default=list)),
-                ('tax_total', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('service_charge', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('round_off', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('tip_total', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('paid_total', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('refunded_total', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('platform_order_ref', models.CharField(blank=True, max_length=80)),
-                ('delivery_status', models.CharField(blank=True, choices=[('pending', 'Pending'), ('assigned', 'Assigned'), ('picked_up', 'Picked Up'), ('out_for_delivery', 'Out For Delivery'), ('delivered', 'Delivered'), ('failed', 'Failed')], max_length=20)),
-                ('delivery_failed_reason', models.CharField(blank=True, max_length=200)),
-                ('invoice_number', models.CharField(blank=True, max_length=40)),
-                ('invoice_issued_at', models.DateTimeField(blank=True, null=True)),
-                ('business_date', models.DateField(help_text='Outlet-local day the order was opened')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('billed_at', models.DateTimeField(blank=True, null=True)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('coupon', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='hub.coupon')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders_created', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='hub.customer')),
-                ('driver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='hub.deliverydriver')),
-                ('platform', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='hub.deliveryplatform')),
-                ('order_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='hub.ordertype')),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='hub.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("kot", "Kot"),
+                            ("billed", "Billed"),
+                            ("paid", "Paid"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "payment_status",
+                    models.CharField(
+                        choices=[
+                            ("unpaid", "Unpaid"),
+                            ("partial", "Partial"),
+                            ("paid", "Paid"),
+                            ("refunded", "Refunded"),
+                        ],
+                        default="unpaid",
+                        max_length=10,
+                    ),
+                ),
+                ("guests", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                ("cancel_reason", models.TextField(blank=True)),
+                ("discount_type", models.CharField(blank=True, max_length=10)),
+                (
+                    "discount_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, default=None, max_digits=12, null=True
+                    ),
+                ),
+                ("discount_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "subtotal",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "discount_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                ("taxes", models.JSONField(blank=True, default=list)),
+                (
+                    "tax_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "service_charge",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "round_off",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "tip_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "paid_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "refunded_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                ("platform_order_ref", models.CharField(blank=True, max_length=80)),
+                (
+                    "delivery_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Pending"),
+                            ("assigned", "Assigned"),
+                            ("picked_up", "Picked Up"),
+                            ("out_for_delivery", "Out For Delivery"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("delivery_failed_reason", models.CharField(blank=True, max_length=200)),
+                ("invoice_number", models.CharField(blank=True, max_length=40)),
+                ("invoice_issued_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "business_date",
+                    models.DateField(help_text="Outlet-local day the order was opened"),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("billed_at", models.DateTimeField(blank=True, null=True)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="hub.coupon",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders_created",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="hub.customer",
+                    ),
+                ),
+                (
+                    "driver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="hub.deliverydriver",
+                    ),
+                ),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="hub.deliveryplatform",
+                    ),
+                ),
+                (
+                    "order_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="hub.ordertype",
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="hub.outlet",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Kot',
+            name="Kot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20)),
-                ('business_date', models.DateField()),
-                ('kind', models.CharField(choices=[('new', 'New'), ('addon', 'Addon'), ('void', 'Void'), ('cancellation', 'Cancellation')], default='new', max_length=14)),
-                ('status', models.CharField(choices=[('sent_to_kitchen', 'Sent To Kitchen'), ('in_kitchen', 'In Kitchen'), ('food_ready', 'Food Ready'), ('served', 'Served')], default='sent_to_kitchen', max_length=20)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('print_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kitchen', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kots', to='hub.kitchen')),
-                ('voids', models.ForeignKey(blank=True, help_text='For void and cancellation tickets: the KOT whose items they take back', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='void_tickets', to='hub.kot')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kots', to='hub.order')),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kots', to='hub.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20)),
+                ("business_date", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("addon", "Addon"),
+                            ("void", "Void"),
+                            ("cancellation", "Cancellation"),
+                        ],
+                        default="new",
+                        max_length=14,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent_to_kitchen", "Sent To Kitchen"),
+                            ("in_kitchen", "In Kitchen"),
+                            ("food_ready", "Food Ready"),
+                            ("served", "Served"),
+                        ],
+                        default="sent_to_kitchen",
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("print_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kitchen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="kots",
+                        to="hub.kitchen",
+                    ),
+                ),
+                (
+                    "voids",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For void and cancellation tickets: the KOT whose items they take back",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="void_tickets",
+                        to="hub.kot",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kots",
+                        to="hub.order",
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="kots",
+                        to="hub.outlet",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderItem',
+            name="OrderItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Snapshot of the menu name', max_length=120)),
-                ('quantity', models.PositiveIntegerField()),
-                ('unit_price', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('price_overridden', models.BooleanField(default=False)),
-                ('tax_components', models.JSONField(blank=True, default=list, help_text="Snapshot [{name, rate}] of the item's tax at order time")),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('pending', 'not yet sent'), ('sent_to_kitchen', 'Sent To Kitchen'), ('in_kitchen', 'In Kitchen'), ('food_ready', 'Food Ready'), ('served', 'Served'), ('void', 'Void')], default='pending', max_length=20)),
-                ('voided_quantity', models.PositiveIntegerField(default=0)),
-                ('void_reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('kitchen', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hub.kitchen')),
-                ('kot', models.ForeignKey(blank=True, help_text='The KOT this line first went out on', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='order_items', to='hub.kot')),
-                ('menu_item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hub.menuitem')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='hub.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(help_text="Snapshot of the menu name", max_length=120)),
+                ("quantity", models.PositiveIntegerField()),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                ("price_overridden", models.BooleanField(default=False)),
+                (
+                    "tax_components",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Snapshot [{name, rate}] of the item's tax at order time",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "not yet sent"),
+                            ("sent_to_kitchen", "Sent To Kitchen"),
+                            ("in_kitchen", "In Kitchen"),
+                            ("food_ready", "Food Ready"),
+                            ("served", "Served"),
+                            ("void", "Void"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("voided_quantity", models.PositiveIntegerField(default=0)),
+                ("void_reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "kitchen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hub.kitchen",
+                    ),
+                ),
+                (
+                    "kot",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The KOT this line first went out on",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="order_items",
+                        to="hub.kot",
+                    ),
+                ),
+                (
+                    "menu_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hub.menuitem",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="hub.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='KotLine',
+            name="KotLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('quantity', models.IntegerField(help_text='Negative on void and cancellation tickets is never used; kind says it')),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('kot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='hub.kot')),
-                ('order_item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kot_lines', to='hub.orderitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "quantity",
+                    models.IntegerField(
+                        help_text="Negative on void and cancellation tickets is never used; kind says it"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "kot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="hub.kot",
+                    ),
+                ),
+                (
+                    "order_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kot_lines",
+                        to="hub.orderitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='coupon',
-            name='order_types',
-            field=models.ManyToManyField(blank=True, help_text='Empty: all', to='hub.ordertype'),
+            model_name="coupon",
+            name="order_types",
+            field=models.ManyToManyField(blank=True, help_text="Empty: all", to="hub.ordertype"),
         ),
         migrations.AddField(
-            model_name='menucategory',
-            name='outlet',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='menu_categories', to='hub.outlet'),
+            model_name="menucategory",
+            name="outlet",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="menu_categories",
+                to="hub.outlet",
+            ),
         ),
         migrations.AddField(
-            model_name='kitchen',
-            name='outlet',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kitchens', to='hub.outlet'),
+            model_name="kitchen",
+            name="outlet",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="kitchens",
+                to="hub.outlet",
+            ),
         ),
         migrations.CreateModel(
-            name='HeldOrder',
+            name="HeldOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(blank=True, max_length=80)),
-                ('cart', models.JSONField(blank=True, default=dict)),
-                ('held_at', models.DateTimeField(auto_now_add=True)),
-                ('resumed_at', models.DateTimeField(blank=True, null=True)),
-                ('held_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='hub.order')),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='held_orders', to='hub.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=80)),
+                ("cart", models.JSONField(blank=True, default=dict)),
+                ("held_at", models.DateTimeField(auto_now_add=True)),
+                ("resumed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "held_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="hub.order",
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="held_orders",
+                        to="hub.outlet",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_at', '-id'],
+                "ordering": ["-held_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stream', models.CharField(max_length=40)),
-                ('seq', models.BigIntegerField()),
-                ('type', models.CharField(max_length=40)),
-                ('data', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='hub.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stream", models.CharField(max_length=40)),
+                ("seq", models.BigIntegerField()),
+                ("type", models.CharField(max_length=40)),
+                ("data", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="hub.outlet",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['stream', 'seq'],
-            },
-        ),
-        migrations.AddField(
-            model_name='customer',
-            name='outlet',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='customers', to='hub.outlet'),
-        ),
-        migrations.AddField(
-            model_name='coupon',
-            name='outlet',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coupons', to='hub.outlet'),
-        ),
-        migrations.CreateModel(
-            name='Payment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='Applied to the balance (change excluded)', max_digits=12)),
-                ('tendered', models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='What the guest handed over', max_digits=12)),
-                ('change_due', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('tip_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('refunded_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('transaction_id', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='hub.order')),
-                ('method', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hub.paymentmethod')),
-            ],
-            options={
-                'ordering': ['id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='PosSession',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('device_id', models.CharField(blank=True, default='', max_length=80)),
-                ('cart', models.JSONField(blank=True, default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pos_sessions', to=settings.AUTH_USER_MODEL)),
-            ],
-        ),
-        migrations.CreateModel(
-            name='Printer',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('role', models.CharField(choices=[('kitchen', 'Kitchen'), ('receipt', 'Receipt')], default='kitchen', max_length=10)),
-                ('connection', models.CharField(choices=[('network', 'Network'), ('usb', 'Usb'), ('serial', 'Serial'), ('file', 'File'), ('agent', 'Agent')], default='file', max_length=10)),
-                ('address', models.CharField(blank=True, help_text='network: host:port; file: path; usb: vendor:product; serial: device', max_length=255)),
-                ('paper_width_mm', models.PositiveSmallIntegerField(choices=[(58, '58 mm'), (80, '80 mm')], default=80)),
-                ('status', models.CharField(choices=[('online', 'Online'), ('offline', 'Offline'), ('unknown', 'Unknown')], default='unknown', max_length=10)),
-                ('last_contact_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='printers', to='hub.outlet')),
-            ],
-            options={
-                'ordering': ['id'],
+                "ordering": ["stream", "seq"],
             },
         ),
         migrations.AddField(
-            model_name='kitchen',
-            name='printer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='kitchens', to='hub.printer'),
+            model_name="customer",
+            name="outlet",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="customers",
+                to="hub.outlet",
+            ),
+        ),
+        migrations.AddField(
+            model_name="coupon",
+            name="outlet",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="coupons", to="hub.outlet"
+            ),
         ),
         migrations.CreateModel(
-            name='PrintJob',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('kot', 'Kot'), ('void', 'Void'), ('cancellation', 'Cancellation'), ('bill', 'Bill'), ('invoice', 'Invoice')], max_length=14)),
-                ('reprint', models.PositiveIntegerField(default=0, help_text='0 for the first print, n for REPRINT n')),
-                ('payload', models.BinaryField(help_text='ESC/POS bytes, rendered when the job was created')),
-                ('preview', models.TextField(blank=True, help_text='Plain-text preview of the same layout')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('printed', 'Printed'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('next_attempt_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('printed_at', models.DateTimeField(blank=True, null=True)),
-                ('kot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='print_jobs', to='hub.kot')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='print_jobs', to='hub.order')),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='print_jobs', to='hub.outlet')),
-                ('printer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to='hub.printer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        help_text="Applied to the balance (change excluded)",
+                        max_digits=12,
+                    ),
+                ),
+                (
+                    "tendered",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        help_text="What the guest handed over",
+                        max_digits=12,
+                    ),
+                ),
+                (
+                    "change_due",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "tip_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                (
+                    "refunded_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                ("transaction_id", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="hub.order",
+                    ),
+                ),
+                (
+                    "method",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hub.paymentmethod",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="PosSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('reason', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='hub.payment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("device_id", models.CharField(blank=True, default="", max_length=80)),
+                ("cart", models.JSONField(blank=True, default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pos_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
-            options={
-                'ordering': ['id'],
-            },
         ),
         migrations.CreateModel(
-            name='Sequence',
+            name="Printer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=40)),
-                ('value', models.BigIntegerField(default=0)),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='hub.outlet')),
-            ],
-        ),
-        migrations.CreateModel(
-            name='Table',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30)),
-                ('seats', models.PositiveSmallIntegerField(default=4)),
-                ('area', models.CharField(blank=True, max_length=40)),
-                ('status', models.CharField(choices=[('free', 'Free'), ('occupied', 'Occupied'), ('reserved', 'Reserved'), ('cleaning', 'Cleaning')], default='free', max_length=10)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('guests', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tables', to='hub.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("kitchen", "Kitchen"), ("receipt", "Receipt")],
+                        default="kitchen",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "connection",
+                    models.CharField(
+                        choices=[
+                            ("network", "Network"),
+                            ("usb", "Usb"),
+                            ("serial", "Serial"),
+                            ("file", "File"),
+                            ("agent", "Agent"),
+                        ],
+                        default="file",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True,
+                        help_text="network: host:port; file: path; usb: vendor:product; serial: device",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "paper_width_mm",
+                    models.PositiveSmallIntegerField(
+                        choices=[(58, "58 mm"), (80, "80 mm")], default=80
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("offline", "Offline"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("last_contact_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="printers",
+                        to="hub.outlet",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='order',
-            name='table',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='hub.table'),
+            model_name="kitchen",
+            name="printer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="kitchens",
+                to="hub.printer",
+            ),
         ),
         migrations.CreateModel(
-            name='TaxCategory',
+            name="PrintJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tax_categories', to='hub.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kot", "Kot"),
+                            ("void", "Void"),
+                            ("cancellation", "Cancellation"),
+                            ("bill", "Bill"),
+                            ("invoice", "Invoice"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                (
+                    "reprint",
+                    models.PositiveIntegerField(
+                        default=0, help_text="0 for the first print, n for REPRINT n"
+                    ),
+                ),
+                (
+                    "payload",
+                    models.BinaryField(
+                        help_text="ESC/POS bytes, rendered when the job was created"
+                    ),
+                ),
+                (
+                    "preview",
+                    models.TextField(blank=True, help_text="Plain-text preview of the same layout"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sent", "Sent"),
+                            ("printed", "Printed"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
+                ("next_attempt_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("printed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "kot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="print_jobs",
+                        to="hub.kot",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="print_jobs",
+                        to="hub.order",
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="print_jobs",
+                        to="hub.outlet",
+                    ),
+                ),
+                (
+                    "printer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="jobs",
+                        to="hub.printer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'tax categories',
+                "ordering": ["id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Refund",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12),
+                ),
+                ("reason", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="hub.payment",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Sequence",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=40)),
+                ("value", models.BigIntegerField(default=0)),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="hub.outlet",
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="Table",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30)),
+                ("seats", models.PositiveSmallIntegerField(default=4)),
+                ("area", models.CharField(blank=True, max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("free", "Free"),
+                            ("occupied", "Occupied"),
+                            ("reserved", "Reserved"),
+                            ("cleaning", "Cleaning"),
+                        ],
+                        default="free",
+                        max_length=10,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("guests", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tables",
+                        to="hub.outlet",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='menuitem',
-            name='tax_category',
-            field=models.ForeignKey(blank=True, help_text='Empty means tax-free', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='hub.taxcategory'),
+            model_name="order",
+            name="table",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="hub.table",
+            ),
         ),
         migrations.CreateModel(
-            name='TaxComponent',
+            name="TaxCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40)),
-                ('rate', models.DecimalField(decimal_places=3, default=Decimal('0'), help_text='Percent, e.g. 2.5', max_digits=6)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='components', to='hub.taxcategory')),
-            ],
-        ),
-        migrations.CreateModel(
-            name='IdempotencyRecord',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255)),
-                ('method', models.CharField(max_length=8)),
-                ('path', models.CharField(max_length=255)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('completed', models.BooleanField(default=False)),
-                ('response_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('response_body', models.JSONField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tax_categories",
+                        to="hub.outlet",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('staff', 'key'), name='uniq_idempotency_key')],
+                "verbose_name_plural": "tax categories",
+            },
+        ),
+        migrations.AddField(
+            model_name="menuitem",
+            name="tax_category",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty means tax-free",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="items",
+                to="hub.taxcategory",
+            ),
+        ),
+        migrations.CreateModel(
+            name="TaxComponent",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40)),
+                (
+                    "rate",
+                    models.DecimalField(
+                        decimal_places=3,
+                        default=Decimal("0"),
+                        help_text="Percent, e.g. 2.5",
+                        max_digits=6,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="components",
+                        to="hub.taxcategory",
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="IdempotencyRecord",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255)),
+                ("method", models.CharField(max_length=8)),
+                ("path", models.CharField(max_length=255)),
+                ("request_hash", models.CharField(max_length=64)),
+                ("completed", models.BooleanField(default=False)),
+                ("response_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("response_body", models.JSONField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("staff", "key"), name="uniq_idempotency_key")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='kot',
-            constraint=models.UniqueConstraint(fields=('outlet', 'business_date', 'number'), name='uniq_kot_number_per_day'),
+            model_name="kot",
+            constraint=models.UniqueConstraint(
+                fields=("outlet", "business_date", "number"), name="uniq_kot_number_per_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.UniqueConstraint(fields=('stream', 'seq'), name='uniq_stream_seq'),
+            model_name="event",
+            constraint=models.UniqueConstraint(fields=("stream", "seq"), name="uniq_stream_seq"),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.UniqueConstraint(condition=models.Q(('phone_digits', ''), _negated=True), fields=('outlet', 'phone_digits'), name='uniq_customer_phone_per_outlet'),
+            model_name="customer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("phone_digits", ""), _negated=True),
+                fields=("outlet", "phone_digits"),
+                name="uniq_customer_phone_per_outlet",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coupon',
-            constraint=models.UniqueConstraint(fields=('outlet', 'code'), name='uniq_coupon_code'),
+            model_name="coupon",
+            constraint=models.UniqueConstraint(fields=("outlet", "code"), name="uniq_coupon_code"),
         ),
         migrations.AddConstraint(
-            model_name='possession',
-            constraint=models.UniqueConstraint(fields=('staff', 'device_id'), name='uniq_session_per_device'),
+            model_name="possession",
+            constraint=models.UniqueConstraint(
+                fields=("staff", "device_id"), name="uniq_session_per_device"
+            ),
         ),
         migrations.AddIndex(
-            model_name='printjob',
-            index=models.Index(fields=['status', 'next_attempt_at'], name='hub_printjo_status_f2ce69_idx'),
+            model_name="printjob",
+            index=models.Index(
+                fields=["status", "next_attempt_at"], name="hub_printjo_status_f2ce69_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sequence',
-            constraint=models.UniqueConstraint(fields=('outlet', 'key'), name='uniq_sequence'),
+            model_name="sequence",
+            constraint=models.UniqueConstraint(fields=("outlet", "key"), name="uniq_sequence"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['outlet', '-created_at'], name='hub_order_outlet__664c87_idx'),
+            model_name="order",
+            index=models.Index(
+                fields=["outlet", "-created_at"], name="hub_order_outlet__664c87_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['outlet', 'business_date'], name='hub_order_outlet__8f1b2a_idx'),
+            model_name="order",
+            index=models.Index(
+                fields=["outlet", "business_date"], name="hub_order_outlet__8f1b2a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['outlet', 'status'], name='hub_order_outlet__0888ba_idx'),
+            model_name="order",
+            index=models.Index(fields=["outlet", "status"], name="hub_order_outlet__0888ba_idx"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('outlet', 'number'), name='uniq_order_number'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                fields=("outlet", "number"), name="uniq_order_number"
+            ),
         ),
     ]

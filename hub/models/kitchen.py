@@ -15,6 +15,9 @@ class Kot(models.Model):
         IN_KITCHEN = "in_kitchen"
         FOOD_READY = "food_ready"
         SERVED = "served"
+        # The order was cancelled before this ticket was served (CONTRACT 5): it leaves
+        # every screen; the cancellation ticket tells the cook to stop.
+        CANCELLED = "cancelled"
 
     outlet = models.ForeignKey("hub.Outlet", on_delete=models.PROTECT, related_name="kots")
     order = models.ForeignKey("hub.Order", on_delete=models.CASCADE, related_name="kots")

@@ -1,8 +1,29 @@
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .money import PercentField
+
+
+def validate_timezone(value: str) -> None:
+    """An IANA zone name that zoneinfo knows: a typo must not silently become UTC and
+    shift business dates and the daily KOT numbers (docs/operations.md)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise ValidationError(
+            f"{value!r} is not a time zone (use an IANA name such as Asia/Kolkata)."
+        ) from exc
+
+
+def validate_region(value: str) -> None:
+    """ISO 3166-1 alpha-2 country code, the default region of phone numbers."""
+    import phonenumbers
+
+    if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(f"{value!r} is not a country code (e.g. IN).")
 
 
 class Outlet(models.Model):
@@ -14,7 +35,15 @@ class Outlet(models.Model):
 
     code = models.CharField(max_length=10, unique=True)
     name = models.CharField(max_length=120)
-    timezone = models.CharField(max_length=64, default="Asia/Kolkata")
+    timezone = models.CharField(
+        max_length=64, default="Asia/Kolkata", validators=[validate_timezone]
+    )
+    country = models.CharField(
+        max_length=2,
+        default="IN",
+        validators=[validate_region],
+        help_text="ISO country code: the region of phone numbers typed without +",
+    )
     currency = models.CharField(max_length=3, default="INR")
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=32, blank=True)
