@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -38,6 +39,19 @@ def token_resolve(raw: str) -> tuple[Staff, ApiToken] | None:
     if token is None:
         return None
     return token.staff, token
+
+
+def tokens_no_longer_valid(token_ids: Iterable[int]) -> set[int]:
+    """Of `token_ids`, those that may no longer be used: revoked (logout), or whose staff
+    member was deactivated. One query whatever the count, so a worker can check all of
+    its open sockets at once (realtime closes theirs with 4401; CONTRACT 6)."""
+    ids = set(token_ids)
+    if not ids:
+        return set()
+    still_valid = ApiToken.objects.filter(
+        pk__in=ids, revoked_at__isnull=True, staff__is_active=True
+    ).values_list("pk", flat=True)
+    return ids - set(still_valid)
 
 
 def token_revoke(*, token: ApiToken) -> None:
