@@ -1,42 +1,55 @@
-"""Creating customers (docs/api.md "Customers").
+"""Creating and finding customers (docs/api.md "Customers").
 
 A customer belongs to one outlet; within it a phone number identifies one
-person. Phones are kept as typed (`phone`) and as digits (`phone_digits`) for
-matching. Two phones are the same number when their digits are equal, or when
-one is the other with a country code in front (the shorter has at least 10
-digits): "98765 43210" is Priya's "+91 98765 43210". The database's unique
-constraint covers equal digits; the outlet row lock below covers the rest.
+person. Phones are kept as typed (`phone`) and as the E.164 number's digits
+(`phone_digits`, "919876543210"), which phonenumbers computes reading the number
+in the outlet's region (`Outlet.country`): "098765 43210", "98765-43210",
+"0091 98765 43210" and "+91 98765 43210" are one number at an Indian outlet.
+Matching compares those digits exactly, so the database's unique constraint
+covers every spelling of a number.
 """
 
 from __future__ import annotations
 
+import phonenumbers
 from django.db import IntegrityError, transaction
 
 from hub.errors import Conflict, ValidationFailed
 from hub.models import Customer, Outlet, Staff
-from hub.selectors.customers import phone_digits
 
-MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15  # E.164 allows at most 15
-NATIONAL_DIGITS = 10
+NOT_A_NUMBER = "Not a phone number (add the country code, e.g. +91, for a foreign number)."
 
 
-def same_phone(a: str, b: str) -> bool:
-    """Digits of two phones: equal, or one is the other behind a country code."""
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    shorter, longer = sorted((a, b), key=len)
-    return len(shorter) >= NATIONAL_DIGITS and longer.endswith(shorter)
+def phone_digits(raw: str) -> str:
+    """The ASCII digits of `raw`, nothing else (for phone-like search queries)."""
+    return "".join(ch for ch in raw if ch.isascii() and ch.isdigit())
 
 
-def customer_find_by_phone(*, outlet: Outlet, digits: str) -> Customer | None:
-    candidates = Customer.objects.filter(outlet=outlet).exclude(phone_digits="")
-    if len(digits) >= NATIONAL_DIGITS:
-        candidates = candidates.filter(phone_digits__endswith=digits[-NATIONAL_DIGITS:])
-    else:
-        candidates = candidates.filter(phone_digits=digits)
-    return next((c for c in candidates.order_by("id") if same_phone(c.phone_digits, digits)), None)
+def phone_normalize(raw: str, *, region: str) -> str:
+    """The E.164 digits of `raw` read in `region` ("IN"), without the "+".
+
+    Raises ValueError unless phonenumbers calls it a possible number. A number
+    that is possible only locally (a landline without its area code) is refused
+    too: without the area code it is not one number.
+    """
+    try:
+        number = phonenumbers.parse(raw, (region or "").upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(str(exc)) from exc
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        raise ValueError(f"not a possible number ({reason})")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+
+
+def customer_find_by_phone(*, outlet: Outlet, phone: str) -> Customer | None:
+    """The outlet's customer with this number, however either was typed; None if the
+    phone is not a possible number or nobody has it."""
+    try:
+        digits = phone_normalize(phone, region=outlet.country)
+    except ValueError:
+        return None
+    return Customer.objects.filter(outlet=outlet, phone_digits=digits).order_by("id").first()
 
 
 @transaction.atomic
@@ -51,25 +64,27 @@ def customer_create(
 ) -> Customer:
     """Create a customer of `outlet`.
 
-    Preconditions (the input serializer checks them; repeated here because the
-    service is the last line): name 1..120 characters after trimming; phone, if
-    given, 7..15 digits. A phone already used at this outlet answers 409
-    `customer_exists` with `existing_id`; another outlet's customers never
-    count. Locks the outlet row so two terminals adding the same guest at
-    once create one customer.
+    Preconditions (the input serializer checks the characters; the service is the
+    last line): name 1..120 characters after trimming; phone, if given, a possible
+    number in the outlet's region (ValidationFailed on `phone` otherwise). A number
+    already used at this outlet, however typed, answers 409 `customer_exists` with
+    `existing_id`; another outlet's customers never count. Locks the outlet row so
+    two terminals adding the same guest at once create one customer and both get
+    an answer from the check below rather than from the constraint.
     """
     name = name.strip()
     phone = phone.strip()
     if not 1 <= len(name) <= 120:
         raise ValidationFailed(fields={"name": ["Must be 1 to 120 characters."]})
-    digits = phone_digits(phone)
-    if phone and not MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS:
-        raise ValidationFailed(
-            fields={"phone": [f"Must have {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits."]}
-        )
+    digits = ""
+    if phone:
+        try:
+            digits = phone_normalize(phone, region=outlet.country)
+        except ValueError:
+            raise ValidationFailed(fields={"phone": [NOT_A_NUMBER]}) from None
     Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
     if digits:
-        existing = customer_find_by_phone(outlet=outlet, digits=digits)
+        existing = Customer.objects.filter(outlet=outlet, phone_digits=digits).first()
         if existing is not None:
             raise _exists(existing)
     try:
@@ -84,10 +99,37 @@ def customer_create(
             )
     except IntegrityError:
         # The unique constraint caught a writer that did not take the lock (e.g. the admin).
-        existing = customer_find_by_phone(outlet=outlet, digits=digits)
-        if existing is None:
+        existing = digits and Customer.objects.filter(outlet=outlet, phone_digits=digits).first()
+        if not existing:
             raise
         raise _exists(existing) from None
+
+
+def customer_find_or_create(
+    *,
+    outlet: Outlet,
+    name: str,
+    phone: str,
+    email: str = "",
+    address: str = "",
+    by: Staff | None = None,
+) -> tuple[Customer, bool]:
+    """The outlet's customer with this number (however typed), or a new one: (customer,
+    created). For callers that bring a guest by phone (platform orders); same
+    preconditions as customer_create, which it calls under the same lock."""
+    existing = customer_find_by_phone(outlet=outlet, phone=phone)
+    if existing is not None:
+        return existing, False
+    try:
+        return (
+            customer_create(
+                outlet=outlet, name=name, phone=phone, email=email, address=address, by=by
+            ),
+            True,
+        )
+    except Conflict as exc:
+        # Another terminal created them between the look-up and the lock.
+        return Customer.objects.get(pk=exc.extra["existing_id"]), False
 
 
 def _exists(existing: Customer) -> Conflict:

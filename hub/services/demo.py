@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hub import models as m
+from hub.services.customers import phone_normalize
 
 DEMO_PASSWORD = "demo1234"
 D = Decimal
@@ -311,7 +312,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> dict:
                 outlet=o1,
                 name=n,
                 phone=p,
-                phone_digits="".join(filter(str.isdigit, p)),
+                phone_digits=phone_normalize(p, region=o1.country),
                 email=e,
                 address=a,
             )
@@ -323,7 +324,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> dict:
                 outlet=o2,
                 name="Sanjay Rao",
                 phone="+91 99000 11111",
-                phone_digits="919900011111",
+                phone_digits=phone_normalize("+91 99000 11111", region=o2.country),
                 email="sanjay@example.com",
                 address="2 CMH Road",
             ),
@@ -332,7 +333,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> dict:
                 outlet=o2,
                 name="Priya Kapoor",
                 phone="+91 98765 43210",
-                phone_digits="919876543210",
+                phone_digits=phone_normalize("+91 98765 43210", region=o2.country),
                 email="",
                 address="",
             ),

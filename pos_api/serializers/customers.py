@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from hub.selectors.customers import phone_digits
-from hub.services.customers import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS
-
 from .common import MoneyField, StrictCharField
 
 
 class CustomerOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    phone = serializers.CharField()
-    phone_digits = serializers.CharField()
+    phone = serializers.CharField(help_text="As typed")
+    phone_digits = serializers.CharField(
+        help_text='The E.164 number\'s digits, e.g. "919876543210"; "" without a phone'
+    )
     email = serializers.CharField()
     address = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -59,16 +58,19 @@ class CustomerSearchQuery(serializers.Serializer):
 class CustomerIn(serializers.Serializer):
     name = StrictCharField(max_length=120)
     phone = StrictCharField(
-        required=False, allow_blank=True, max_length=32, help_text="Any format; 7 to 15 digits"
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            "Any format; read in the outlet's country (`+`/`00` and a country code for "
+            "another), and it must be a possible number there"
+        ),
     )
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     address = StrictCharField(required=False, allow_blank=True, max_length=500)
 
     def validate_phone(self, value: str) -> str:
-        if value and not MIN_PHONE_DIGITS <= len(phone_digits(value)) <= MAX_PHONE_DIGITS:
-            raise serializers.ValidationError(
-                f"Must have {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits."
-            )
+        # Whether it is a number depends on the outlet's country: the service decides that.
         if value and any(not (ch.isascii() and (ch.isdigit() or ch in " +-().")) for ch in value):
             raise serializers.ValidationError("Only digits, spaces and + - ( ) . are allowed.")
         return value

@@ -20,7 +20,14 @@ def test_search_by_partial_phone_paginated(api_as):
 
 def test_search_formats_of_one_phone_agree(api_as):
     client = api_as("waiter")
-    for query in ("+91 98765-43210", "98765 43210", "priya.KAPOOR@example.com", "kapoor"):
+    queries = (
+        "+91 98765-43210",
+        "98765 43210",
+        "098765 43210",
+        "priya.KAPOOR@example.com",
+        "kapoor",
+    )
+    for query in queries:
         data = client.get("/api/v1/pos/customers", {"search": query}).json()["data"]
         assert [c["id"] for c in data][:1] == [10], query
 
@@ -105,6 +112,16 @@ def test_create_customer_201_with_normalised_phone(api_as):
     assert stored.outlet_id == 1
 
 
+@pytest.mark.embedded
+def test_create_stores_the_e164_digits_of_a_national_number(api_as):
+    response = api_as("waiter").post(
+        "/api/v1/pos/customers", {"name": "Om", "phone": "098765 12345"}, format="json"
+    )
+    assert response.status_code == 201
+    data = response.json()["data"]
+    assert (data["phone"], data["phone_digits"]) == ("098765 12345", "919876512345")
+
+
 def test_create_with_name_only(api_as):
     response = api_as("waiter").post(
         "/api/v1/pos/customers", {"name": "Walk-in Guest"}, format="json"
@@ -114,7 +131,10 @@ def test_create_with_name_only(api_as):
 
 
 @pytest.mark.embedded
-@pytest.mark.parametrize("phone", ["+91 98765 43210", "9876543210", "91-9876-543-210"])
+@pytest.mark.parametrize(
+    "phone",
+    ["+91 98765 43210", "9876543210", "91-9876-543-210", "098765 43210", "0091 98765 43210"],
+)
 def test_duplicate_phone_is_409_customer_exists(api_as, phone):
     response = api_as("cashier").post(
         "/api/v1/pos/customers", {"name": "Priya K", "phone": phone}, format="json"
@@ -146,6 +166,8 @@ def test_same_phone_at_another_outlet_is_allowed(api_as):
         ({"name": 12}, None),
         ({"name": "A", "phone": "12345"}, "phone"),
         ({"name": "A", "phone": "1" * 16}, "phone"),
+        ({"name": "A", "phone": "555 1234"}, "phone"),  # no area code: not one number
+        ({"name": "A", "phone": "+999 1234 5678"}, "phone"),  # no such country code
         ({"name": "A", "phone": "call me"}, "phone"),
         ({"name": "A", "phone": "98765 ४३२१०"}, "phone"),
         ({"name": "A", "email": "not-an-email"}, "email"),

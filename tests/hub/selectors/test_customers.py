@@ -4,6 +4,7 @@ import pytest
 
 from hub.models import Customer
 from hub.selectors.customers import customers_search
+from hub.services.customers import customer_create
 
 
 def _ids(outlet, query):
@@ -17,6 +18,11 @@ def _ids(outlet, query):
         "98765",
         "+91 98765-43210",
         "9876543210",
+        "098765 43210",  # the trunk prefix 0, as Indian guests often say it
+        "0091 98765 43210",
+        "098765",
+        "+91 98765",
+        "43210",
         "(987) 654",
         "priya",
         "KAPOOR",
@@ -34,21 +40,21 @@ def test_phone_digits_are_not_matched_inside_words(demo):
 
 
 def test_exact_phone_ranks_before_prefix_and_contains(demo):
-    # 00001 is the tail of Aarav's phone (exact-ish only with 10+ digits, so contains here)
-    Customer.objects.create(
-        outlet=demo, name="Zed Prefix", phone="98450 00001 9", phone_digits="98450000019"
-    )
-    Customer.objects.create(
-        outlet=demo, name="Amy Exact", phone="9845000001", phone_digits="9845000001"
-    )
-    ranked = _ids(demo, "9845000001")
-    # "Aarav" (+91 98450 00001) ends with the national number: exact, like "Amy Exact";
-    # "Zed" merely starts with it: prefix.
+    # Aarav is +91 98450 00001; Zed's (possible, longer) number starts with it
+    zed = customer_create(outlet=demo, name="Zed Longer", phone="98450 00001 9")
+    ranked = _ids(demo, "098450 00001")
     aarav = 1
-    amy = Customer.objects.get(name="Amy Exact").pk
-    zed = Customer.objects.get(name="Zed Prefix").pk
-    assert ranked[:2] == [aarav, amy]  # exact matches, then by name
-    assert ranked.index(zed) == 2
+    assert ranked == [aarav, zed.pk]
+
+
+def test_a_fragment_ranks_numbers_starting_with_it_first(demo):
+    # every demo number +91 98450 0000n contains 845000; Zara's national number starts with it
+    zara = customer_create(outlet=demo, name="Zara Early", phone="084500 01234")
+    ranked = _ids(demo, "0845000")
+    assert ranked[0] == zara.pk
+    assert set(ranked[1:]) == set(range(1, 10))  # Aarav .. Rohan merely contain it
+    names = [c.name for c in customers_search(outlet=demo, query="0845000")][1:]
+    assert names == sorted(names)
 
 
 def test_exact_email_first_then_name_prefix_then_contains(demo):

@@ -4,33 +4,99 @@ import pytest
 
 from hub.errors import Conflict, ValidationFailed
 from hub.models import Customer, Outlet
-from hub.services.customers import customer_create, same_phone
+from hub.services.customers import (
+    customer_create,
+    customer_find_by_phone,
+    customer_find_or_create,
+    phone_normalize,
+)
 from tests.concurrency import run_concurrently
 
 
 @pytest.mark.parametrize(
-    "a,b,same",
+    "raw,region,digits",
     [
-        ("919876543210", "919876543210", True),
-        ("9876543210", "919876543210", True),  # national number vs with country code
-        ("09876543210", "919876543210", False),  # trunk prefix 0 + country code differ at the front
-        ("876543210", "919876543210", False),  # 9 digits: too short to call it the same phone
-        ("", "", False),
-        ("5551234", "5551234", True),
+        ("+91 98765 43210", "IN", "919876543210"),
+        ("098765 43210", "IN", "919876543210"),  # trunk prefix 0
+        ("98765-43210", "IN", "919876543210"),
+        ("91-9876-543-210", "IN", "919876543210"),  # country code without +
+        ("0091 98765 43210", "IN", "919876543210"),  # international prefix 00
+        ("080 4000 1234", "IN", "918040001234"),  # landline with its area code
+        ("+44 20 7946 0958", "IN", "442079460958"),
+        ("020 7946 0958", "GB", "442079460958"),
+        ("(202) 555-0100", "US", "12025550100"),
     ],
 )
-def test_same_phone(a, b, same):
-    assert same_phone(a, b) is same
-    assert same_phone(b, a) is same
+def test_phone_normalize_gives_the_e164_digits(raw, region, digits):
+    assert phone_normalize(raw, region=region) == digits
+
+
+@pytest.mark.parametrize("raw", ["123", "1" * 16, "555 1234", "call me", "+999 1234 5678", ""])
+def test_phone_normalize_refuses_what_is_not_a_possible_number(raw):
+    # "555 1234" is possible only locally: without its area code it is not one number
+    with pytest.raises(ValueError):
+        phone_normalize(raw, region="IN")
 
 
 @pytest.mark.embedded
-def test_create_normalises_and_refuses_the_same_number_twice(demo):
-    customer = customer_create(outlet=demo, name=" Rhea ", phone="+44 20 7946 0958")
-    assert (customer.name, customer.phone_digits) == ("Rhea", "442079460958")
+def test_create_stores_the_e164_digits_and_the_phone_as_typed(demo):
+    customer = customer_create(outlet=demo, name=" Rhea ", phone=" 098765 12345 ")
+    assert (customer.name, customer.phone, customer.phone_digits) == (
+        "Rhea",
+        "098765 12345",
+        "919876512345",
+    )
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize(
+    "phone", ["098765 43210", "+91 98765 43210", "0091 98765 43210", "98765-43210"]
+)
+def test_create_refuses_priyas_number_however_typed(demo, phone):
     with pytest.raises(Conflict) as info:
-        customer_create(outlet=demo, name="Rhea again", phone="2079460958")
-    assert info.value.code == "customer_exists" and info.value.extra["existing_id"] == customer.pk
+        customer_create(outlet=demo, name="Priya again", phone=phone)
+    assert info.value.code == "customer_exists" and info.value.extra["existing_id"] == 10
+    assert not Customer.objects.filter(name="Priya again").exists()
+
+
+def test_a_foreign_number_is_one_number_with_plus_or_00(demo):
+    rhea = customer_create(outlet=demo, name="Rhea", phone="+44 20 7946 0958")
+    assert rhea.phone_digits == "442079460958"
+    with pytest.raises(Conflict) as info:
+        customer_create(outlet=demo, name="Rhea again", phone="0044 20 7946 0958")
+    assert info.value.extra["existing_id"] == rhea.pk
+    # without a country code the number is read in the outlet's country: another number
+    assert customer_create(outlet=demo, name="Ravi", phone="020 7946 0958").phone_digits == (
+        "912079460958"
+    )
+
+
+def test_the_region_is_the_outlets_country(demo):
+    london = Outlet.objects.get(pk=2)
+    london.country = "GB"
+    london.save(update_fields=["country"])
+    rhea = customer_create(outlet=london, name="Rhea", phone="020 7946 0958")
+    assert rhea.phone_digits == "442079460958"
+    with pytest.raises(Conflict):
+        customer_create(outlet=london, name="Rhea again", phone="+44 20 7946 0958")
+
+
+@pytest.mark.parametrize("phone", ["555 1234", "12345", "+999 1234 5678"])
+def test_create_refuses_numbers_that_are_not_possible(demo, phone):
+    with pytest.raises(ValidationFailed) as info:
+        customer_create(outlet=demo, name="Ok", phone=phone)
+    assert list(info.value.fields) == ["phone"]
+
+
+def test_find_or_create_finds_by_the_normalized_number(demo):
+    priya, created = customer_find_or_create(outlet=demo, name="P. Kapoor", phone="098765 43210")
+    assert (priya.pk, created) == (10, False)
+    neha, created = customer_find_or_create(outlet=demo, name="Neha", phone="+91 99887 76655")
+    assert created is True and neha.phone_digits == "919988776655"
+    again, created = customer_find_or_create(outlet=demo, name="Neha V", phone="099887-76655")
+    assert (again.pk, created) == (neha.pk, False)
+    assert customer_find_by_phone(outlet=demo, phone="0091 99887 76655") == neha
+    assert customer_find_by_phone(outlet=demo, phone="99887") is None  # not a whole number
 
 
 def test_phone_is_per_outlet(demo):
@@ -39,7 +105,9 @@ def test_phone_is_per_outlet(demo):
     assert created.outlet_id == 2
 
 
-@pytest.mark.parametrize("name,phone", [("", ""), ("x" * 121, ""), ("Ok", "123"), ("Ok", "1" * 16)])
+@pytest.mark.parametrize(
+    "name,phone", [("", ""), ("x" * 121, ""), ("Ok", "123"), ("Ok", "1" * 16), ("Ok", "call me")]
+)
 def test_service_checks_its_preconditions(demo, name, phone):
     with pytest.raises(ValidationFailed):
         customer_create(outlet=demo, name=name, phone=phone)
@@ -47,7 +115,7 @@ def test_service_checks_its_preconditions(demo, name, phone):
 
 @pytest.mark.postgres
 def test_two_terminals_adding_the_same_guest_create_one_customer(transactional_demo):
-    phones = ["+91 91234 56789", "91234 56789", "919123456789", "+91-91234-56789"]
+    phones = ["+91 91234 56789", "091234 56789", "919123456789", "0091-91234-56789"]
 
     def add(index):
         outlet = Outlet.objects.get(pk=1)
@@ -59,4 +127,4 @@ def test_two_terminals_adding_the_same_guest_create_one_customer(transactional_d
     assert len(created) == 1, results
     assert len(refused) == len(phones) - 1
     assert {r.extra["existing_id"] for r in refused} == {created[0].pk}
-    assert Customer.objects.filter(outlet_id=1, phone_digits__endswith="9123456789").count() == 1
+    assert Customer.objects.filter(outlet_id=1, phone_digits="919123456789").count() == 1
