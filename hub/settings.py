@@ -4,11 +4,13 @@ Embedded default: SQLite (WAL) under var/ and the in-memory channel layer.
 Production: DATABASE_URL=postgres://... and REDIS_URL=redis://...
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HUB_VAR_DIR", BASE_DIR / "var"))
@@ -246,8 +248,25 @@ HUB_STREAM_GROUP_REFRESH_SECONDS = 3600
 HUB_IDEMPOTENCY_RETENTION_HOURS = 24
 HUB_LOGIN_MAX_FAILURES = 10
 HUB_LOGIN_WINDOW_SECONDS = 300
+# Load balancers whose X-Forwarded-For is believed (hub/client_address.py): addresses or
+# CIDR networks, comma-separated. Unset: the socket's peer is the client.
+HUB_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("HUB_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in HUB_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:  # a typo must stop the start, not silently trust nobody
+        raise ImproperlyConfigured(f"HUB_TRUSTED_PROXIES: {_exc}") from _exc
+# A token unused for this many days answers 401 (REST) / 4401 (WebSocket); 0: never.
+HUB_TOKEN_IDLE_DAYS = int(os.environ.get("HUB_TOKEN_IDLE_DAYS", "0") or 0)
+# The admin's sign-in shares the API login's throttle (hub/auth_backends.py).
+AUTHENTICATION_BACKENDS = ["hub.auth_backends.ThrottledModelBackend"]
 HUB_PRINT_SPOOL_DIR = VAR_DIR / "print-spool"
 
+# Configures LOGGING, then redacts token= values from every log record and from
+# daphne's access log (hub/log_redaction.py).
+LOGGING_CONFIG = "hub.log_redaction.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

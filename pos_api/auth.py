@@ -19,7 +19,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Send Authorization: Bearer <token>.")
         resolved = token_resolve(parts[1])
         if resolved is None:
-            raise exceptions.AuthenticationFailed("The token is not valid or was revoked.")
+            raise exceptions.AuthenticationFailed(
+                "The token is not valid, was revoked or expired unused; sign in again."
+            )
         return resolved
 
     def authenticate_header(self, request):

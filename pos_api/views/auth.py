@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 
+from hub.client_address import client_address_of_request
 from hub.services import tokens
 
 from ..envelope import ok
@@ -14,6 +15,13 @@ from .base import HubApiView
 class LoginIn(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
+    device = serializers.CharField(
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        help_text='A name for this terminal or screen ("Till 2", "Kitchen pass"); '
+        "stored with the token to tell sign-ins apart.",
+    )
 
 
 class LoginApi(HubApiView):
@@ -32,9 +40,11 @@ class LoginApi(HubApiView):
     )
     def post(self, request):
         data = self.validated(LoginIn)
-        address = request.META.get("REMOTE_ADDR") or "unknown"
         staff, raw = tokens.login(
-            username=data["username"], password=data["password"], address=address
+            username=data["username"],
+            password=data["password"],
+            address=client_address_of_request(request),
+            device=data.get("device", ""),
         )
         return ok({"token": raw, "staff": StaffOut(staff).data})
 
