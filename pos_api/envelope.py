@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework import status as http
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from hub.errors import DomainError
 
@@ -69,23 +70,41 @@ def unavailable_json() -> JsonResponse:
     return response
 
 
+# DRF's and Django's keys for an error that is not about one field: never part of a path.
+_NOT_A_FIELD = frozenset({api_settings.NON_FIELD_ERRORS_KEY, "non_field_errors", "__all__"})
+
+
 def flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested error detail -> {"items.0.quantity": ["..."]}."""
+    """DRF's nested error detail -> {"items.0.quantity": ["..."]}.
+
+    An error about a field as a whole (`"items": "not-a-list"`) is at that field's path
+    (`items`); one about the whole body is at the empty path "", which the handler moves
+    into `error.message` (docs/api.md "The envelope")."""
     out: dict[str, list[str]] = {}
+
+    def add(path: str, messages: list[str]) -> None:
+        out.setdefault(path, []).extend(messages)
+
     if isinstance(detail, dict):
         for key, value in detail.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            out.update(flatten_fields(value, path))
+            if key in _NOT_A_FIELD:
+                path = prefix
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            for sub, messages in flatten_fields(value, path).items():
+                add(sub, messages)
     elif isinstance(detail, list):
         if all(not isinstance(v, (dict, list)) for v in detail):
             if detail:
-                out[prefix or "non_field_errors"] = [str(v) for v in detail]
+                add(prefix, [str(v) for v in detail])
         else:
             for index, value in enumerate(detail):
                 if value:
-                    out.update(flatten_fields(value, f"{prefix}.{index}" if prefix else str(index)))
+                    path = f"{prefix}.{index}" if prefix else str(index)
+                    for sub, messages in flatten_fields(value, path).items():
+                        add(sub, messages)
     else:
-        out[prefix or "non_field_errors"] = [str(detail)]
+        add(prefix, [str(detail)])
     return out
 
 
@@ -95,8 +114,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(body, status=exc.status)
     if isinstance(exc, drf.ValidationError):
         fields = flatten_fields(exc.detail)
+        about_the_body = fields.pop("", [])  # not one field's: the sentence is the message
+        message = " ".join(about_the_body) or "The request is not valid."
         return Response(
-            error_body("validation_error", "The request is not valid.", fields=fields),
+            error_body("validation_error", message, fields=fields),
             status=http.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, drf.ParseError):

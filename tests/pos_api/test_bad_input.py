@@ -237,6 +237,21 @@ def assert_enveloped(response, what: str) -> None:
         )
         assert isinstance(error.get("message"), str) and error["message"], what
         assert response.status_code >= 400, f"{what}: error envelope with {response.status_code}"
+        for path in error.get("fields", {}):
+            assert_field_path(path, what)
+
+
+# DRF's and Django's names for "not about one field"; a client can never match them to an input.
+FRAMEWORK_KEYS = {"non_field_errors", "__all__"}
+# A field path is dot-separated names and list indexes ("items.0.quantity"), or a header's
+# name ("Idempotency-Key"): never empty, never a framework's internal key.
+PATH_SEGMENT = re.compile(r"[A-Za-z][A-Za-z0-9_-]*|[0-9]+")
+
+
+def assert_field_path(path: str, what: str) -> None:
+    segments = path.split(".")
+    assert all(PATH_SEGMENT.fullmatch(s) for s in segments), f"{what}: field path {path!r}"
+    assert not FRAMEWORK_KEYS & set(segments), f"{what}: framework name in field path {path!r}"
 
 
 # --- the schema's view of request bodies, for field-by-field mutation ----------------------
@@ -334,6 +349,37 @@ def _mutations(schema: dict, ids: dict):
                     )
             yield f"{name}=many", {**base, name: [good_item] * 2000}
     yield "unknown-fields", {**base, "zzz_unknown": "x", "__proto__": {"a": 1}}
+
+
+# --- field paths (CONTRACT 1: `fields` keys are the client's own field paths) ----------------
+
+
+def test_a_field_of_the_wrong_shape_is_reported_at_its_own_path(api_as):
+    response = api_as("manager").post(
+        "/api/v1/pos/orders", {"order_type_id": 2, "items": "not-a-list"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["items"]
+
+
+def test_a_list_item_of_the_wrong_shape_is_reported_at_its_index(api_as):
+    response = api_as("manager").post(
+        "/api/v1/pos/orders", {"order_type_id": 2, "items": ["not-an-object"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["items.0"]
+
+
+def test_an_error_about_the_whole_body_is_the_message_not_a_field(api_as):
+    # coupons/validate needs order_id or subtotal: neither field alone is wrong
+    response = api_as("cashier").post(
+        "/api/v1/pos/coupons/validate", {"code": "WELCOME10"}, format="json"
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert "fields" not in error
+    assert error["message"] == "Send order_id, or subtotal (and order_type_id)."
 
 
 # --- the sweeps ----------------------------------------------------------------------------
