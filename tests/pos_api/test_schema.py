@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
+import ast
+import json
+import os
 import re
 import warnings
 from pathlib import Path
 
 import pytest
-from django.urls import Resolver404, resolve
+from openapi_schema_validator import OAS30WriteValidator
 from openapi_spec_validator import validate
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "api-reference.txt"
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# The original API reference's operations and example payloads, kept in the repository
+# (tests read nothing outside it): tests/fixtures/api_reference.json says how.
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = json.loads((ROOT / "tests" / "fixtures" / "api_reference.json").read_text())
 
 
 def reference_operations() -> list[tuple[str, str]]:
     """(METHOD, /api/v1/pos/... path) pairs of the API reference, in its order, once each."""
-    lines = [line.strip() for line in REFERENCE.read_text().splitlines()]
     found = []
-    for previous, line in zip(lines, lines[1:], strict=False):
-        method = previous.split(" ", 1)[0]
-        if method in METHODS and line.startswith("/api/v1/pos/"):
-            pair = (method, line.split("?", 1)[0])
-            if pair not in found:
-                found.append(pair)
+    for entry in REFERENCE["operations"]:
+        pair = (entry["method"], entry["path"].split("?", 1)[0])
+        if pair not in found:
+            found.append(pair)
     return found
 
 
@@ -42,11 +44,43 @@ def schema(django_db_blocker):
     return response.json()
 
 
-def test_reference_file_is_parsed():
+def _file_relative_paths(tree: ast.AST):
+    """Each `Path(__file__)...parents[N]` / `.parent` chain in a module: (source, N levels up)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+            if node.value.attr == "parents" and "__file__" in ast.unparse(node.value):
+                if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+                    yield ast.unparse(node), node.slice.value + 1
+        elif isinstance(node, ast.Attribute) and node.attr == "parent":
+            source = ast.unparse(node)
+            if source.startswith("Path(__file__)"):
+                yield source, source.count(".parent")
+
+
+def test_no_test_reads_outside_the_repository():
+    """`make test` on a fresh clone has nothing beside the repository: every path a test
+    builds from its own file stays inside it, and no path string starts by climbing out."""
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for source, levels in _file_relative_paths(tree):
+            if levels > len(path.relative_to(ROOT).parents):  # above the root
+                offenders.append(f"{path.relative_to(ROOT)}: {source}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value.startswith(os.pardir + os.sep):
+                    offenders.append(f"{path.relative_to(ROOT)}: {node.value!r}")
+    assert not offenders
+
+
+def test_reference_fixture_lists_the_reference_operations():
     operations = reference_operations()
+    assert len(REFERENCE["operations"]) == 37  # "Reprint KOT" is listed twice
+    assert len(operations) == 36  # distinct operations of the reference
     assert ("GET", "/api/v1/pos/tables/{id}") in operations
     assert ("GET", "/api/v1/pos/customers") in operations
-    assert len(operations) == 36  # distinct operations of the reference
+    examples = {(e["method"], e["path"]) for e in REFERENCE["operations"] if "request" in e}
+    assert examples == {("POST", "/api/v1/pos/orders"), ("POST", "/api/v1/pos/orders/{id}/payment")}
 
 
 @pytest.mark.embedded
@@ -62,32 +96,65 @@ def test_schema_is_json_without_format_and_yaml_on_request(anon):
     assert yaml.status_code == 200 and yaml.content.startswith(b"openapi: 3")
 
 
-def test_every_reference_path_that_exists_is_in_the_schema(schema):
-    documented = {
-        (_shape(path), method.upper()) for path, ops in schema["paths"].items() for method in ops
-    }
-    checked = []
+def _schema_operation(schema: dict, method: str, path: str) -> dict:
+    """The schema's operation for a reference path ("{id}" there, "{order_id}" here)."""
+    for documented, operations in schema["paths"].items():
+        if _shape(documented) == _shape(path) and method.lower() in operations:
+            return operations[method.lower()]
+    raise AssertionError(f"{method} {path} missing from the schema")
+
+
+def _deref(node, components: dict):
+    """The schema with every $ref replaced by its component (request and response
+    schemas here are not recursive)."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _deref(components[node["$ref"].rsplit("/", 1)[1]], components)
+        return {key: _deref(value, components) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_deref(value, components) for value in node]
+    return node
+
+
+def test_every_reference_operation_is_in_the_schema(schema):
     for method, path in reference_operations():
-        concrete = path.replace("{id}", "1")
-        try:
-            match = resolve(concrete)
-        except Resolver404:
-            continue  # not built yet
-        view = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
-        if view is None or not hasattr(view, method.lower()):
+        _schema_operation(schema, method, path)
+
+
+def test_the_reference_request_payloads_validate_against_the_schema(schema):
+    components = schema["components"]["schemas"]
+    for entry in REFERENCE["operations"]:
+        if "request" not in entry:
             continue
-        assert (_shape(path), method) in documented, f"{method} {path} missing from the schema"
-        checked.append((method, path))
-    # the reference endpoints of the foundation, at least
-    for expected in [
-        ("GET", "/api/v1/pos/tables"),
-        ("PUT", "/api/v1/pos/tables/{id}/status"),
-        ("GET", "/api/v1/pos/customers/{id}"),
-        ("POST", "/api/v1/pos/customers"),
-        ("GET", "/api/v1/pos/kitchens"),
-        ("GET", "/api/v1/pos/delivery-platforms"),
-    ]:
-        assert expected in checked
+        operation = _schema_operation(schema, entry["method"], entry["path"])
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        OAS30WriteValidator(_deref(body, components)).validate(entry["request"])
+
+
+def _assert_keys_documented(example, documented: dict, where: str) -> None:
+    """Every key of the example is a property of the documented schema, nested too."""
+    if isinstance(example, list):
+        for item in example:
+            _assert_keys_documented(item, documented.get("items", {}), f"{where}[]")
+    elif isinstance(example, dict):
+        properties = documented.get("properties", {})
+        for key, value in example.items():
+            assert key in properties, f"{where}.{key} is not in the documented response"
+            _assert_keys_documented(value, properties[key], f"{where}.{key}")
+
+
+def test_the_reference_response_examples_keys_are_documented(schema):
+    components = schema["components"]["schemas"]
+    checked = 0
+    for entry in REFERENCE["operations"]:
+        if "response" not in entry:
+            continue
+        operation = _schema_operation(schema, entry["method"], entry["path"])
+        success = next(r for code, r in operation["responses"].items() if code.startswith("2"))
+        documented = _deref(success["content"]["application/json"]["schema"], components)
+        _assert_keys_documented(entry["response"], documented, f"{entry['method']} {entry['path']}")
+        checked += 1
+    assert checked == 5
 
 
 def _operations(schema):
