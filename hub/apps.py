@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class HubConfig(AppConfig):
@@ -6,3 +7,12 @@ class HubConfig(AppConfig):
     label = "hub"
     verbose_name = "POS hub"
     default_auto_field = "django.db.models.BigAutoField"
+
+
+class HubAdminConfig(admin_apps.AdminConfig):
+    """`django.contrib.admin` with the hub's site as `admin.site` (hub/admin_site.py,
+    docs/admin.md): Django's documented way to replace the default site. Here and not
+    beside the site class, because Django imports this before the models are ready."""
+
+    default = False  # "hub" is HubConfig; this one is named in INSTALLED_APPS
+    default_site = "hub.admin_site.HubAdminSite"

@@ -196,6 +196,8 @@ def kot_lines(ticket: KotTicket, *, columns: int) -> list[Line]:
     out += _lines(two_cols(f"Order {ticket.order_number}", ticket.order_type, columns))
     if ticket.waiter:
         out += _lines(wrap(f"Waiter: {ticket.waiter}", columns))
+    if ticket.sent_by and ticket.sent_by != ticket.waiter:
+        out += _lines(wrap(f"Sent by: {ticket.sent_by}", columns))
     if ticket.guests:
         out.append(Line(f"Guests: {ticket.guests}"))
     out.append(Line(local_time(ticket.created_at, ticket.timezone)))
@@ -318,4 +320,62 @@ def render_bill(
 ) -> Rendered:
     """The bill, or the tax invoice when `ticket.invoice_number` is set."""
     lines = bill_lines(ticket, columns=columns_for(paper_width_mm))
+    return render(lines, paper_width_mm=paper_width_mm, codepage=codepage)
+
+
+# --- test page -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TestPageTicket:
+    """What a printer's test page says (the admin's "Print a test page"). Kept beside its
+    renderer, like the other tickets' values in printers/data.py."""
+
+    __test__ = False  # a ticket, not a pytest test class
+
+    printer: str
+    connection: str
+    paper_width_mm: int
+    outlet: str
+    printed_at: datetime
+    timezone: str
+    asked_by: str = ""
+
+
+# One line of the characters a ticket may carry: accents and the euro of PC858.
+TEST_CHARACTERS = "ABC xyz 0123456789 äéñöü ÄÉÑÖÜ € £ ½"
+
+
+def test_page_lines(ticket: TestPageTicket, *, columns: int) -> list[Line]:
+    half = columns // 2
+    ruler = ("1234567890" * (columns // 10 + 1))[:columns]
+    out: list[Line] = [
+        Line(banner("TEST PAGE", half), align="center", bold=True, double=True),
+    ]
+    out += _lines(wrap(ticket.outlet, columns), align="center")
+    out.append(rule(columns))
+    out += _lines(wrap(f"Printer: {ticket.printer}", columns))
+    out += _lines(wrap(f"Connection: {ticket.connection}", columns))
+    out.append(Line(f"Paper: {ticket.paper_width_mm} mm, {columns} columns"))
+    out.append(Line(f"Printed: {local_time(ticket.printed_at, ticket.timezone)}"))
+    if ticket.asked_by:
+        out += _lines(wrap(f"Asked by: {ticket.asked_by}", columns))
+    out.append(rule(columns))
+    # The ruler fills exactly one line: a shorter line on paper means a wrong width set.
+    out.append(Line(ruler))
+    out.append(Line("Bold text", bold=True))
+    out.append(Line("Tall text", tall=True))
+    out.append(Line("Double"[:half], double=True))
+    out += _lines(wrap(TEST_CHARACTERS, columns))
+    out.append(rule(columns))
+    out += _lines(wrap("If you can read this, the hub prints here.", columns), align="center")
+    return out
+
+
+def render_test_page(
+    ticket: TestPageTicket, *, paper_width_mm: int = 80, codepage: str = DEFAULT_CODEPAGE
+) -> Rendered:
+    """A printer's test page: its settings, a ruler of its columns, the styles and characters
+    tickets use, then the cut, through the same writer as every ticket."""
+    lines = test_page_lines(ticket, columns=columns_for(paper_width_mm))
     return render(lines, paper_width_mm=paper_width_mm, codepage=codepage)

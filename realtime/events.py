@@ -215,6 +215,24 @@ REGISTRY: dict[str, EventType] = {
             "orders, kitchen",
             {"menu_item_id": "int", "name": "str", "kitchen_id": "int", "is_available": "bool"},
         ),
+        # A manager edited an item (the admin; hub/services/menu.py): the item as it now
+        # is, and `changed`, the fields that changed. Tills and tablets redraw it.
+        EventType(
+            "menu.item_changed",
+            "orders, kitchen",
+            {
+                "menu_item_id": "int",
+                "name": "str",
+                "price": "number",
+                "category_id": "int",
+                "kitchen_id": "int",
+                "tax_category_id": "int",
+                "is_open_price": "bool",
+                "is_available": "bool",
+                "changed": "list",
+            },
+            frozenset({"category_id", "tax_category_id"}),
+        ),
     ]
 }
 

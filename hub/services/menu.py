@@ -1,16 +1,25 @@
-"""Menu item availability: "86" an item when the kitchen runs out (docs/api.md "Reference data").
+"""Menu items: "86" an item when the kitchen runs out, and a manager's edits
+(docs/api.md "Reference data", docs/admin.md "Menu items").
 
 An unavailable item stays on the menu (screens grey it out) but new order lines
 for it are refused with 422 `item_unavailable` (hub/services/orders.py); lines
 already ordered are untouched.
+
+Edits (name, price, category, kitchen, tax...) are made here too, whoever makes
+them (the admin today), so the tills and waiter tablets hear of them live through
+`menu.item_changed`. Orders keep the price and tax they were taken at: their lines
+hold snapshots, so an edit changes only what is ordered next.
 """
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Final
+
 from django.db import transaction
 
-from hub.errors import Forbidden, NotFound
-from hub.models import MenuItem, Outlet, Staff
+from hub.errors import Forbidden, NotFound, ValidationFailed
+from hub.models import Kitchen, MenuCategory, MenuItem, Outlet, Staff, TaxCategory
 from hub.roles import KITCHEN
 from hub.services.events import kitchen_stream, orders_stream, record_event
 
@@ -46,4 +55,174 @@ def menu_item_set_availability(
             "is_available": is_available,
         },
     )
+    return item
+
+
+class _Unchanged:
+    """The value of an argument not given: keep what the item has (None means "none")."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Final = _Unchanged()
+MAX_PRICE = Decimal("9999999999.99")  # MoneyField: 12 digits, 2 of them decimals
+
+
+# What menu_item_update may change, in the order `changed` lists them. Availability
+# has its own service and event (menu_item_set_availability) that kitchens use too.
+EDITABLE = (
+    "name",
+    "price",
+    "category_id",
+    "kitchen_id",
+    "tax_category_id",
+    "is_open_price",
+    "sort_order",
+)
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 120:
+        raise ValidationFailed(fields={"name": ["Must be 1 to 120 characters."]})
+    return name
+
+
+def _clean_price(price: Decimal | int | str) -> Decimal:
+    try:
+        value = Decimal(str(price))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(fields={"price": ["Must be a number."]}) from None
+    if not value.is_finite() or value < 0 or value > MAX_PRICE:
+        raise ValidationFailed(fields={"price": ["Must be between 0 and 9999999999.99."]})
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _of_outlet(model, pk: int | None, outlet: Outlet, field: str, *, required: bool) -> int | None:
+    """`pk` if that row belongs to `outlet`: an item never points at another outlet's rows."""
+    if pk is None:
+        if required:
+            raise ValidationFailed(fields={field: ["This field is required."]})
+        return None
+    if not model.objects.filter(pk=pk, outlet=outlet).exists():
+        raise ValidationFailed(fields={field: ["No such row at this outlet."]})
+    return pk
+
+
+def _item_changed_event(
+    item: MenuItem, *, outlet: Outlet, changed: list[str], kitchens: set[int]
+) -> None:
+    record_event(
+        outlet=outlet,
+        streams=[orders_stream(outlet.pk), *(kitchen_stream(k) for k in sorted(kitchens))],
+        type="menu.item_changed",
+        data={
+            "menu_item_id": item.pk,
+            "name": item.name,
+            "price": item.price,
+            "category_id": item.category_id,
+            "kitchen_id": item.kitchen_id,
+            "tax_category_id": item.tax_category_id,
+            "is_open_price": item.is_open_price,
+            "is_available": item.is_available,
+            "sort_order": item.sort_order,
+            "changed": changed,
+        },
+    )
+
+
+@transaction.atomic
+def menu_item_create(
+    *,
+    outlet: Outlet,
+    by: Staff,
+    name: str,
+    price: Decimal | int | str,
+    kitchen_id: int,
+    category_id: int | None = None,
+    tax_category_id: int | None = None,
+    is_open_price: bool = False,
+    is_available: bool = True,
+    sort_order: int = 0,
+) -> MenuItem:
+    """Add an item to `outlet`'s menu.
+
+    Kitchen, category and tax must be the outlet's (ValidationFailed otherwise);
+    price is 0 or more, rounded to two decimals. Records `menu.item_changed`
+    (every field in `changed`) on the outlet's orders stream and the kitchen's
+    stream, so the tablets show the new item without a reload.
+    """
+    item = MenuItem.objects.create(
+        outlet=outlet,
+        name=_clean_name(name),
+        price=_clean_price(price),
+        kitchen_id=_of_outlet(Kitchen, kitchen_id, outlet, "kitchen_id", required=True),
+        category_id=_of_outlet(MenuCategory, category_id, outlet, "category_id", required=False),
+        tax_category_id=_of_outlet(
+            TaxCategory, tax_category_id, outlet, "tax_category_id", required=False
+        ),
+        is_open_price=bool(is_open_price),
+        is_available=bool(is_available),
+        sort_order=max(int(sort_order), 0),
+    )
+    _item_changed_event(item, outlet=outlet, changed=list(EDITABLE), kitchens={item.kitchen_id})
+    return item
+
+
+@transaction.atomic
+def menu_item_update(
+    *,
+    item_id: int,
+    outlet: Outlet,
+    by: Staff,
+    name: str | _Unchanged = UNCHANGED,
+    price: Decimal | int | str | _Unchanged = UNCHANGED,
+    category_id: int | None | _Unchanged = UNCHANGED,
+    kitchen_id: int | _Unchanged = UNCHANGED,
+    tax_category_id: int | None | _Unchanged = UNCHANGED,
+    is_open_price: bool | _Unchanged = UNCHANGED,
+    sort_order: int | _Unchanged = UNCHANGED,
+) -> MenuItem:
+    """Change an item of `outlet`'s menu: only the arguments given change.
+
+    Locks the item row and compares with what it holds, so a value that is
+    already there changes nothing and, when nothing changes, nothing is
+    recorded. Another outlet's item is NotFound; kitchen, category and tax must
+    be the outlet's (ValidationFailed). Records `menu.item_changed` with the
+    item as it now is and `changed` (the fields that did) on the outlet's
+    orders stream and the item's kitchen stream (both kitchens when it moves).
+    Lines already ordered keep their price and tax.
+    """
+    item = MenuItem.objects.select_for_update().filter(pk=item_id, outlet=outlet).first()
+    if item is None:
+        raise NotFound("No such menu item.")
+    wanted: dict[str, Any] = {}
+    if name is not UNCHANGED:
+        wanted["name"] = _clean_name(name)
+    if price is not UNCHANGED:
+        wanted["price"] = _clean_price(price)
+    if category_id is not UNCHANGED:
+        wanted["category_id"] = _of_outlet(
+            MenuCategory, category_id, outlet, "category_id", required=False
+        )
+    if kitchen_id is not UNCHANGED:
+        wanted["kitchen_id"] = _of_outlet(Kitchen, kitchen_id, outlet, "kitchen_id", required=True)
+    if tax_category_id is not UNCHANGED:
+        wanted["tax_category_id"] = _of_outlet(
+            TaxCategory, tax_category_id, outlet, "tax_category_id", required=False
+        )
+    if is_open_price is not UNCHANGED:
+        wanted["is_open_price"] = bool(is_open_price)
+    if sort_order is not UNCHANGED:
+        wanted["sort_order"] = max(int(sort_order), 0)
+    changed = [f for f in EDITABLE if f in wanted and getattr(item, f) != wanted[f]]
+    if not changed:
+        return item
+    kitchens = {item.kitchen_id}
+    for field in changed:
+        setattr(item, field, wanted[field])
+    kitchens.add(item.kitchen_id)
+    item.save(update_fields=changed)
+    _item_changed_event(item, outlet=outlet, changed=changed, kitchens=kitchens)
     return item

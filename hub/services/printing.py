@@ -521,3 +521,126 @@ def print_jobs_expire(*, now: datetime | None = None) -> int:
         job.save(update_fields=["status", "last_error", "next_attempt_at"])
         _job_status_event(job)
     return len(expired) + len(stuck)
+
+
+# --- test page and printer settings (the admin, docs/admin.md "Printers") ------------
+# Imports are local to these functions so that this part stays self-contained.
+
+TEST_PAGE_KIND = "test_page"  # PrintJob.kind of a test page (no KOT, no order)
+
+
+def print_job_create_test_page(
+    *, printer_id: int, outlet: Outlet | int, by: Staff | None
+) -> PrintJob:
+    """Queue a test page on a printer of `outlet` (the admin's "Print a test page").
+
+    It goes through the same queue as every ticket (the dispatcher, or the agent's
+    `print.job` event), so a printed page proves the whole path, and an unreachable
+    printer shows up as the job retrying with the printer's `last_error`. Each call
+    prints one page. Locks the printer row. Another outlet's printer is NotFound.
+    """
+    from django.db import transaction
+
+    from printers.render import TestPageTicket, render_test_page
+
+    outlet_id = outlet if isinstance(outlet, int) else outlet.pk
+    with transaction.atomic():
+        printer = (
+            Printer.objects.select_for_update(of=("self",))
+            .select_related("outlet")
+            .filter(pk=printer_id, outlet_id=outlet_id)
+            .first()
+        )
+        if printer is None:
+            raise NotFound("No such printer.")
+        target = printer.connection
+        if printer.address and printer.connection != Printer.Connection.AGENT:
+            target += f" {printer.address}"
+        ticket = TestPageTicket(
+            printer=printer.name,
+            connection=target,
+            paper_width_mm=printer.paper_width_mm,
+            outlet=printer.outlet.name,
+            printed_at=timezone.now(),
+            timezone=printer.outlet.timezone,
+            asked_by=by.name if by is not None else "",
+        )
+        rendered = render_test_page(ticket, paper_width_mm=printer.paper_width_mm)
+        return _job_create(
+            printer=printer,
+            kind=TEST_PAGE_KIND,
+            payload=rendered.payload,
+            preview=rendered.preview,
+            reprint=0,
+        )
+
+
+# Device nodes a printer may be, besides files in the spool directory.
+PRINTER_DEVICE_PREFIXES = ("/dev/usb/lp", "/dev/lp")
+SERIAL_DEVICE_PREFIXES = ("/dev/tty", "/dev/serial/")
+
+
+def printer_target_check(*, connection: str, address: str) -> None:
+    """Where an outlet manager may point a printer; raises ValidationFailed on `address`.
+
+    The hub itself writes to file printers and connects to network printers, so a
+    printer is a way to make the hub write bytes somewhere. A manager runs one
+    outlet, not the machine: a file printer writes inside the spool directory
+    (HUB_PRINT_SPOOL_DIR) or to a printer device node, a serial printer is a
+    serial device, and a network printer is not on the hub's own machine
+    (loopback), where its database and Redis listen. Superusers are not checked.
+    """
+    from pathlib import Path
+
+    from django.conf import settings
+
+    address = (address or "").strip()
+    refuse = None
+    if connection == Printer.Connection.FILE:
+        path = Path(address)
+        spool = Path(settings.HUB_PRINT_SPOOL_DIR).resolve()
+        # resolved, so neither `..` nor a symlink leads out of the spool
+        inside = bool(address) and path.resolve().is_relative_to(spool)
+        device = address.startswith(PRINTER_DEVICE_PREFIXES) and ".." not in address
+        if not (inside or device):
+            refuse = f"A file printer writes inside {spool} or to a printer device (/dev/usb/lp0)."
+    elif connection == Printer.Connection.SERIAL:
+        device = address.partition("@")[0]
+        if not device.startswith(SERIAL_DEVICE_PREFIXES) or ".." in device:
+            refuse = "A serial printer is a serial device, e.g. /dev/ttyUSB0@19200."
+    elif connection == Printer.Connection.NETWORK:
+        host = address
+        if host.startswith("["):
+            host = host[1:].partition("]")[0]
+        elif host.count(":") == 1:
+            host = host.partition(":")[0]
+        host = host.strip().lower().rstrip(".")
+        if not host:
+            refuse = "A network printer needs its address, e.g. 192.168.1.50:9100."
+        elif any(ip.is_loopback or ip.is_unspecified for ip in _addresses_of(host)):
+            refuse = "A network printer is on the restaurant's network, not on the hub's machine."
+    if refuse:
+        raise ValidationFailed(fields={"address": [refuse]})
+
+
+def _addresses_of(host: str) -> list:
+    """Every IP address `host` means to the dispatcher's connect(): the literal, the short
+    and numeric IPv4 forms (`127.1`, `2130706433`) and what the name resolves to now."""
+    import ipaddress
+    import socket
+
+    if host == "localhost" or host.endswith(".localhost"):
+        return [ipaddress.ip_address("127.0.0.1")]
+    try:
+        found = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            found = [ipaddress.IPv4Address(socket.inet_aton(host))]
+        except OSError:
+            try:
+                infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+            except (OSError, UnicodeError):
+                return []  # not resolvable here: the dispatcher cannot reach it either
+            found = [ipaddress.ip_address(info[4][0].partition("%")[0]) for info in infos]
+    # ::ffff:127.0.0.1 is loopback too
+    return [getattr(ip, "ipv4_mapped", None) or ip for ip in found]

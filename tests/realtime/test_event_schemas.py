@@ -172,6 +172,12 @@ def scenario_menu_item_availability(outlet):
     menu_item_set_availability(item_id=15, outlet=outlet, is_available=False, by=staff("chef"))
 
 
+def scenario_menu_item_changed(outlet):
+    from hub.services.menu import menu_item_update
+
+    menu_item_update(item_id=15, outlet=outlet, by=staff("manager"), price="13.49", kitchen_id=2)
+
+
 SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "order.created": dine_in,
     "order.updated": scenario_order_updated,
@@ -189,6 +195,7 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "print.job": scenario_print_job,
     "print.job_status": scenario_print_job_status,
     "menu.item_availability": scenario_menu_item_availability,
+    "menu.item_changed": scenario_menu_item_changed,
 }
 
 
