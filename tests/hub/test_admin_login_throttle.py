@@ -13,6 +13,7 @@ def _admin_login(client, username, password, **extra):
     return client.post(ADMIN_LOGIN, {"username": username, "password": password}, **extra)
 
 
+@pytest.mark.embedded
 def test_admin_login_is_throttled_after_ten_failures_with_a_clear_message(demo, client):
     for _ in range(10):
         response = _admin_login(client, "manager", "wrong")

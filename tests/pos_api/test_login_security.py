@@ -39,6 +39,7 @@ def behind_lb(settings):
 # --- the throttle keys on the client, not the balancer -----------------------------
 
 
+@pytest.mark.embedded
 def test_one_tablets_typos_behind_the_balancer_do_not_lock_out_another(demo, anon, behind_lb):
     # ten typos on tablet A, each for a different name (so only the address counts)
     for i in range(10):
@@ -72,6 +73,7 @@ def test_an_untrusted_peers_forwarded_for_is_ignored(demo, anon, behind_lb):
 # --- device label ---------------------------------------------------------------------
 
 
+@pytest.mark.embedded
 def test_login_stores_the_device_label(demo, anon):
     response = _login(anon, "waiter", "demo1234", device="Till 2")
     assert response.status_code == 200
@@ -100,6 +102,7 @@ def _updates(queries) -> list[str]:
     return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "apitoken" in q["sql"]]
 
 
+@pytest.mark.embedded
 def test_token_use_is_written_at_most_once_a_minute(demo):
     raw = token_issue(staff=Staff.objects.get(username="cashier"))
     with CaptureQueriesContext(connection) as first:
@@ -146,6 +149,7 @@ def _age(raw: str, *, days: float, used: bool = True) -> int:
     return token.pk
 
 
+@pytest.mark.embedded
 def test_idle_token_answers_401_and_a_used_one_works(demo, anon, settings):
     settings.HUB_TOKEN_IDLE_DAYS = 30
     staff = Staff.objects.get(username="cashier")
@@ -168,6 +172,7 @@ def test_without_idle_days_old_tokens_keep_working(demo, anon, settings):
     assert anon.get("/api/v1/pos/payment-methods").status_code == 200
 
 
+@pytest.mark.embedded
 def test_tokens_no_longer_valid_applies_idle_expiry_in_one_query(demo, settings):
     settings.HUB_TOKEN_IDLE_DAYS = 7
     staff = Staff.objects.get(username="chef")
@@ -192,6 +197,7 @@ def _old_failures(count: int) -> None:
     FailedLogin.objects.update(at=timezone.now() - timedelta(hours=2))
 
 
+@pytest.mark.embedded
 def test_a_failed_login_prunes_a_bounded_batch_of_expired_rows(demo, anon):
     _old_failures(150)
     _login(anon, "waiter", "wrong")
