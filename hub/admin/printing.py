@@ -28,7 +28,6 @@ class PrinterAdmin(OutletAdmin):
         "outlet",
         "role",
         "connection",
-        "paper_width_mm",
         "status",
         "last_contact_at",
         "last_error",

@@ -10,6 +10,7 @@
   const TOKEN_KEY = "hub.token";
   const ME_KEY = "hub.me";
   let clockOffsetMs = 0; // server time - local time, from the Date header of REST answers
+  let drawClock = null; // the header clock, once a screen has one (initHeader)
 
   class HubError extends Error {
     constructor(status, code, message, body) {
@@ -37,6 +38,7 @@
     if (meData) {
       localStorage.setItem(ME_KEY, JSON.stringify(meData));
       showWho(meData);
+      if (drawClock) drawClock(); // the outlet's zone may have just arrived
     }
   }
 
@@ -135,6 +137,32 @@
     return Date.now() + clockOffsetMs;
   }
 
+  // Screens show the outlet's time, like its printed tickets (printers/render.py), not
+  // the device's: a tablet set to another zone (or to UTC, as many wall screens are)
+  // must not tell the cook another time than the KOT. The zone comes from GET /me;
+  // until it has answered, or if the browser does not know the zone, the device's.
+  function outletZone() {
+    const data = me();
+    const zone = data && data.outlet && data.outlet.timezone;
+    if (!zone) return undefined;
+    try {
+      new Intl.DateTimeFormat(undefined, { timeZone: zone });
+      return zone;
+    } catch (e) {
+      return undefined;
+    }
+  }
+
+  // A time (ISO string, Date or ms) as the outlet's clock shows it: "09:05 PM" / "21:05".
+  function formatTime(value, options) {
+    const ms = typeof value === "string" ? Date.parse(value) : Number(value);
+    const date = new Date(ms);
+    if (isNaN(date.getTime())) return "";
+    const format = Object.assign({ hour: "2-digit", minute: "2-digit" }, options || {});
+    format.timeZone = outletZone();
+    return new Intl.DateTimeFormat(undefined, format).format(date);
+  }
+
   function minutesSince(iso) {
     const t = Date.parse(iso);
     if (isNaN(t)) return 0;
@@ -196,15 +224,14 @@
     const out = document.getElementById("sign-out");
     if (out) out.addEventListener("click", signOut);
     const clock = document.getElementById("clock");
-    if (clock) {
-      const tick = () => {
-        clock.textContent = new Date(now()).toLocaleTimeString([], {
-          hour: "2-digit",
-          minute: "2-digit",
-        });
+    if (clock && !drawClock) {
+      drawClock = () => {
+        clock.textContent = formatTime(now());
+        clock.dataset.timezone = outletZone() || "";
+        clock.title = outletZone() ? "Time at the outlet (" + outletZone() + ")" : "";
       };
-      tick();
-      setInterval(tick, 10000);
+      drawClock();
+      setInterval(drawClock, 10000);
     }
   }
 
@@ -220,6 +247,8 @@
     signOut,
     toSignIn,
     now,
+    outletZone,
+    formatTime,
     minutesSince,
     money,
     el,

@@ -554,6 +554,29 @@
       renderPanel();
       return;
     }
+    if (event.type === "menu.item_changed") {
+      // A manager edited the item (the admin): draw it as the hub now has it. An item this
+      // tablet does not have yet, or one moved in the menu, reloads the menu instead.
+      const item = menu.flatMap((s) => s.items).find((i) => i.id === d.menu_item_id);
+      const moved = (d.changed || []).some((f) => f === "category_id" || f === "sort_order");
+      if (item && !moved) {
+        Object.assign(item, {
+          name: d.name,
+          price: d.price,
+          is_open_price: d.is_open_price,
+          is_available: d.is_available,
+        });
+        renderPanel();
+      } else {
+        api("GET", "menu")
+          .then((sections) => {
+            menu = sections;
+            renderPanel();
+          })
+          .catch(() => {});
+      }
+      return;
+    }
     if (d.table_id) refreshTable(d.table_id);
     if (panelOrder && d.order_id === panelOrder.id && event.type !== "kot.status_changed") {
       loadPanelOrderSoon();
