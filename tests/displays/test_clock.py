@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from hub.models import Outlet
 
@@ -60,10 +61,20 @@ def test_the_header_clock_shows_the_outlets_time_not_the_devices(
         page = screen.open(path)
         # the device really is in Honolulu
         assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == DEVICE_ZONE
-        page.wait_for_selector(f'#clock[data-timezone="{outlet_zone}"]')
-        shown = plain(page.locator("#clock").inner_text())
-        assert shown in clock_times(outlet_zone), (shown, clock_times(outlet_zone))
-        assert shown not in clock_times(DEVICE_ZONE)
+        # the clock comes to the outlet's time once GET /me has answered (and stays there)
+        wanted = sorted(clock_times(outlet_zone))
+        assert not set(wanted) & clock_times(DEVICE_ZONE)
+        try:
+            page.wait_for_function(
+                r"""(wanted) => wanted.includes(document.getElementById("clock").textContent
+                     .replace(/[\u202f\u00a0]/g, " ").trim())""",
+                arg=wanted,
+                timeout=5000,
+            )
+        except PlaywrightTimeout as exc:
+            shown = plain(page.locator("#clock").inner_text())
+            raise AssertionError(f"the clock shows {shown!r}, not one of {wanted}") from exc
+        assert page.locator("#clock").get_attribute("data-timezone") == outlet_zone
         assert (
             page.locator("#clock").get_attribute("title") == f"Time at the outlet ({outlet_zone})"
         )
