@@ -149,6 +149,10 @@ AUTH_USER_MODEL = "hub.Staff"
 # --- channel layer --------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    from redis.asyncio.retry import Retry as _RedisRetry
+    from redis.backoff import NoBackoff as _NoBackoff
+    from redis.exceptions import ConnectionError as _RedisConnectionError
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -157,8 +161,16 @@ if REDIS_URL:
                 # blocking time of channels-redis's BZPOPMIN: every idle receive would
                 # time out and close the socket (redis/redis-py#4091). 30 s keeps a
                 # dead Redis detectable without tripping on idle screens.
+                # retry: a pooled connection that Redis closed (a restart) fails its next
+                # command; one immediate retry on a fresh connection makes the first
+                # WebSocket after Redis returns join its group (docs/realtime.md).
                 "hosts": [
-                    {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 5,
+                        "retry": _RedisRetry(_NoBackoff(), 1, (_RedisConnectionError,)),
+                    }
                 ],
                 # Why these numbers: docs/realtime.md ("Channel layer settings"). In
                 # short: a screen's queue holds 1000 events (minutes of a rush); an
@@ -245,6 +257,10 @@ HUB_EVENT_RETENTION_HOURS = int(os.environ.get("HUB_EVENT_RETENTION_HOURS", "48"
 # with the stream (recovers a dropped LAST event), and re-joins its group.
 HUB_STREAM_TAIL_CHECK_SECONDS = float(os.environ.get("HUB_STREAM_TAIL_CHECK_SECONDS", "15"))
 HUB_STREAM_GROUP_REFRESH_SECONDS = 3600
+# How often each worker checks its open sockets' tokens (revoked ones close with 4401),
+# and how often sockets whose channel layer fails (Redis down) get events from the outbox.
+HUB_STREAM_TOKEN_CHECK_SECONDS = float(os.environ.get("HUB_STREAM_TOKEN_CHECK_SECONDS", "1"))
+HUB_STREAM_FALLBACK_SECONDS = float(os.environ.get("HUB_STREAM_FALLBACK_SECONDS", "1"))
 HUB_IDEMPOTENCY_RETENTION_HOURS = 24
 HUB_LOGIN_MAX_FAILURES = 10
 HUB_LOGIN_WINDOW_SECONDS = 300

@@ -1,4 +1,5 @@
-"""Token auth for WebSockets: ?token= or the bearer.<token> subprotocol (CONTRACT 6)."""
+"""Token auth for WebSockets: ?token= or the bearer.<token> subprotocol (CONTRACT 6,
+docs/realtime.md "Connecting" and "Revoked tokens")."""
 
 from __future__ import annotations
 
@@ -19,19 +20,20 @@ def token_from_scope(scope) -> str | None:
     return None
 
 
-@database_sync_to_async
-def _resolve(raw: str):
-    resolved = token_resolve(raw)
-    return resolved[0] if resolved else None
+_resolve = database_sync_to_async(token_resolve)
 
 
 class TokenAuthMiddleware:
-    """Puts `staff` (or None) into the scope; consumers close with 4401 when it is None."""
+    """Puts `staff` and `api_token` (or None for both) into the scope; consumers close
+    with 4401 when `staff` is None. The token stays in the scope so that the worker's
+    connection watch (realtime/watch.py) can close the socket when it is revoked later."""
 
     def __init__(self, inner):
         self.inner = inner
 
     async def __call__(self, scope, receive, send):
         raw = token_from_scope(scope)
-        scope = dict(scope, staff=await _resolve(raw) if raw else None)
+        resolved = await _resolve(raw) if raw else None
+        staff, api_token = resolved if resolved else (None, None)
+        scope = dict(scope, staff=staff, api_token=api_token)
         return await self.inner(scope, receive, send)

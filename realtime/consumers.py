@@ -18,6 +18,13 @@ and forwards events in `seq` order, exactly once per connection:
 
 Per stream, events commit in seq order (record_event holds the stream's cursor
 row until commit), so whenever event N is visible every event before it is too.
+
+The periodic work is not per connection: the worker's connection watch
+(realtime/watch.py) checks every socket's token and stream cursor at once, closes
+revoked tokens' sockets with 4401, clears each event before it is sent (nothing
+committed after a revocation goes out), runs the tail check, and, while the channel
+layer fails (Redis down), feeds the sockets from the outbox and re-joins their groups.
+No call into the layer may end a connection: a failure only switches it to the outbox.
 """
 
 from __future__ import annotations
@@ -27,13 +34,16 @@ import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 
 from hub.errors import DomainError, Forbidden, NotFound
 from hub.selectors.events import REPLAY_PAGE, events_after, stream_last_seq, stream_resume_check
 from hub.services.streams import stream_resolve
 from realtime.publish import event_wire, group_name
+from realtime.watch import watch_of_running_loop
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +51,10 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 
-
-def _tail_check_seconds() -> float:
-    return float(getattr(settings, "HUB_STREAM_TAIL_CHECK_SECONDS", 15))
+# group_add/group_discard wait at most this long: with Redis unreachable (not refusing)
+# the handshake must not hang on the connect timeout; the connection goes on from the
+# outbox and the watch re-joins it later.
+LAYER_CALL_TIMEOUT_SECONDS = 2.0
 
 
 @database_sync_to_async
@@ -86,13 +97,64 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     # --- connection ---------------------------------------------------------
 
-    async def websocket_connect(self, message):
+    async def __call__(self, scope, receive, send):
+        """AsyncConsumer.__call__ (channels 4), reading the channel layer through
+        `_receive_from_layer` instead of `channel_layer.receive`: Channels hands that
+        receive to await_many_dispatch, which ends the consumer on its first exception,
+        so a Redis outage closed every socket with 1011. The rest is Channels' own."""
+        self.scope = scope
         self.stream: str | None = None
         self.last_sent: int | None = None  # None while replaying: live messages are buffered
         self.buffer: list[dict] = []
-        self.lock = asyncio.Lock()  # one sender at a time: handlers and the tail-check task
-        self.tail_task: asyncio.Task | None = None
-        await super().websocket_connect(message)
+        self.lock = asyncio.Lock()  # one sender at a time: handlers, watch catch-ups
+        self.revoked = False
+        self.layer_joined = asyncio.Event()  # set while in the group and reading the layer
+        self.watch = watch_of_running_loop()
+        api_token = scope.get("api_token")
+        self.token_id: int | None = api_token.pk if api_token is not None else None
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.base_send = send
+        try:
+            await await_many_dispatch([receive, self._receive_from_layer], self.dispatch)
+        except StopConsumer:
+            pass
+        finally:
+            self.watch.discard(self)
+
+    async def _receive_from_layer(self) -> dict:
+        """The next group message. Waits while the connection is out of its group (not
+        joined yet, or the layer failed) instead of raising: meanwhile the watch sends
+        what it misses from the outbox and re-joins it when Redis answers again."""
+        while True:
+            await self.layer_joined.wait()
+            try:
+                return await self.channel_layer.receive(self.channel_name)
+            except Exception as error:  # Redis down or restarting; not the consumer's end
+                self._layer_lost(error)
+
+    @property
+    def layer_ok(self) -> bool:
+        return self.layer_joined.is_set()
+
+    def _layer_lost(self, error: BaseException) -> None:
+        self.layer_joined.clear()
+        self.watch.layer_lost(self, error)
+
+    async def join_group(self) -> bool:
+        """group_add, bounded and never raising; False (and outbox delivery) on failure."""
+        try:
+            await asyncio.wait_for(
+                self.channel_layer.group_add(self.group, self.channel_name),
+                LAYER_CALL_TIMEOUT_SECONDS,
+            )
+        except Exception as error:
+            self._layer_lost(error)
+            return False
+        if not self.layer_joined.is_set():
+            self.layer_joined.set()
+            self.watch.layer_regained(self)
+        return True
 
     def _offered_subprotocol(self) -> str | None:
         """Echo `bearer.<token>` back when the client authenticated with it (RFC 6455
@@ -123,8 +185,11 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         except NotFound:
             return await self._refuse(CLOSE_NOT_FOUND)
         self.group = group_name(self.stream)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Join FIRST (see the module docstring). If the layer fails, the handshake still
+        # completes: the watch feeds this connection from the outbox meanwhile.
+        await self.join_group()
         await self.accept(self._offered_subprotocol())
+        self.watch.add(self)
         async with self.lock:
             current = await _last_seq(self.stream)  # read AFTER joining the group
             await self.send_json({"type": "hello", "stream": self.stream, "seq": current})
@@ -137,13 +202,31 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 await self._flush_buffer()
             else:
                 await self._resume(since)
-        self.tail_task = asyncio.ensure_future(self._tail_loop())
 
     async def disconnect(self, code):
-        if self.tail_task is not None:
-            self.tail_task.cancel()
-        if self.stream is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        self.watch.discard(self)
+        if self.stream is None:
+            return
+        try:
+            await asyncio.wait_for(
+                self.channel_layer.group_discard(self.group, self.channel_name),
+                LAYER_CALL_TIMEOUT_SECONDS,
+            )
+        except Exception:  # Redis down: the member expires (group_expiry), its queue too
+            log.debug("group_discard of %s failed", self.group, exc_info=True)
+
+    def revoke(self) -> None:
+        """The token may no longer be used (the watch's check): send nothing more, close
+        with 4401. Synchronous up to the flag, so no event slips out after the check."""
+        if self.revoked:
+            return
+        self.revoked = True
+        self.closing = asyncio.ensure_future(self.close(code=CLOSE_UNAUTHENTICATED))
+
+    async def send_json(self, content, close=False):
+        if self.revoked:  # nothing after the revocation was noticed: no event, no pong
+            return
+        await super().send_json(content, close=close)
 
     # --- the one group message type ---------------------------------------
 
@@ -158,9 +241,15 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     # --- delivery, in seq order, once --------------------------------------
 
-    async def _send_event(self, event: dict) -> None:
+    async def _send_event(self, event: dict) -> bool:
+        """Send one event once the watch has cleared it (committed while the token was
+        valid). False when it may not be sent: the caller stops there, and the event
+        stays in the outbox for a later catch-up (revoked: there is no later)."""
+        if not await self.watch.clear_to_send(self, event["seq"]):
+            return False
         await self.send_json(event)
         self.last_sent = event["seq"]
+        return True
 
     async def _deliver(self, event: dict) -> None:
         """Send a live event after any events missing before it; drop it if already sent."""
@@ -169,9 +258,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             return
         if seq > self.last_sent + 1:
             await self._fill_gap(before=seq)
-            if seq <= self.last_sent:
-                return
-        await self._send_event(event)
+        if seq == self.last_sent + 1:  # not when the gap could not be filled: no holes
+            await self._send_event(event)
 
     async def _fill_gap(self, before: int | None) -> None:
         """Send every kept event after last_sent (and before `before`) from the outbox."""
@@ -183,7 +271,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             elif not rows and before is not None and before > self.last_sent + 1:
                 await self._resync(before - 1)  # the missing ones are gone: pruned
             for row in rows:
-                await self._send_event(row)
+                if not await self._send_event(row):
+                    return
             if len(rows) < REPLAY_PAGE:
                 return
 
@@ -208,27 +297,15 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "resync_required", "stream": self.stream, "seq": seq})
         self.last_sent = seq
 
-    async def _tail_loop(self) -> None:
-        """Recover a dropped last event even when no later event or ping comes, and
-        re-join the group now and then: channels-redis forgets members after
-        group_expiry, and a kitchen screen stays connected for days."""
-        interval = _tail_check_seconds()
-        refresh_every = float(getattr(settings, "HUB_STREAM_GROUP_REFRESH_SECONDS", 3600))
-        loop = asyncio.get_running_loop()
-        refreshed_at = loop.time()
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                if loop.time() - refreshed_at >= refresh_every:
-                    await self.channel_layer.group_add(self.group, self.channel_name)
-                    refreshed_at = loop.time()
-                async with self.lock:
-                    if self.last_sent is not None:
-                        await self._catch_up()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a database or Redis hiccup must not kill the connection
-                log.exception("tail check of %s failed", self.stream)
+    async def catch_up(self) -> None:
+        """Send from the outbox what this connection misses: the watch calls it for the
+        tail check (a dropped last event) and, while the layer fails, every round."""
+        try:
+            async with self.lock:
+                if self.last_sent is not None and not self.revoked:
+                    await self._fill_gap(before=None)
+        except Exception:  # a database hiccup must not kill the connection
+            log.exception("catching up %s failed", self.stream)
 
     async def _catch_up(self) -> None:
         if await _last_seq(self.stream) > self.last_sent:
@@ -249,6 +326,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(await self.decode_json(text_data))
 
     async def receive_json(self, content, **kwargs):
+        if self.revoked:  # closing with 4401: a revoked token is not served any more
+            return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
             return await self._error("invalid_message", 'Send a JSON object with a "type".')
         handler = self.client_messages.get(content["type"])
@@ -269,8 +348,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             if self.last_sent is not None:
                 await self._catch_up()
             await self.send_json({"type": "pong", "stream": self.stream, "seq": self.last_sent})
-        # keep the group membership fresh on long-lived screens (group_expiry)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # keep the group membership fresh on long-lived screens (group_expiry); while
+        # the layer fails the watch re-joins instead, one probe for the whole worker
+        if self.layer_ok:
+            await self.join_group()
 
     async def on_resume(self, content):
         since = _as_seq(content.get("since"))

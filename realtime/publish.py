@@ -14,9 +14,11 @@ layer's Redis connections for that loop, and sync code only hands it the
 messages (`loop.call_soon_threadsafe`), so a publish costs the caller a few
 microseconds and reuses one pooled connection. One queue, drained by one task,
 keeps the order in which events were committed and handed over. Fire and
-forget: a failure is logged, never raised into the request whose change has
-already committed; `flush()` waits (bounded) for the queue to drain, and runs
-at interpreter exit so a short-lived command does not lose its last events.
+forget: a failure is logged (once per outage), never raised into the request whose
+change has already committed; while publishing fails, `publisher_failing()` tells
+this process's connection watch (realtime/watch.py) to feed its screens from the
+outbox. `flush()` waits (bounded) for the queue to drain, and runs at interpreter
+exit so a short-lived command does not lose its last events.
 
 The in-memory layer (the embedded default) lives inside the event loop of the
 process's consumers, so for it the messages are delivered on that loop instead
@@ -77,6 +79,9 @@ class Publisher:
         self.loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._queue: asyncio.Queue | None = None
+        # Set and read across threads; a plain attribute is enough for a flag.
+        self.failing = False
+        self._failed_events = 0
         self.thread = threading.Thread(target=self._run, name="hub-publisher", daemon=True)
         self.thread.start()
         self._ready.wait()
@@ -94,12 +99,34 @@ class Publisher:
             batch = await queue.get()
             try:
                 await asyncio.wait_for(_send_all(self.layer, batch), SEND_TIMEOUT_SECONDS)
-            except Exception:  # committed already; screens recover from the outbox
-                log.exception(
-                    "publishing %d events failed; clients recover them from the outbox", len(batch)
-                )
+            except Exception as error:  # committed already; screens recover from the outbox
+                self._failed(len(batch), error)
+            else:
+                self._sent()
             finally:
                 queue.task_done()
+
+    def _failed(self, count: int, error: Exception) -> None:
+        # One log line per outage, not one per batch: with Redis down every batch fails.
+        if not self.failing:
+            log.warning(
+                "publishing %d events failed (%s: %s); clients get them from the outbox "
+                "until the channel layer is back",
+                count,
+                type(error).__name__,
+                error,
+            )
+        log.debug("publishing failed", exc_info=error)
+        self.failing = True
+        self._failed_events += count
+
+    def _sent(self) -> None:
+        if self.failing:
+            log.warning(
+                "publishing works again; %d events went by the outbox only", self._failed_events
+            )
+            self.failing = False
+            self._failed_events = 0
 
     def _put(self, batch: list[tuple[str, dict]]) -> None:
         try:
@@ -160,6 +187,12 @@ def publisher_for(layer) -> Publisher:
                 current.stop()
             _publisher = current = Publisher(layer)
         return current
+
+
+def publisher_failing() -> bool:
+    """Whether this process's last attempt to publish failed (Redis down, a timeout)."""
+    current = _publisher
+    return current is not None and current.pid == os.getpid() and current.failing
 
 
 def flush(timeout: float = 5.0) -> bool:

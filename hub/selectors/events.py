@@ -8,6 +8,8 @@ here never has a hole that a later commit could fill.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from hub.models import Event, StreamCursor
 
 REPLAY_PAGE = 500
@@ -18,6 +20,16 @@ def stream_last_seq(stream: str) -> int:
     return (
         StreamCursor.objects.filter(stream=stream).values_list("last_seq", flat=True).first() or 0
     )
+
+
+def stream_last_seqs(streams: Iterable[str]) -> dict[str, int]:
+    """The last seq of each of `streams` (0 for one without events), in one query: a
+    worker reads every stream its sockets follow at once (realtime/watch.py)."""
+    wanted = set(streams)
+    if not wanted:
+        return {}
+    found = dict(StreamCursor.objects.filter(stream__in=wanted).values_list("stream", "last_seq"))
+    return {stream: found.get(stream, 0) for stream in wanted}
 
 
 def stream_oldest_seq(stream: str) -> int | None:
