@@ -43,7 +43,8 @@ class KotTicket:
     timezone: str
     lines: tuple[KotTicketLine, ...]
     table: str | None = None
-    waiter: str = ""
+    waiter: str = ""  # the order's waiter (who opened it)
+    sent_by: str = ""  # who sent this ticket, printed when it is someone else
     reprint: int = 0
     original_number: str | None = None  # void/cancellation: the KOT they take back
     reason: str = ""

@@ -69,6 +69,14 @@ class Order(models.Model):
     coupon = models.ForeignKey(
         "hub.Coupon", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
     )
+    discount_by = models.ForeignKey(
+        "hub.Staff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who gave the manual discount: their limit holds after later changes",
+    )
 
     # Stored results of hub/pricing.py, recomputed by every service that changes the order.
     subtotal = MoneyField()
@@ -113,6 +121,17 @@ class Order(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["outlet", "number"], name="uniq_order_number"),
+            # CONTRACT 4: status and payment status never disagree. A paid order is never
+            # unpaid (a zero total is paid in both), and an open order is never fully paid
+            # (the payment that settles it makes it paid in the same write).
+            models.CheckConstraint(
+                condition=~(models.Q(status="paid") & models.Q(payment_status="unpaid"))
+                & ~(
+                    models.Q(payment_status="paid")
+                    & models.Q(status__in=["draft", "kot", "billed"])
+                ),
+                name="order_status_agrees_with_payment_status",
+            ),
         ]
         indexes = [
             models.Index(fields=["outlet", "-created_at"]),

@@ -12,8 +12,21 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from hub.errors import Forbidden, NotFound
-from hub.models import Kitchen, Kot, KotLine, Outlet, Staff
+from hub.models import Kitchen, Kot, KotLine, Order, Outlet, Staff
 from hub.roles import KITCHEN
+
+# Tickets that no longer belong on a kitchen screen: done, or their order was cancelled.
+CLOSED_KOT_STATUSES = (Kot.Status.SERVED, Kot.Status.CANCELLED)
+
+
+def kot_waiter_name(order: Order) -> str | None:
+    """The waiter a ticket names: whoever opened the order (whose table it is), not who
+    pressed send (`kot_sent_by_name`); a cashier sending a waiter's order is common."""
+    return order.created_by.name if order.created_by_id else None
+
+
+def kot_sent_by_name(kot: Kot) -> str | None:
+    return kot.created_by.name if kot.created_by_id else None
 
 
 def staff_works_kitchen(*, staff: Staff, kitchen_id: int) -> bool:
@@ -66,14 +79,14 @@ def kitchen_kots(
     status: str | None = None,
     business_date: date | None = None,
 ) -> QuerySet[Kot]:
-    """A kitchen's tickets in arrival order: the open ones (not `served`) unless `status`
-    names one; `business_date` narrows to that outlet-local day."""
+    """A kitchen's tickets in arrival order: the open ones (not `served` nor `cancelled`)
+    unless `status` names one; `business_date` narrows to that outlet-local day."""
     if not Kitchen.objects.filter(pk=kitchen_id, outlet=outlet).exists():
         raise NotFound("No such kitchen.")
     _check_kitchen_access(staff=staff, kitchen_id=kitchen_id)
     queryset = Kot.objects.filter(outlet=outlet, kitchen_id=kitchen_id)
     if status is None:
-        queryset = queryset.exclude(status=Kot.Status.SERVED)
+        queryset = queryset.exclude(status__in=CLOSED_KOT_STATUSES)
     else:
         queryset = queryset.filter(status=status)
     if business_date is not None:

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 
 from hub.errors import NotFound
 from hub.models import Kot, Order, OrderItem, Outlet, Printer, PrintJob
+from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name
 from printers.data import (
     BillItem,
     BillTicket,
@@ -84,7 +85,6 @@ def kot_ticket(*, kot_id: int, reprint: int = 0) -> KotTicket:
         .get(pk=kot_id)
     )
     order = kot.order
-    waiter = kot.created_by or order.created_by
     return KotTicket(
         kitchen=kot.kitchen.name,
         number=kot.number,
@@ -92,7 +92,8 @@ def kot_ticket(*, kot_id: int, reprint: int = 0) -> KotTicket:
         order_number=order.number,
         order_type=order.order_type.name,
         table=order.table.name if order.table else None,
-        waiter=waiter.name if waiter else "",
+        waiter=kot_waiter_name(order) or "",
+        sent_by=kot_sent_by_name(kot) or "",
         created_at=kot.created_at,
         timezone=kot.outlet.timezone,
         lines=tuple(

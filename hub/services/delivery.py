@@ -14,7 +14,7 @@ reassigned. The delivery status is independent of the order status: a
 prepaid (paid) delivery order is still delivered, so only cancelled orders are
 closed for delivery.
 
-Both functions lock the order row (hub.services.orders.order_lock), raise
+Both functions lock the order row (hub.services.order_core.order_lock), raise
 `Order.version` by one and record their event in the same transaction on the
 outlet's orders stream and on the driver's stream (both drivers' streams on a
 reassignment, so the old driver's phone learns the order was taken away).
@@ -26,13 +26,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from hub.errors import BusinessRuleViolation, Conflict, Forbidden, ValidationFailed
 from hub.models import DeliveryDriver, Order, Outlet, Staff
 from hub.roles import DRIVER
-from hub.services.events import driver_stream, orders_stream, record_event
-from hub.services.orders import order_lock
+from hub.services.events import driver_stream, orders_stream, record_event, service_transaction
+from hub.services.order_core import order_bump, order_lock
 
 D = Order.DeliveryStatus
 
@@ -64,11 +62,6 @@ def _require_delivery_order(order: Order) -> None:
         )
 
 
-def _bump(order: Order, fields: list[str]) -> None:
-    order.version += 1
-    order.save(update_fields=[*fields, "version", "updated_at"])
-
-
 def _event_data(order: Order, **extra: Any) -> dict[str, Any]:
     return {
         "order_id": order.pk,
@@ -81,7 +74,7 @@ def _event_data(order: Order, **extra: Any) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@service_transaction
 def delivery_assign(*, order_id: int, outlet: Outlet, driver_id: int, by: Staff) -> Order:
     """Give a delivery order to a driver of the outlet (`POST /orders/{id}/assign-driver`).
 
@@ -118,7 +111,7 @@ def delivery_assign(*, order_id: int, outlet: Outlet, driver_id: int, by: Staff)
     order.driver = driver
     order.delivery_status = D.ASSIGNED
     order.delivery_failed_reason = ""
-    _bump(order, ["driver", "delivery_status", "delivery_failed_reason"])
+    order_bump(order, fields=["driver", "delivery_status", "delivery_failed_reason"])
     streams = [orders_stream(outlet.pk), driver_stream(driver.pk)]
     if previous_driver_id and previous_driver_id != driver.pk:
         streams.append(driver_stream(previous_driver_id))
@@ -140,7 +133,7 @@ def _driver_name(order: Order) -> str:
     return order.driver.name if order.driver_id else "nobody"
 
 
-@transaction.atomic
+@service_transaction
 def delivery_set_status(
     *, order_id: int, outlet: Outlet, status: str, by: Staff, reason: str = ""
 ) -> Order:
@@ -179,7 +172,7 @@ def delivery_set_status(
         raise ValidationFailed(fields={"reason": ["Say why the delivery failed."]})
     order.delivery_status = status
     order.delivery_failed_reason = reason[:MAX_REASON] if status == D.FAILED else ""
-    _bump(order, ["delivery_status", "delivery_failed_reason"])
+    order_bump(order, fields=["delivery_status", "delivery_failed_reason"])
     streams = [orders_stream(outlet.pk)]
     if order.driver_id:
         streams.append(driver_stream(order.driver_id))

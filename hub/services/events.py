@@ -4,20 +4,30 @@ docs/realtime.md explains the streams, `seq` and resume. In short:
 - `record_event` appends one Event row per stream, with `seq` taken from
   StreamCursor by an UPSERT that keeps the cursor row locked until commit, so
   per stream, events commit in `seq` order and replay has no holes;
+- inside a service (`service_transaction`, `events_deferred`) the rows are
+  written as the change's last statements, all streams' cursors locked in one
+  sorted order, so two changes can never deadlock on cursors;
 - after commit, the rows are handed to realtime.publish, the one place that
   talks to the channel layer. A rolled-back change publishes nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
-from collections.abc import Iterable
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import connection, transaction
 from rest_framework.utils.encoders import JSONEncoder
 
 from hub.models import Event, Outlet
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def kitchen_stream(kitchen_id: int) -> str:
@@ -44,23 +54,111 @@ def printer_stream(printer_id: int) -> str:
     return f"printer.{printer_id}"
 
 
-def _next_seq(stream: str) -> int:
+@dataclass
+class _Pending:
+    outlet_id: int
+    streams: list[str]
+    type: str
+    payload: dict[str, Any]
+
+
+class _Batch(threading.local):
+    """Events recorded inside `events_deferred` blocks of this thread (= this connection)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.pending: list[_Pending] = []
+
+
+_batch = _Batch()
+
+
+@contextlib.contextmanager
+def events_deferred() -> Iterator[None]:
+    """Hold the events recorded inside the block and write them all when the outermost
+    block ends: seqs allocated and outbox rows inserted as the change's last statements,
+    with every stream cursor locked in one sorted order (docs/architecture.md "Lock order").
+
+    Why: a stream cursor stays locked until COMMIT, and the orders stream is shared by
+    every order of the outlet. Writing events as they are recorded took cursors in the
+    order the change happened to touch streams (kitchen, orders, table, then floor...),
+    and two changes touching the same streams in another order deadlocked. Written last
+    and sorted, no two changes wait for each other's cursors in a cycle, and the cursor
+    rows are held for the shortest time.
+
+    Must run inside the change's transaction (services use `service_transaction`). A
+    block that raises drops what it recorded, so a savepoint that rolls back leaves no
+    event behind.
+    """
+    _batch.depth += 1
+    mark = len(_batch.pending)
+    try:
+        yield
+    except BaseException:
+        del _batch.pending[mark:]
+        raise
+    finally:
+        _batch.depth -= 1
+    if _batch.depth == 0:
+        pending, _batch.pending = _batch.pending, []
+        _write(pending)
+
+
+def service_transaction(func: Callable[P, R]) -> Callable[P, R]:
+    """`transaction.atomic` for a service, with its events written at its end
+    (`events_deferred`). Services that record events use this instead of atomic."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(), events_deferred():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _allocate_seqs(counts: dict[str, int]) -> dict[str, int]:
+    """Raise each stream's cursor by its count in ONE statement, rows in sorted order (so
+    locks are taken in sorted order); returns each stream's new last seq."""
+    streams = sorted(counts)
+    values = ", ".join(["(%s, %s)"] * len(streams))
+    params: list[Any] = []
+    for stream in streams:
+        params += [stream, counts[stream]]
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO hub_streamcursor (stream, last_seq) VALUES (%s, 1) "
-            "ON CONFLICT (stream) DO UPDATE SET last_seq = hub_streamcursor.last_seq + 1 "
-            "RETURNING last_seq",
-            [stream],
+            f"INSERT INTO hub_streamcursor (stream, last_seq) VALUES {values} "
+            "ON CONFLICT (stream) DO UPDATE SET last_seq = hub_streamcursor.last_seq + "
+            "EXCLUDED.last_seq RETURNING stream, last_seq",
+            params,
         )
-        return int(cursor.fetchone()[0])
+        return {stream: int(last) for stream, last in cursor.fetchall()}
 
 
-def stream_last_seq(stream: str) -> int:
-    from hub.models import StreamCursor
-
-    return (
-        StreamCursor.objects.filter(stream=stream).values_list("last_seq", flat=True).first() or 0
-    )
+def _write(pending: list[_Pending]) -> list[Event]:
+    if not pending:
+        return []
+    counts: dict[str, int] = {}
+    for item in pending:
+        for stream in item.streams:
+            counts[stream] = counts.get(stream, 0) + 1
+    last = _allocate_seqs(counts)
+    next_seq = {stream: last[stream] - counts[stream] + 1 for stream in counts}
+    events = []
+    for item in pending:
+        for stream in item.streams:
+            events.append(
+                Event(
+                    outlet_id=item.outlet_id,
+                    stream=stream,
+                    seq=next_seq[stream],
+                    type=item.type,
+                    data=item.payload,
+                )
+            )
+            next_seq[stream] += 1
+    Event.objects.bulk_create(events)
+    publish_on_commit(events)
+    return events
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -74,8 +172,10 @@ def record_event(
 ) -> list[Event]:
     """Append `type` with `data` to every stream in `streams`, inside the current transaction.
 
-    Must be called inside transaction.atomic (services are). Streams are locked in
-    sorted order so two changes touching the same streams cannot deadlock.
+    Must be called inside transaction.atomic (services are). The data is checked against
+    the event type's schema now; inside `events_deferred` (every service) the rows are
+    written when the outermost block ends and [] is returned, otherwise they are written
+    at once and returned.
     """
     from realtime.events import validate_event  # the typed registry of event types
 
@@ -84,16 +184,11 @@ def record_event(
     outlet_id = outlet if isinstance(outlet, int) else outlet.pk
     payload = _jsonable(data)
     validate_event(type, payload)
-    events = []
-    for stream in sorted(set(streams)):
-        events.append(
-            Event(
-                outlet_id=outlet_id, stream=stream, seq=_next_seq(stream), type=type, data=payload
-            )
-        )
-    Event.objects.bulk_create(events)
-    publish_on_commit(events)
-    return events
+    item = _Pending(outlet_id=outlet_id, streams=sorted(set(streams)), type=type, payload=payload)
+    if _batch.depth:
+        _batch.pending.append(item)
+        return []
+    return _write([item])
 
 
 def publish_on_commit(events: list[Event]) -> None:

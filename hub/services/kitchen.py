@@ -10,15 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
-
 from hub.errors import Conflict, Forbidden, NotFound, ValidationFailed, invalid_transition
 from hub.models import Kitchen, Kot, KotLine, Order, OrderItem, Outlet, Staff
 from hub.roles import KITCHEN, WAITER
-from hub.selectors.kitchen import staff_works_kitchen
+from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name, staff_works_kitchen
 from hub.services.clock import outlet_today
-from hub.services.events import kitchen_stream, orders_stream, record_event, table_stream
+from hub.services.events import kitchen_stream, record_event, service_transaction
 from hub.services.numbering import sequence_next
+from hub.services.order_core import (
+    order_bump,
+    order_closed_error,
+    order_lock,
+    order_record,
+    order_streams,
+)
 
 
 def kot_number_next(*, order: Order) -> tuple[str, object]:
@@ -40,7 +45,7 @@ def kot_event_items(lines: Sequence[KotLine]) -> list[dict]:
     ]
 
 
-@transaction.atomic
+@service_transaction
 def void_ticket_create(
     *, order: Order, items: Sequence[OrderItem], kind: str, reason: str, by: Staff | None
 ) -> list[Kot]:
@@ -125,32 +130,22 @@ KOT_FLOW: dict[str, tuple[str, ...]] = {
     KOT_STATUS.IN_KITCHEN: (KOT_STATUS.FOOD_READY,),
     KOT_STATUS.FOOD_READY: (KOT_STATUS.SERVED, KOT_STATUS.IN_KITCHEN),
     KOT_STATUS.SERVED: (),
+    KOT_STATUS.CANCELLED: (),  # its order was cancelled (kots_end_for_cancelled_order)
 }
 TAKE_BACK_FLOW: dict[str, tuple[str, ...]] = {
     KOT_STATUS.SENT_TO_KITCHEN: (KOT_STATUS.SERVED,),
     KOT_STATUS.IN_KITCHEN: (KOT_STATUS.SERVED,),
     KOT_STATUS.FOOD_READY: (KOT_STATUS.SERVED,),
     KOT_STATUS.SERVED: (),
+    KOT_STATUS.CANCELLED: (),
 }
 
 
-def _lock_order(*, order_id: int, outlet: Outlet) -> Order:
-    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer
-    # joins that select_related makes for table and created_by.
-    order = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("outlet", "order_type", "table", "created_by")
-        .filter(pk=order_id, outlet=outlet)
-        .first()
-    )
-    if order is None:
-        raise NotFound("No such order.")
-    return order
-
-
 def kot_card_data(*, kot: Kot, order: Order, lines: Sequence[KotLine]) -> dict[str, Any]:
-    """What a kitchen screen needs to draw the ticket from the event alone (docs/api.md)."""
-    waiter = kot.created_by or order.created_by
+    """What a kitchen screen needs to draw the ticket from the event alone (docs/api.md).
+
+    `waiter_name` is the order's waiter (who opened it, whose table it is);
+    `sent_by_name` who pressed send for this ticket, often a cashier or a manager."""
     return {
         "kot_id": kot.pk,
         "kot_number": kot.number,
@@ -165,20 +160,18 @@ def kot_card_data(*, kot: Kot, order: Order, lines: Sequence[KotLine]) -> dict[s
         "table_id": order.table_id,
         "table_name": order.table.name if order.table_id else None,
         "guests": order.guests,
-        "waiter_name": waiter.name if waiter else None,
+        "waiter_name": kot_waiter_name(order),
+        "sent_by_name": kot_sent_by_name(kot),
         "created_at": kot.created_at,
         "items": kot_event_items(lines),
     }
 
 
 def _kot_streams(kot: Kot, order: Order) -> list[str]:
-    streams = [kitchen_stream(kot.kitchen_id), orders_stream(order.outlet_id)]
-    if order.table_id:
-        streams.append(table_stream(order.table_id))
-    return streams
+    return [kitchen_stream(kot.kitchen_id), *order_streams(order)]
 
 
-@transaction.atomic
+@service_transaction
 def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
     """Send every item of the order not sent yet: one KOT per kitchen, all or nothing.
 
@@ -197,14 +190,11 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
     `order.status_changed` (draft -> kot) or `order.updated`. Queues each KOT's
     first print when the outlet prints KOTs automatically (hub.services.printing).
     """
-    from hub.services.orders import order_event_data  # orders imports this module
-    from hub.services.printing import kot_auto_print
+    from hub.services.printing import kot_auto_print  # printing imports this module's models
 
-    order = _lock_order(order_id=order_id, outlet=outlet)
+    order = order_lock(order_id=order_id, outlet=outlet)
     if order.status == Order.Status.CANCELLED:
-        raise Conflict(
-            f"Order {order.number} is cancelled; nothing goes to a kitchen.", code="order_closed"
-        )
+        raise order_closed_error(order)
     pending = list(OrderItem.objects.filter(order=order, status=ITEM.PENDING).order_by("id"))
     if not pending:
         raise Conflict(
@@ -222,8 +212,7 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
     from_status = order.status
     if order.status == Order.Status.DRAFT:
         order.status = Order.Status.KOT
-    order.version += 1
-    order.save(update_fields=["status", "version", "updated_at"])
+    order_bump(order, fields=["status"])
 
     kots = []
     for kitchen_id in sorted(by_kitchen):
@@ -258,23 +247,10 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
         kot_auto_print(kot=kot, by=by)
         kots.append(kot)
 
-    order_streams = [orders_stream(order.outlet_id)]
-    if order.table_id:
-        order_streams.append(table_stream(order.table_id))
     if order.status != from_status:
-        record_event(
-            outlet=order.outlet_id,
-            streams=order_streams,
-            type="order.status_changed",
-            data=order_event_data(order, from_status=str(from_status)),
-        )
+        order_record(order, "order.status_changed", from_status=str(from_status))
     else:
-        record_event(
-            outlet=order.outlet_id,
-            streams=order_streams,
-            type="order.updated",
-            data=order_event_data(order),
-        )
+        order_record(order, "order.updated")
     return kots
 
 
@@ -295,7 +271,7 @@ def _check_may_move(*, kot: Kot, status: str, by: Staff) -> None:
         raise Forbidden("A waiter may only mark ready food served.")
 
 
-@transaction.atomic
+@service_transaction
 def kot_set_status(*, kot_id: int, outlet: Outlet, status: str, by: Staff) -> Kot:
     """Move a KOT along its walk; the statuses of its items (those not void) follow.
 
@@ -318,7 +294,7 @@ def kot_set_status(*, kot_id: int, outlet: Outlet, status: str, by: Staff) -> Ko
         raise NotFound("No such KOT.")
     if by.role == KITCHEN and not staff_works_kitchen(staff=by, kitchen_id=found["kitchen_id"]):
         raise Forbidden("You do not work this kitchen.")
-    order = _lock_order(order_id=found["order_id"], outlet=outlet)
+    order = order_lock(order_id=found["order_id"], outlet=outlet)
     kot = (
         Kot.objects.select_for_update(of=("self",))
         .select_related("kitchen", "voids")
@@ -339,8 +315,12 @@ def kot_set_status(*, kot_id: int, outlet: Outlet, status: str, by: Staff) -> Ko
         items = OrderItem.objects.filter(kot=kot).exclude(status=ITEM.VOID)
         item_ids = list(items.values_list("pk", flat=True))
         OrderItem.objects.filter(pk__in=item_ids).update(status=status)
-    order.version += 1
-    order.save(update_fields=["version", "updated_at"])
+    order_bump(order, fields=[])
+    _record_status_changed(kot=kot, order=order, from_status=str(from_status), item_ids=item_ids)
+    return kot
+
+
+def _record_status_changed(*, kot: Kot, order: Order, from_status: str, item_ids: list[int]):
     record_event(
         outlet=order.outlet_id,
         streams=_kot_streams(kot, order),
@@ -353,10 +333,32 @@ def kot_set_status(*, kot_id: int, outlet: Outlet, status: str, by: Staff) -> Ko
             "order_number": order.number,
             "order_version": order.version,
             "kitchen_id": kot.kitchen_id,
-            "status": status,
-            "from_status": str(from_status),
+            "status": kot.status,
+            "from_status": from_status,
             "table_id": order.table_id,
             "order_item_ids": item_ids,
         },
     )
-    return kot
+
+
+def kots_end_for_cancelled_order(*, order: Order) -> list[Kot]:
+    """CONTRACT 5: cancelling an order ends its tickets not yet served: new and add-on
+    KOTs become `cancelled` and leave every screen (`kot.status_changed` on each
+    kitchen's stream). The cancellation ticket (void_ticket_create) is what tells the
+    cook to stop; these are the originals it takes back.
+
+    For order_cancel: call inside its transaction, with the order row locked (then the
+    KOT rows are locked here, the lock order of docs/architecture.md)."""
+    kots = list(
+        Kot.objects.select_for_update(of=("self",))
+        .select_related("kitchen")
+        .filter(order=order, kind__in=COOKING_KINDS)
+        .exclude(status__in=(KOT_STATUS.SERVED, KOT_STATUS.CANCELLED))
+        .order_by("id")
+    )
+    for kot in kots:
+        from_status = kot.status
+        kot.status = KOT_STATUS.CANCELLED
+        kot.save(update_fields=["status", "updated_at"])
+        _record_status_changed(kot=kot, order=order, from_status=str(from_status), item_ids=[])
+    return kots

@@ -25,21 +25,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-
 from hub import pricing
 from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from hub.models import Order, Outlet, Payment, PaymentMethod, Refund, Staff
-from hub.services.events import record_event
-from hub.services.orders import (
-    order_lock,
-    order_mark_paid_if_settled,
-    order_recalculate,
-    order_streams,
-    payment_status_of,
-)
+from hub.services.events import record_event, service_transaction
+from hub.services.order_core import order_bump, order_closed_error, order_lock, order_streams
+from hub.services.order_pricing import order_recalculate, payment_status_of
+from hub.services.orders import PAYABLE_STATUSES, order_after_paid, order_mark_paid_if_settled
 
-PAYABLE_STATUSES = (Order.Status.DRAFT, Order.Status.KOT, Order.Status.BILLED)
 MAX_AMOUNT = Decimal("9999999.99")
 
 
@@ -140,7 +133,7 @@ def _apply_one(
     return payment, change
 
 
-@transaction.atomic
+@service_transaction
 def payments_capture(
     *, order_id: int, outlet: Outlet, requests: list[PaymentRequest], by: Staff
 ) -> PaymentOutcome:
@@ -155,22 +148,22 @@ def payments_capture(
         raise ValidationFailed(fields={"payments": ["At least one payment."]})
     order = order_lock(order_id=order_id, outlet=outlet)
     if order.status not in PAYABLE_STATUSES:
-        raise Conflict(
-            f"Order {order.number} is {order.status}; it takes no payment.", code="order_closed"
-        )
+        raise order_closed_error(order)
     payments, change_total = [], Decimal("0.00")
     for index, request in enumerate(requests):
         prefix = f"payments.{index}." if len(requests) > 1 else ""
         payment, change = _apply_one(order=order, request=request, by=by, field_prefix=prefix)
         payments.append(payment)
         change_total += change
-    order.version += 1
-    order.save()
-    order_mark_paid_if_settled(order=order, by=by)
+    from_status = order.status
+    settled = order_mark_paid_if_settled(order=order)
+    order_bump(order)  # one write: the payment status and the status it implies together
+    if settled:
+        order_after_paid(order=order, from_status=from_status)
     return PaymentOutcome(order=order, payments=payments, change_due=change_total)
 
 
-@transaction.atomic
+@service_transaction
 def payment_refund(
     *, order_id: int, outlet: Outlet, payment_id: int, amount: Decimal, reason: str, by: Staff
 ) -> Refund:
@@ -202,8 +195,7 @@ def payment_refund(
     payment.save(update_fields=["refunded_amount"])
     order.refunded_total += amount
     order.payment_status = payment_status_of(order)
-    order.version += 1
-    order.save()
+    order_bump(order)
     record_event(
         outlet=order.outlet_id,
         streams=order_streams(order),

@@ -20,7 +20,7 @@ import base64
 import os
 from datetime import date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
@@ -28,8 +28,9 @@ from hub.errors import Conflict, NotFound, ValidationFailed
 from hub.models import Kot, Order, Outlet, Printer, PrintJob, Staff
 from hub.selectors.printing import bill_ticket, kot_ticket
 from hub.services.clock import outlet_zone
-from hub.services.events import orders_stream, printer_stream, record_event
+from hub.services.events import orders_stream, printer_stream, record_event, service_transaction
 from hub.services.numbering import sequence_next
+from hub.services.order_core import order_lock
 from printers.render import render_bill, render_kot
 
 # How long a job keeps being retried before it is marked failed (staff then reprint).
@@ -145,16 +146,19 @@ def _job_create(
     return job
 
 
-@transaction.atomic
+@service_transaction
 def print_job_create_for_kot(*, kot: Kot, by: Staff | None, reprint: bool = False) -> PrintJob:
     """Queue `kot` on its kitchen's printer; `reprint=True` prints it again marked REPRINT n.
 
     A first print is asked once: while an earlier first-print job of this KOT is
     queued, sent or printed, that job is returned (`created_now` False) and nothing
     is queued, so a double tap or the auto-print plus a tap never cooks twice.
-    Every job created raises Kot.print_count. Locks the KOT row.
+    Every job created raises Kot.print_count. Locks the order row, then the KOT row
+    (the lock order of every order service, docs/architecture.md "Lock order": a
+    reprint racing a cancel or a void waits for it instead of deadlocking).
     Raises Conflict no_printer when the kitchen has no printer.
     """
+    order_lock(order_id=kot.order_id, outlet=kot.outlet_id)
     kot = (
         Kot.objects.select_for_update(of=("self",))
         .select_related("kitchen__printer")
@@ -207,13 +211,13 @@ def kot_auto_print(*, kot: Kot, by: Staff | None) -> PrintJob | None:
 
 
 def _order_for_print(order: Order) -> Order:
-    order = Order.objects.select_for_update(of=("self",)).select_related("outlet").get(pk=order.pk)
+    order = order_lock(order_id=order.pk, outlet=order.outlet_id)
     if order.status == Order.Status.CANCELLED:
         raise Conflict("A cancelled order has no bill.", code="order_cancelled")
     return order
 
 
-@transaction.atomic
+@service_transaction
 def print_job_create_for_bill(*, order: Order, by: Staff | None) -> PrintJob:
     """Queue the order's bill on the outlet's receipt printer. Each call prints one more
     copy (a guest may ask again); copies after the first are marked REPRINT n.
@@ -265,7 +269,7 @@ def invoice_number_issue(*, order: Order, at: datetime | None = None) -> str:
     return order.invoice_number
 
 
-@transaction.atomic
+@service_transaction
 def print_job_create_for_invoice(*, order: Order, by: Staff | None) -> PrintJob:
     """Queue the tax invoice on the receipt printer, issuing its number on the first call.
 
@@ -332,7 +336,7 @@ def _job_retry_later(job: PrintJob, error: str, now: datetime, *, cap: int) -> N
     job.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
 
 
-@transaction.atomic
+@service_transaction
 def print_job_ack(
     *, printer_id: int, job_id: int, status: str, error: str = "", by: Staff | None
 ) -> PrintJob:
@@ -371,7 +375,7 @@ def print_job_ack(
 # --- dispatcher helpers -------------------------------------------------------
 
 
-@transaction.atomic
+@service_transaction
 def print_jobs_claim(*, limit: int = 50, now: datetime | None = None) -> list[PrintJob]:
     """Take the due queued jobs of directly connected printers, oldest first.
 
@@ -405,7 +409,7 @@ def print_jobs_claim(*, limit: int = 50, now: datetime | None = None) -> list[Pr
     return jobs
 
 
-@transaction.atomic
+@service_transaction
 def print_job_mark_sent(*, job_id: int, now: datetime | None = None) -> None:
     """Every byte was handed to the connection (raw TCP: written; not yet closed cleanly)."""
     now = now or timezone.now()
@@ -414,7 +418,7 @@ def print_job_mark_sent(*, job_id: int, now: datetime | None = None) -> None:
     )
 
 
-@transaction.atomic
+@service_transaction
 def print_job_mark_printed(*, job_id: int, now: datetime | None = None) -> PrintJob:
     now = now or timezone.now()
     job = PrintJob.objects.select_for_update().get(pk=job_id)
@@ -426,7 +430,7 @@ def print_job_mark_printed(*, job_id: int, now: datetime | None = None) -> Print
     return job
 
 
-@transaction.atomic
+@service_transaction
 def print_job_mark_failed(*, job_id: int, error: str, now: datetime | None = None) -> PrintJob:
     """A failed attempt: back to the queue with backoff, the printer shown offline.
 
@@ -450,7 +454,7 @@ def print_job_mark_failed(*, job_id: int, error: str, now: datetime | None = Non
     return job
 
 
-@transaction.atomic
+@service_transaction
 def print_jobs_resend_to_agents(*, now: datetime | None = None) -> int:
     """Agent jobs not acked in time: record their print.job event again.
 
@@ -485,7 +489,7 @@ def print_jobs_resend_to_agents(*, now: datetime | None = None) -> int:
     return len(jobs)
 
 
-@transaction.atomic
+@service_transaction
 def print_jobs_expire(*, now: datetime | None = None) -> int:
     """Give up, loudly, on jobs that could not be delivered within MAX_AGE.
 

@@ -24,8 +24,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from hub.errors import Conflict, DomainError, ValidationFailed
+from hub.errors import Conflict, DomainError, NotFound, ValidationFailed
 from hub.models import HeldOrder, Order, Outlet, PosSession, Staff
+from hub.services.order_core import order_lock
 
 MAX_CART_BYTES = 64 * 1024
 MAX_DEVICE_ID = 80
@@ -156,9 +157,10 @@ def session_hold(
     outlet = staff.outlet
     order = None
     if order_id is not None:
-        order = Order.objects.select_for_update().filter(pk=order_id, outlet=outlet).first()
-        if order is None:
-            raise ValidationFailed(fields={"order_id": ["No such order at this outlet."]})
+        try:
+            order = order_lock(order_id=order_id, outlet=outlet)
+        except NotFound:
+            raise ValidationFailed(fields={"order_id": ["No such order at this outlet."]}) from None
         if order.status != Order.Status.DRAFT:
             raise Conflict(
                 f"Order {order.number} is {order.status}; only draft orders are parked.",

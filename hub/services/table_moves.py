@@ -23,27 +23,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import transaction
-
 from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from hub.models import Kot, Order, OrderItem, Outlet, Payment, Staff, Table
-from hub.services.events import kitchen_stream, orders_stream, record_event, table_stream
-from hub.services.orders import MAX_GUESTS, check_version, order_event_data, order_recalculate
+from hub.services.events import kitchen_stream, record_event, service_transaction
+from hub.services.order_core import (
+    order_bump,
+    order_check_version,
+    order_closed_error,
+    order_record,
+    orders_lock,
+)
+from hub.services.order_pricing import order_recalculate
+from hub.services.orders import MAX_GUESTS
 from hub.services.tables import open_orders_on, table_occupy, table_release
 
 S = Order.Status
 # Tickets a kitchen is still working on: new and add-on tickets not yet served.
 OPEN_KOT_KINDS = (Kot.Kind.NEW, Kot.Kind.ADDON)
-
-
-def _lock_orders(*, outlet: Outlet, ids: list[int]) -> dict[int, Order]:
-    rows = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("outlet", "order_type", "table")
-        .filter(outlet=outlet, pk__in=ids)
-        .order_by("id")
-    )
-    return {order.pk: order for order in rows}
 
 
 def _lock_tables(*, outlet: Outlet, ids: set[int]) -> dict[int, Table]:
@@ -59,24 +55,7 @@ def _require_open_dine_in(order: Order, *, role: str) -> None:
             order_id=order.pk,
         )
     if order.is_closed:
-        raise Conflict(
-            f"Order {order.number} ({role}) is {order.status}; it cannot change.",
-            code="order_closed",
-            order_id=order.pk,
-        )
-
-
-def _bump(order: Order) -> None:
-    order.version += 1
-    order.save()
-
-
-def _record_order(order: Order, type: str, *table_ids: int | None, **extra) -> None:
-    streams = [orders_stream(order.outlet_id)]
-    streams += [table_stream(t) for t in {order.table_id, *table_ids} if t]
-    record_event(
-        outlet=order.outlet_id, streams=streams, type=type, data=order_event_data(order, **extra)
-    )
+        raise order_closed_error(order, order_id=order.pk)
 
 
 def _tell_kitchens(
@@ -118,7 +97,7 @@ def _other_open_order(table: Table, *, exclude: set[int]) -> Order | None:
     return open_orders_on(table.pk).exclude(pk__in=exclude).order_by("id").first()
 
 
-@transaction.atomic
+@service_transaction
 def order_transfer_table(
     *, order_id: int, outlet: Outlet, table_id: int, by: Staff, expected_version: int | None = None
 ) -> Order:
@@ -135,11 +114,11 @@ def order_transfer_table(
     both table streams, with `from_table_id`; `kot.table_changed` on each
     kitchen with an unfinished ticket of the order.
     """
-    orders = _lock_orders(outlet=outlet, ids=[order_id])
+    orders = orders_lock(outlet=outlet, ids=[order_id])
     order = orders.get(order_id)
     if order is None:
         raise NotFound("No such order.")
-    check_version(order, expected_version)
+    order_check_version(order, expected_version)
     _require_open_dine_in(order, role="to move")
     if order.table_id == table_id:
         return order
@@ -157,11 +136,11 @@ def order_transfer_table(
         )
     old_table = tables.get(old_table_id) if old_table_id else None
     order.table = new_table
-    _bump(order)
+    order_bump(order)
     table_occupy(table=new_table, order=order)
     if old_table is not None:
         table_release(table=old_table, outlet=outlet, order=order)
-    _record_order(order, "order.updated", old_table_id, from_table_id=old_table_id)
+    order_record(order, "order.updated", old_table_id, from_table_id=old_table_id)
     _tell_kitchens(
         order=order,
         kot_ids=list(Kot.objects.filter(order=order).values_list("id", flat=True)),
@@ -172,7 +151,7 @@ def order_transfer_table(
     return order
 
 
-@transaction.atomic
+@service_transaction
 def order_merge(
     *,
     order_id: int,
@@ -205,14 +184,14 @@ def order_merge(
         raise ValidationFailed(
             fields={"source_order_id": ["An order cannot be merged into itself."]}
         )
-    orders = _lock_orders(outlet=outlet, ids=[order_id, source_order_id])
+    orders = orders_lock(outlet=outlet, ids=[order_id, source_order_id])
     target = orders.get(order_id)
     if target is None:
         raise NotFound("No such order.")
     source = orders.get(source_order_id)
     if source is None:
         raise ValidationFailed(fields={"source_order_id": ["No such order at this outlet."]})
-    check_version(target, expected_version)
+    order_check_version(target, expected_version)
     _require_open_dine_in(target, role="the target")
     _require_open_dine_in(source, role="to merge")
     for order in (target, source):
@@ -248,7 +227,7 @@ def order_merge(
     if target.status == S.DRAFT and (moved_sent or source.status == S.KOT):
         target.status = S.KOT
     order_recalculate(target, save=False)
-    _bump(target)
+    order_bump(target)
 
     # the source: cancelled by the merge, not taken back from any kitchen
     source_from = source.status
@@ -256,14 +235,14 @@ def order_merge(
     source.cancel_reason = f"merged into {target.number}"
     source.guests = None
     order_recalculate(source, save=False)
-    _bump(source)
+    order_bump(source)
     if source_table is not None and source.table_id != target.table_id:
         table_release(table=source_table, outlet=outlet, order=source)
 
-    _record_order(target, "order.updated", merged_order_id=source.pk)
+    order_record(target, "order.updated", merged_order_id=source.pk)
     if target.status != from_status:
-        _record_order(target, "order.status_changed", from_status=str(from_status))
-    _record_order(
+        order_record(target, "order.status_changed", from_status=str(from_status))
+    order_record(
         source,
         "order.cancelled",
         reason=source.cancel_reason,

@@ -18,12 +18,11 @@ table's stream, in the same transaction.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from hub.errors import Conflict, NotFound, ValidationFailed
 from hub.models import Order, Outlet, Staff, Table
-from hub.services.events import floor_stream, record_event, table_stream
+from hub.services.events import floor_stream, record_event, service_transaction, table_stream
 
 CLOSED_ORDER_STATUSES = (Order.Status.PAID, Order.Status.CANCELLED)
 MAX_GUESTS = 99
@@ -72,7 +71,7 @@ def _apply(*, table: Table, status: str, guests: int | None, order_id: int | Non
     return table
 
 
-@transaction.atomic
+@service_transaction
 def table_set_status(
     *,
     table_id: int,
@@ -113,7 +112,7 @@ def table_set_status(
     )
 
 
-@transaction.atomic
+@service_transaction
 def table_occupy(*, table: Table, order: Order) -> Table:
     """Mark `table` occupied by `order` (a dine-in order just opened or moved onto it).
 
@@ -136,7 +135,7 @@ def table_occupy(*, table: Table, order: Order) -> Table:
     return table
 
 
-@transaction.atomic
+@service_transaction
 def table_release(*, table: Table, outlet: Outlet, order: Order | None = None) -> Table:
     """Free the table after its order was paid or cancelled, if no other order runs on it.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from hub.models import Kot, KotLine, OrderItem
+from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name
 
 from .orders import KitchenRefOut, RefOut, TableRefOut
 
@@ -72,7 +73,10 @@ class KotOut(serializers.Serializer):
     status = serializers.ChoiceField(choices=Kot.Status.values)
     kitchen = KitchenRefOut()
     order = KotOrderOut()
-    waiter_name = serializers.SerializerMethodField()
+    waiter_name = serializers.SerializerMethodField(
+        help_text="The order's waiter (who opened it)"
+    )
+    sent_by_name = serializers.SerializerMethodField(help_text="Who sent this ticket")
     voids_kot_id = serializers.IntegerField(source="voids_id", allow_null=True)
     voids_kot_number = serializers.SerializerMethodField()
     reason = serializers.CharField()
@@ -83,8 +87,10 @@ class KotOut(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
     def get_waiter_name(self, kot: Kot) -> str | None:
-        waiter = kot.created_by or kot.order.created_by
-        return waiter.name if waiter else None
+        return kot_waiter_name(kot.order)
+
+    def get_sent_by_name(self, kot: Kot) -> str | None:
+        return kot_sent_by_name(kot)
 
     def get_voids_kot_number(self, kot: Kot) -> str | None:
         return kot.voids.number if kot.voids_id else None

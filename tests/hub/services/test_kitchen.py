@@ -214,6 +214,7 @@ def test_kot_created_is_recorded_on_kitchen_table_and_orders_streams_with_the_wh
         "table_name": on_kitchen["table_name"],
         "guests": None,
         "waiter_name": staff["waiter"].name,
+        "sent_by_name": staff["waiter"].name,
         "created_at": on_kitchen["created_at"],
         "items": [
             {

@@ -5,10 +5,11 @@ from decimal import Decimal
 import pytest
 
 from hub.errors import BusinessRuleViolation, Conflict, DomainError, Forbidden, ValidationFailed
-from hub.models import Coupon, Event, Kot, MenuItem, Order, OrderItem, Outlet, Payment, Staff, Table
+from hub.models import Coupon, Event, Kot, MenuItem, Order, OrderItem, Outlet, Staff, Table
 from hub.services import orders as svc
 from hub.services.coupons import coupon_evaluate, coupon_usage_count
 from hub.services.orders import ItemInput
+from hub.services.payments import PaymentRequest, payments_capture
 from tests.kitchen_rows import send_pending
 
 D = Decimal
@@ -292,9 +293,8 @@ def test_bill_then_pay_releases_the_table_and_counts_the_coupon(demo):
         svc.order_set_status(order_id=order.pk, outlet=person.outlet, by=person, status="paid")
     # nothing a cashier may do now: paid needs the balance at 0, cancelling a bill is for managers
     assert unpaid.value.code == "invalid_transition" and unpaid.value.extra["allowed"] == []
-    Payment.objects.create(order=order, method_id=1, amount=billed.total, tendered=billed.total)
-    locked = Order.objects.get(pk=order.pk)
-    svc.order_recalculate(locked)
+    pay_in_full(order)
+    # the payment that settles the balance makes the order paid; asking again is a no-op
     paid = svc.order_set_status(order_id=order.pk, outlet=person.outlet, by=person, status="paid")
     assert paid.status == "paid" and paid.payment_status == "paid" and paid.balance_due == 0
     assert Table.objects.get(pk=8).status == "cleaning"
@@ -302,17 +302,31 @@ def test_bill_then_pay_releases_the_table_and_counts_the_coupon(demo):
     assert coupon_usage_count(order=paid) == 1  # a recount: calling again never double counts
 
 
-def test_billing_a_prepaid_order_goes_straight_to_paid(demo):
-    order = create()
+def pay_in_full(order: Order) -> None:
+    person = staff("cashier")
+    fresh = Order.objects.get(pk=order.pk)
+    payments_capture(
+        order_id=order.pk,
+        outlet=person.outlet,
+        by=person,
+        requests=[PaymentRequest(payment_method="cash", amount=fresh.balance_due)],
+    )
+
+
+def test_billing_an_order_with_nothing_to_pay_makes_it_paid_in_both(demo):
+    # a 100% discount: total 0. Billing it leaves nothing to pay, so it is paid, and its
+    # payment status says so too (CONTRACT 4: status and payment status never disagree).
+    order = create(by="manager", discount_type="percent", discount_value=D("100"))
+    assert order.total == 0 and order.payment_status == "unpaid"
     send_pending(order)
-    Payment.objects.create(order=order, method_id=1, amount=order.total, tendered=order.total)
     person = staff("cashier")
     paid = svc.order_set_status(order_id=order.pk, outlet=person.outlet, by=person, status="billed")
-    assert paid.status == "paid"
-    assert [e.data["status"] for e in events("order.status_changed", order.pk)] == [
-        "billed",
-        "paid",
-    ]
+    assert (paid.status, paid.payment_status) == ("paid", "paid")
+    assert Order.objects.filter(pk=order.pk, status="paid", payment_status="paid").exists()
+    assert [
+        (e.data["status"], e.data["payment_status"])
+        for e in events("order.status_changed", order.pk)
+    ] == [("billed", "unpaid"), ("paid", "paid")]
 
 
 def _order_in(status: str) -> Order:
@@ -323,9 +337,7 @@ def _order_in(status: str) -> Order:
     if status in ("billed", "paid"):
         svc.order_set_status(order_id=order.pk, outlet=person.outlet, by=person, status="billed")
     if status == "paid":
-        Payment.objects.create(order=order, method_id=1, amount=order.total, tendered=order.total)
-        svc.order_recalculate(Order.objects.get(pk=order.pk))
-        svc.order_set_status(order_id=order.pk, outlet=person.outlet, by=person, status="paid")
+        pay_in_full(order)
     if status == "cancelled":
         svc.order_cancel(order_id=order.pk, outlet=person.outlet, by=person, reason="test")
     return Order.objects.get(pk=order.pk)
@@ -547,17 +559,21 @@ def test_coupon_usage_limit_and_order_types(demo):
     )
 
 
-def test_a_coupon_gives_nothing_once_the_subtotal_drops_below_its_minimum(demo):
+def test_a_change_that_drops_the_subtotal_below_the_coupons_minimum_is_refused(demo):
     order = create(items=[ItemInput(menu_item_id=9, quantity=12)], coupon_code="FLAT50")  # 203.88
     assert order.discount_amount == D("50.00")
     person = staff("waiter")
-    smaller = svc.order_update(
-        order_id=order.pk,
-        outlet=person.outlet,
-        by=person,
-        items=[ItemInput(id=order.items.get().pk, quantity=11)],
-    )
-    assert smaller.coupon_id and smaller.discount_amount == 0
+    with pytest.raises(BusinessRuleViolation) as refused:
+        svc.order_update(
+            order_id=order.pk,
+            outlet=person.outlet,
+            by=person,
+            items=[ItemInput(id=order.items.get().pk, quantity=11)],
+        )
+    assert (refused.value.code, refused.value.extra["reason"]) == ("coupon_invalid", "below_minimum")
+    unchanged = Order.objects.get(pk=order.pk)
+    assert (unchanged.items.get().quantity, unchanged.discount_amount) == (12, D("50.00"))
+    assert unchanged.version == order.version
 
 
 def test_rejected_calls_leave_nothing_behind(demo):

@@ -9,7 +9,7 @@ from django.db import connection
 from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from hub.models import Event, Kot, Order, OrderItem, Payment, PaymentMethod, Staff, Table
 from hub.services import table_moves as svc
-from hub.services.orders import ItemInput, order_create
+from hub.services.orders import ItemInput, order_cancel, order_create
 from tests.kitchen_rows import send_pending
 
 PANEER = ItemInput(menu_item_id=15, quantity=2)  # kitchen 1
@@ -126,7 +126,8 @@ def test_transfer_refusals(demo):
     with pytest.raises(BusinessRuleViolation) as caught:
         transfer(takeaway, 2)
     assert caught.value.code == "not_a_dine_in_order"
-    Order.objects.filter(pk=order.pk).update(status="paid")
+    manager = staff("manager")
+    order_cancel(order_id=order.pk, outlet=manager.outlet, by=manager, reason="walked out")
     with pytest.raises(Conflict) as caught:
         transfer(order, 2)
     assert caught.value.code == "order_closed"
