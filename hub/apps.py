@@ -8,6 +8,9 @@ class HubConfig(AppConfig):
     verbose_name = "POS hub"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  registers the system checks
+
 
 class HubAdminConfig(admin_apps.AdminConfig):
     """`django.contrib.admin` with the hub's site as `admin.site` (hub/admin_site.py,

@@ -65,6 +65,14 @@ class BusinessRuleViolation(DomainError):
     code = "unprocessable"
 
 
+class ServiceUnavailable(DomainError):
+    """503: the hub cannot serve this now, through no fault of the request (an outlet
+    whose stored settings are unusable: outlet_misconfigured). Nothing was changed."""
+
+    status = 503
+    code = "service_unavailable"
+
+
 def invalid_transition(current: str, wanted: str, allowed: list[str]) -> Conflict:
     return Conflict(
         f"Cannot move from {current} to {wanted}.",

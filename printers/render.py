@@ -19,7 +19,7 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -127,8 +127,10 @@ def rate_text(rate: Decimal | int | float) -> str:
 def local_time(at: datetime, tz: str) -> str:
     try:
         zone = ZoneInfo(tz)
-    except Exception:  # an unknown zone name must not stop a ticket
-        zone = ZoneInfo("UTC")
+    except Exception:
+        # An unknown zone must not stop a ticket (a lost KOT is a guest without food), nor
+        # pass UTC off as local time: the paper says UTC (docs/operations.md "Outlet time zones").
+        return at.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
     return at.astimezone(zone).strftime("%d %b %Y %H:%M")
 
 
@@ -246,7 +248,7 @@ def bill_lines(ticket: BillTicket, *, columns: int) -> list[Line]:
     if invoice:
         out += _lines(wrap(f"Invoice No: {ticket.invoice_number}", columns), bold=True)
         issued = ticket.invoice_issued_at or ticket.printed_at
-        out.append(Line(f"Invoice date: {local_time(issued, outlet.timezone)}"))
+        out += _lines(wrap(f"Invoice date: {local_time(issued, outlet.timezone)}", columns))
     where = f"Table {ticket.table}" if ticket.table else ticket.order_type
     out += _lines(two_cols(f"Order {ticket.order_number}", where, columns))
     if not invoice:
@@ -357,7 +359,7 @@ def test_page_lines(ticket: TestPageTicket, *, columns: int) -> list[Line]:
     out += _lines(wrap(f"Printer: {ticket.printer}", columns))
     out += _lines(wrap(f"Connection: {ticket.connection}", columns))
     out.append(Line(f"Paper: {ticket.paper_width_mm} mm, {columns} columns"))
-    out.append(Line(f"Printed: {local_time(ticket.printed_at, ticket.timezone)}"))
+    out += _lines(wrap(f"Printed: {local_time(ticket.printed_at, ticket.timezone)}", columns))
     if ticket.asked_by:
         out += _lines(wrap(f"Asked by: {ticket.asked_by}", columns))
     out.append(rule(columns))
