@@ -327,3 +327,73 @@ def test_two_concurrent_sends_with_one_key_answer_the_same_kots(transactional_de
     first, second = (r.json()["data"] for r in responses)
     assert first == second
     assert sorted(r.headers.get("Idempotent-Replayed", "") for r in responses) == ["", "true"]
+
+
+# --- cancelled orders end their tickets (CONTRACT 5) ------------------------------------------
+
+
+def test_cancelling_an_order_ends_its_ready_kots_and_they_leave_the_kitchen(
+    api_as, chef, waiter, sent
+):
+    order, data = sent
+    main = data["kots"][0]
+    for status in ("in_kitchen", "food_ready"):
+        assert set_status(chef, main["id"], status).status_code == 200
+    manager = api_as("manager")
+    cancel = manager.post(
+        f"{BASE}/orders/{order['id']}/cancel", {"reason": "guest left"}, format="json"
+    )
+    assert cancel.status_code == 200, cancel.content
+    # both of the order's tickets are cancelled, the ready one included
+    for kot in data["kots"]:
+        detail = chef.get(f"{BASE}/kot/{kot['id']}") if kot["kitchen"]["id"] == 1 else None
+        if detail is not None:
+            assert detail.json()["data"]["status"] == "cancelled"
+        assert Kot.objects.get(pk=kot["id"]).status == "cancelled"
+    # a reload of the kitchen shows the cancellation ticket only, never the cancelled KOT
+    shown = chef.get(f"{BASE}/kitchens/1/kots").json()["data"]
+    assert [(k["kind"], k["status"]) for k in shown] == [("cancellation", "sent_to_kitchen")]
+    # and the screens heard it: kot.status_changed -> cancelled on the kitchen stream
+    changed = Event.objects.filter(stream="kitchen.1", type="kot.status_changed").order_by("seq")
+    assert [e.data["status"] for e in changed][-1] == "cancelled"
+    assert changed.last().data["kot_id"] == main["id"]
+    # nothing more can be done with it
+    refused = set_status(chef, main["id"], "served")
+    assert refused.status_code == 409 and refused.json()["error"]["allowed"] == []
+
+
+def test_a_served_kot_stays_served_when_its_order_is_cancelled(api_as, chef, waiter, sent):
+    order, data = sent
+    main = data["kots"][0]
+    for status in ("in_kitchen", "food_ready", "served"):
+        assert set_status(chef, main["id"], status).status_code == 200
+    manager = api_as("manager")
+    assert (
+        manager.post(
+            f"{BASE}/orders/{order['id']}/cancel", {"reason": "x"}, format="json"
+        ).status_code
+        == 200
+    )
+    assert Kot.objects.get(pk=main["id"]).status == "served"
+
+
+# --- who is the waiter ----------------------------------------------------------------------
+
+
+def test_a_kot_sent_by_the_cashier_names_the_orders_waiter_and_the_sender(api_as, waiter):
+    order = create_order(waiter)
+    cashier = api_as("cashier")
+    response = send(cashier, order["id"])
+    assert response.status_code == 201
+    kot = response.json()["data"]
+    assert (kot["waiter_name"], kot["sent_by_name"]) == (
+        waiter.staff.name,
+        cashier.staff.name,
+    )
+    event = Event.objects.filter(stream="kitchen.1", type="kot.created").last()
+    assert (event.data["waiter_name"], event.data["sent_by_name"]) == (
+        waiter.staff.name,
+        cashier.staff.name,
+    )
+    again = waiter.get(f"{BASE}/kot/{kot['id']}").json()["data"]
+    assert again["waiter_name"] == waiter.staff.name

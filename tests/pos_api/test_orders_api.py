@@ -534,3 +534,65 @@ def test_bad_input_sweep_never_500_and_never_leaves_partial_orders(api_as):
         assert client.put(missing, {"notes": "x"}, format="json").status_code == 404
     assert statuses.get(400, 0) > 100
     assert IdempotencyRecord.objects.count() == 0  # no key was sent: nothing stored
+
+
+# --- discount limits hold after later changes (CONTRACT 3) ----------------------------------
+
+
+def test_a_cashiers_fixed_discount_cannot_outgrow_the_cashiers_limit(api_as):
+    cashier = api_as("cashier")
+    created = cashier.post(
+        "/api/v1/pos/orders",
+        {"order_type_id": 2, "items": [{"menu_item_id": 15, "quantity": 10}]},
+        format="json",
+    ).json()["data"]
+    order_id = created["id"]
+    # exactly the cashier's 10% of 129.90
+    given = cashier.post(
+        f"/api/v1/pos/orders/{order_id}/discount",
+        {"discount_type": "fixed", "discount_value": 12.99, "reason": "regular"},
+        format="json",
+    )
+    assert given.status_code == 200 and given.json()["data"]["discount"]["amount"] == 12.99
+    line = given.json()["data"]["items"][0]["id"]
+    for who in ("cashier", "waiter"):  # whoever lowers the quantity, the giver's limit holds
+        lowered = api_as(who).put(
+            f"/api/v1/pos/orders/{order_id}",
+            {"items": [{"id": line, "quantity": 1}]},
+            format="json",
+        )
+        assert lowered.status_code == 422, lowered.content
+        assert lowered.json()["error"]["code"] == "discount_limit_exceeded"
+    kept = cashier.get(f"/api/v1/pos/orders/{order_id}").json()["data"]
+    assert kept["items"][0]["quantity"] == 10 and kept["discount"]["amount"] == 12.99
+    # a manager's discount has no limit, so the same change goes through under it
+    manager = api_as("manager")
+    manager.post(
+        f"/api/v1/pos/orders/{order_id}/discount",
+        {"discount_type": "fixed", "discount_value": 12.99, "reason": "manager"},
+        format="json",
+    )
+    lowered = cashier.put(
+        f"/api/v1/pos/orders/{order_id}", {"items": [{"id": line, "quantity": 1}]}, format="json"
+    )
+    assert lowered.status_code == 200 and lowered.json()["data"]["discount"]["amount"] == 12.99
+
+
+def test_a_zero_total_order_billed_is_paid_in_both_statuses(api_as):
+    manager = api_as("manager")
+    order = manager.post(
+        "/api/v1/pos/orders",
+        {
+            "order_type_id": 2,
+            "items": [{"menu_item_id": 15, "quantity": 1}],
+            "discount_type": "percent",
+            "discount_value": 100,
+        },
+        format="json",
+    ).json()["data"]
+    assert manager.post(f"/api/v1/pos/orders/{order['id']}/kot").status_code == 201
+    billed = manager.put(
+        f"/api/v1/pos/orders/{order['id']}/status", {"status": "billed"}, format="json"
+    )
+    data = billed.json()["data"]
+    assert (data["status"], data["payment_status"], data["total"]) == ("paid", "paid", 0)
