@@ -51,7 +51,7 @@ def test_a_form_of_the_outlet_refuses_a_misspelt_zone(demo):
 
 
 @pytest.mark.embedded
-@pytest.mark.parametrize("zone", [TYPO, "", "asia/kolkata", "Asia/", "../etc/passwd", "Asia"])
+@pytest.mark.parametrize("zone", [TYPO, "", "asia/kolkata", "Asia/", "Asia/../Kolkata", "Asia"])
 def test_a_stored_zone_that_is_not_one_is_refused_not_read_as_utc(demo, caplog, zone):
     outlet = _break_zone(demo, zone)
     with pytest.raises(ServiceUnavailable) as info:
