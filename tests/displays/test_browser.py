@@ -472,3 +472,51 @@ def test_an_item_the_kitchen_86s_greys_out_on_the_waiter_menu_live(screens, rest
     rest("chef").ok("PUT", "/api/v1/pos/menu/items/15/availability", {"is_available": True})
     floor.wait_for_selector('.menu-item[data-menu-item-id="15"]:enabled', timeout=5000)
     tablet.assert_healthy()
+
+
+def test_a_cancelled_orders_ready_kot_leaves_the_kitchen_and_the_waiter_live_and_after_reload(
+    screens, rest
+):
+    kds = screens("chef")
+    kitchen = kds.open("/kds/1/")
+    tablet = screens("waiter")
+    floor = tablet.open("/waiter/")
+    waiter, chef = rest("waiter"), rest("chef")
+    order = _dine_in(waiter, 7, [PANEER])
+    kot = _send(waiter, order["id"])
+    for status in ("in_kitchen", "food_ready"):
+        chef.ok("PUT", f"/api/v1/pos/kot/{kot['id']}/status", {"status": status})
+    alert = floor.locator(f'.ready-alert[data-kot-id="{kot["id"]}"]')
+    alert.wait_for(timeout=5000)
+    table = floor.locator('.table[data-table-id="7"]')
+    assert "FOOD READY" in table.inner_text()
+    card = _card(kitchen, kot["id"])
+    card.wait_for(timeout=5000)
+
+    # the guest leaves: the manager cancels the order
+    rest("manager").ok("POST", f"/api/v1/pos/orders/{order['id']}/cancel", {"reason": "left"})
+
+    # live: the ready banner and badge go from the tablet, the ready card from the kitchen,
+    # and the kitchen shows the cancellation ticket instead
+    alert.wait_for(state="detached", timeout=5000)
+    card.wait_for(state="detached", timeout=5000)
+    kitchen.locator(".ticket.kind-cancellation").first.wait_for(timeout=5000)
+    floor.wait_for_function(
+        "() => !document.querySelector('.table[data-table-id=\"7\"]')"
+        ".innerText.includes('FOOD READY')",
+        timeout=5000,
+    )
+    assert "Served" not in floor.locator("#ready-alerts").inner_text()
+    kds.shot("kitchen-after-cancel-1280x800")
+    tablet.shot("waiter-after-cancel-1280x800")
+
+    # and after a reload of both screens, nothing of it comes back
+    floor.reload()
+    floor.wait_for_selector('#conn[data-state="live"]')
+    kitchen.reload()
+    kitchen.wait_for_selector('#conn[data-state="live"]')
+    assert floor.locator(f'.ready-alert[data-kot-id="{kot["id"]}"]').count() == 0
+    assert "FOOD READY" not in floor.locator('.table[data-table-id="7"]').inner_text()
+    assert _card(kitchen, kot["id"]).count() == 0
+    tablet.assert_healthy()
+    kds.assert_healthy()

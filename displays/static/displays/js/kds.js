@@ -237,8 +237,11 @@
     else ticketsBox.append(card);
   }
 
+  // Tickets that leave the screen: done, or their order was cancelled (CONTRACT 5).
+  const GONE = new Set(["served", "cancelled"]);
+
   function upsert(ticket, flash) {
-    if (ticket.status === "served") return remove(ticket.id);
+    if (GONE.has(ticket.status)) return remove(ticket.id);
     cards.set(ticket.id, ticket);
     place(ticket, flash);
     summarize();
@@ -412,7 +415,7 @@
         break;
       case "kot.status_changed": {
         const ticket = cards.get(d.kot_id);
-        if (d.status === "served") remove(d.kot_id);
+        if (GONE.has(d.status)) remove(d.kot_id);
         else if (ticket) upsert({ ...ticket, status: d.status }, false);
         else refetch(d.kot_id);
         break;
