@@ -1,4 +1,5 @@
-# The README's two commands: `make run` (demo hub on 127.0.0.1:8000) and `make test`.
+# The README's two commands: `make run` (demo hub on 127.0.0.1:8000; `make run PORT=8010`
+# for another port) and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -13,11 +14,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-install: $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Installed once per change of pyproject.toml (the stamps), not on every `make run`.
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
 
-install-test: $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.installed
 
 ## Serve the demo restaurant on the embedded default (SQLite + in-memory layer).
 run: install
@@ -25,7 +32,8 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@echo "Hub on http://$(HOST):$(PORT)/  API tester: http://$(HOST):$(PORT)/api/v1/docs/  screens: http://$(HOST):$(PORT)/"
 	@echo "Print dispatcher running beside it; the demo printers write to var/print-spool/."
-	$(BIN)/python manage.py print_dispatcher & dispatcher=$$!; \
+	@echo "Ctrl-C stops both; another port: make run PORT=8010. Daphne's \"HTTP/2 support not enabled\" is expected (README.md)."
+	@$(BIN)/python manage.py print_dispatcher & dispatcher=$$!; \
 	trap 'kill $$dispatcher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) hub.asgi:application
 
