@@ -135,6 +135,15 @@ def test_kot_carries_kitchen_number_table_waiter_local_time_items_and_notes():
     assert b"\x1b!\x10\x1bE\x01" + b"2 x Paneer Tikka\n" in rendered.payload  # tall, bold
 
 
+def test_a_kot_sent_by_someone_else_prints_the_waiter_and_the_sender():
+    sent_by_cashier = render_kot(replace(KOT, sent_by="Chetan Cashier"), paper_width_mm=80)
+    text = paper_text(sent_by_cashier.payload)
+    assert "Waiter: Wasim Waiter" in text and "Sent by: Chetan Cashier" in text
+    # the waiter sending their own order prints one name, not two
+    by_waiter = paper_text(render_kot(replace(KOT, sent_by="Wasim Waiter")).payload)
+    assert "Waiter: Wasim Waiter" in by_waiter and "Sent by" not in by_waiter
+
+
 @pytest.mark.embedded
 def test_reprint_and_addon_are_marked_on_paper():
     rendered = render_kot(replace(KOT, kind="addon", reprint=2))

@@ -249,3 +249,17 @@ def test_a_job_stuck_in_sent_is_failed_not_sent_twice(demo):
 
 def test_backoff_doubles_up_to_the_cap():
     assert [svc.backoff_seconds(n) for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_a_kot_the_cashier_sends_prints_the_orders_waiter_and_the_cashier(demo):
+    from hub.services.kitchen import kot_send
+    from hub.services.orders import ItemInput, order_create
+
+    waiter = Staff.objects.get(username="waiter")
+    cashier = Staff.objects.get(username="cashier")
+    order = order_create(
+        outlet=demo, by=waiter, order_type_id=1, table_id=9, items=[ItemInput(15, 1)]
+    )
+    (kot,) = kot_send(order_id=order.pk, outlet=demo, by=cashier)
+    job = PrintJob.objects.get(kot=kot)
+    assert f"Waiter: {waiter.name}" in job.preview and f"Sent by: {cashier.name}" in job.preview
