@@ -13,6 +13,7 @@ from rest_framework import status as http
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from hub.db_retry import is_lost_race
 from hub.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,16 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
     if isinstance(exc, drf.APIException):
         return Response(error_body("error", str(exc.detail)), status=exc.status_code)
+    if is_lost_race(exc):
+        # Lost a lock race even after hub.db_retry ran it again: a 409 to retry, not a 503.
+        log.warning("Gave up on a transaction that kept losing lock races: %s", exc)
+        return Response(
+            error_body(
+                "concurrent_update",
+                "Another change to the same order happened at the same moment; retry.",
+            ),
+            status=http.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, UNAVAILABLE):
         log.warning("Database unavailable: %s", exc)
         return unavailable_json()

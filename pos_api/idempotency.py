@@ -38,6 +38,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from hub.db_retry import is_lost_race, run_retrying
 from hub.errors import Conflict, ValidationFailed
 from hub.models import IdempotencyRecord
 
@@ -171,11 +172,11 @@ def run_idempotent(
         )
     if record.completed:
         return _replay(record)
-    try:
+    def attempt() -> Response:
         with transaction.atomic():
-            record = _lock(record.pk)
-            if record.completed:  # the first request finished while we waited
-                return _replay(record)
+            locked = _lock(record.pk)
+            if locked.completed:  # the first request finished while we waited
+                return _replay(locked)
             try:
                 with transaction.atomic():
                     response = run()
@@ -184,14 +185,19 @@ def run_idempotent(
             except _RollBack as rollback:
                 response = rollback.response
             except Exception as exc:
+                if is_lost_race(exc):
+                    raise  # the whole transaction is aborted: run_retrying runs it again
                 response = handle_exception(exc)  # re-raises what it cannot answer
             if response.status_code >= 500:
                 raise _RollBack(response)
-            record.completed = True
-            record.response_status = response.status_code
-            record.response_body = _storable(response)
-            record.save(update_fields=["completed", "response_status", "response_body"])
+            locked.completed = True
+            locked.response_status = response.status_code
+            locked.response_body = _storable(response)
+            locked.save(update_fields=["completed", "response_status", "response_body"])
             return response
+
+    try:
+        return run_retrying(attempt, what=f"{request.method} {request.path}")
     except _RollBack as rollback:  # a 5xx: not stored, the key may be retried
         return rollback.response
 

@@ -14,6 +14,8 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
+from hub.db_retry import is_lost_race
+
 from .envelope import UNAVAILABLE, error_json, unavailable_json
 
 log = logging.getLogger("hub.api")
@@ -45,6 +47,10 @@ class ApiEnvelopeMiddleware:
             return None
         if isinstance(exception, RequestDataTooBig):
             return error_json(413, "payload_too_large", "The request body is larger than 1 MB.")
+        if is_lost_race(exception):  # a lock race is the caller's to retry, not an outage
+            return error_json(
+                409, "concurrent_update", "Another change happened at the same moment; retry."
+            )
         if isinstance(exception, UNAVAILABLE):
             log.warning(
                 "Database unavailable on %s %s: %s", request.method, request.path, exception

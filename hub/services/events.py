@@ -24,6 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.db import connection, transaction
 from rest_framework.utils.encoders import JSONEncoder
 
+from hub.db_retry import run_retrying
 from hub.models import Event, Outlet
 
 P = ParamSpec("P")
@@ -106,12 +107,21 @@ def events_deferred() -> Iterator[None]:
 
 def service_transaction(func: Callable[P, R]) -> Callable[P, R]:
     """`transaction.atomic` for a service, with its events written at its end
-    (`events_deferred`). Services that record events use this instead of atomic."""
+    (`events_deferred`). Services that record events use this instead of atomic.
+
+    Called outside any transaction, the service owns its whole transaction, so one
+    that lost a lock race (a deadlock, a serialization failure) is run again from
+    the start (hub.db_retry); inside a caller's transaction, the caller retries."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic(), events_deferred():
-            return func(*args, **kwargs)
+        def run() -> R:
+            with transaction.atomic(), events_deferred():
+                return func(*args, **kwargs)
+
+        if connection.in_atomic_block:
+            return run()
+        return run_retrying(run, what=func.__name__)
 
     return wrapper
 
