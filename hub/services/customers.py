@@ -82,7 +82,9 @@ def customer_create(
             digits = phone_normalize(phone, region=outlet.country)
         except ValueError:
             raise ValidationFailed(fields={"phone": [NOT_A_NUMBER]}) from None
-    Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
+    # NO KEY: a plain FOR UPDATE on the outlet would stall every order, KOT and payment
+    # being written at the outlet (their inserts take FOR KEY SHARE on it).
+    Outlet.objects.select_for_update(no_key=True).filter(pk=outlet.pk).first()
     if digits:
         existing = Customer.objects.filter(outlet=outlet, phone_digits=digits).first()
         if existing is not None:
