@@ -168,7 +168,6 @@ def test_a_manager_cannot_point_a_printer_at_the_hubs_own_machine(
     "connection, address",
     [
         ("network", "192.168.1.50:9100"),
-        ("network", "kitchen-printer.lan"),
         ("file", "{spool}/pass.bin"),
         ("file", "/dev/usb/lp0"),
         ("usb", "04b8:0202"),
