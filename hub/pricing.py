@@ -145,6 +145,42 @@ def discount_amount(subtotal: Decimal, discount: Discount | None) -> Decimal:
     return max(ZERO, min(amount, subtotal))
 
 
+def _tax_bases(
+    lines: Sequence[Line],
+    totals: Sequence[Decimal],
+    subtotal: Decimal,
+    discount: Decimal,
+    *,
+    inclusive: bool,
+) -> dict[tuple[str, Decimal], Decimal]:
+    """Per tax component (name, rate): the exact value it is charged on, i.e. the sum of
+    each line's pro-rata share of the discounted subtotal (net of tax when prices
+    include it). One loop for the tax (`taxes_for`) and the invoice's taxable values
+    (`taxable_values`), so the two always reconcile."""
+    if subtotal <= 0:
+        return {}
+    bases: dict[tuple[str, Decimal], Decimal] = {}
+    with localcontext() as ctx:
+        ctx.prec = 50
+        factor = (subtotal - discount) / subtotal
+        for line, total in zip(lines, totals, strict=True):
+            if line.void or not line.taxes or total == 0:
+                continue
+            share = total * factor
+            if inclusive:
+                combined = sum((t.rate for t in line.taxes), Decimal(0))
+                share = share * HUNDRED / (HUNDRED + combined)
+            for tax in line.taxes:
+                key = (tax.name, plain_rate(tax.rate))
+                bases[key] = bases.get(key, Decimal(0)) + share
+    return bases
+
+
+def _by_rate(item: tuple[tuple[str, Decimal], Decimal]) -> tuple[Decimal, str]:
+    (name, rate), _ = item
+    return rate, name
+
+
 def taxes_for(
     lines: Sequence[Line],
     totals: Sequence[Decimal],
@@ -158,28 +194,26 @@ def taxes_for(
     The shares are kept exact (high precision) and each component is rounded
     once, so splitting a line in two never changes the tax.
     """
-    if subtotal <= 0:
-        return ()
-    sums: dict[tuple[str, Decimal], Decimal] = {}
+    bases = _tax_bases(lines, totals, subtotal, discount, inclusive=inclusive)
     with localcontext() as ctx:
         ctx.prec = 50
-        factor = (subtotal - discount) / subtotal
-        for line, total in zip(lines, totals, strict=True):
-            if line.void or not line.taxes or total == 0:
-                continue
-            share = total * factor
-            if inclusive:
-                combined = sum((t.rate for t in line.taxes), Decimal(0))
-                base = share * HUNDRED / (HUNDRED + combined)
-            else:
-                base = share
-            for tax in line.taxes:
-                key = (tax.name, plain_rate(tax.rate))
-                sums[key] = sums.get(key, Decimal(0)) + base * tax.rate / HUNDRED
-    return tuple(
-        TaxAmount(name=name, rate=rate, amount=money(amount))
-        for (name, rate), amount in sorted(sums.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-    )
+        return tuple(
+            TaxAmount(name=name, rate=rate, amount=money(base * rate / HUNDRED))
+            for (name, rate), base in sorted(bases.items(), key=_by_rate)
+        )
+
+
+def taxable_values(
+    lines: Sequence[Line], discount: Discount | None, *, inclusive: bool
+) -> dict[tuple[str, Decimal], Decimal]:
+    """What each tax component (name, rate) was charged on, rounded to the cent: the tax
+    invoice's "taxable value" column (CONTRACT 15's GST report reconciles with it).
+    Each component's tax is that exact value times its rate, rounded once."""
+    totals = tuple(line_total(line) for line in lines)
+    subtotal = sum(totals, ZERO)
+    discount_value = discount_amount(subtotal, discount)
+    bases = _tax_bases(lines, totals, subtotal, discount_value, inclusive=inclusive)
+    return {key: money(base) for key, base in sorted(bases.items(), key=_by_rate)}
 
 
 def plain_rate(rate: Decimal | int | str) -> Decimal:

@@ -7,15 +7,15 @@ in a fixed number of queries.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
 from hub.errors import NotFound
 from hub.models import Kot, Order, OrderItem, Outlet, Printer, PrintJob
 from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name
+from hub.services.order_pricing import item_line_total, order_taxable_values
 from printers.data import (
     BillItem,
     BillTicket,
@@ -26,9 +26,6 @@ from printers.data import (
     PaymentLine,
     TaxLine,
 )
-
-HUNDRED = Decimal("100")
-CENT = Decimal("0.01")
 
 
 def printers_for_outlet(*, outlet: Outlet) -> QuerySet[Printer]:
@@ -111,33 +108,6 @@ def _dec(value) -> Decimal:
     return Decimal(str(value if value is not None else 0))
 
 
-def _taxable_per_component(
-    order: Order, items: list[OrderItem], inclusive: bool
-) -> dict[tuple[str, Decimal], Decimal]:
-    """What each tax component was charged on: the lines' shares of the discounted subtotal.
-
-    Mirrors hub/pricing.py's tax step (pro-rata shares; net of tax when prices
-    include it), so the invoice's taxable values match the taxes stored on the order.
-    """
-    subtotal = order.subtotal or Decimal("0")
-    if subtotal <= 0:
-        return {}
-    sums: dict[tuple[str, Decimal], Decimal] = defaultdict(Decimal)
-    with localcontext() as ctx:
-        ctx.prec = 50
-        factor = (subtotal - (order.discount_amount or 0)) / subtotal
-        for item in items:
-            components = item.tax_components or []
-            share = item.unit_price * item.quantity * factor
-            if inclusive:
-                combined = sum((_dec(c.get("rate")) for c in components), Decimal(0))
-                share = share * HUNDRED / (HUNDRED + combined)
-            for component in components:
-                key = (str(component.get("name", "")), _dec(component.get("rate")).normalize())
-                sums[key] += share
-    return {k: v.quantize(CENT) for k, v in sums.items()}
-
-
 def bill_ticket(
     *, order_id: int, printed_at: datetime, reprint: int = 0, invoice: bool = False
 ) -> BillTicket:
@@ -157,9 +127,7 @@ def bill_ticket(
             discount_label = f"({order.coupon.code})"
         elif order.discount_type == "percent" and order.discount_value is not None:
             discount_label = f"({order.discount_value.normalize():f}%)"
-    taxable = (
-        _taxable_per_component(order, items, order.outlet.prices_include_tax) if invoice else {}
-    )
+    taxable = order_taxable_values(order, items) if invoice else {}
     taxes = tuple(
         TaxLine(
             name=str(t.get("name", "")),
@@ -184,7 +152,7 @@ def bill_ticket(
                 name=i.name,
                 quantity=i.quantity,
                 unit_price=i.unit_price,
-                line_total=(i.unit_price * i.quantity).quantize(CENT),
+                line_total=item_line_total(i),
             )
             for i in items
         ),

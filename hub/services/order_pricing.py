@@ -80,6 +80,24 @@ def order_price(order: Order, *, items: Sequence[OrderItem] | None = None) -> pr
     )
 
 
+def item_line_total(item: OrderItem) -> Decimal:
+    """A line's `line_total` as the order shows it (0 for a void line)."""
+    return pricing.line_total(
+        pricing.Line(
+            unit_price=item.unit_price, quantity=item.quantity, void=item.status == ITEM.VOID
+        )
+    )
+
+
+def order_taxable_values(
+    order: Order, items: Sequence[OrderItem]
+) -> dict[tuple[str, Decimal], Decimal]:
+    """Per tax component (name, rate): the value it was charged on, for the tax invoice."""
+    return pricing.taxable_values(
+        order_lines(items), order_discount(order), inclusive=order.outlet.prices_include_tax
+    )
+
+
 def subtotal_of(items: Sequence[OrderItem]) -> Decimal:
     return sum((pricing.line_total(line) for line in order_lines(items)), pricing.ZERO)
 

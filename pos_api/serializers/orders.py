@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hub.models import Order, OrderItem
+from hub.services.order_pricing import item_line_total
 from hub.services.orders import MAX_GUESTS, MAX_QUANTITY, ItemInput
 
 from .common import MoneyField, StrictIntegerField
@@ -210,9 +211,7 @@ class OrderItemOut(serializers.Serializer):
         serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
     )
     def get_line_total(self, item: OrderItem) -> Decimal:
-        if item.status == OrderItem.Status.VOID:
-            return Decimal("0.00")
-        return (item.unit_price * item.quantity).quantize(Decimal("0.01"))
+        return item_line_total(item)
 
 
 class PaymentOut(serializers.Serializer):

@@ -19,6 +19,7 @@ from hub.pricing import (
     discount_amount,
     money,
     price,
+    taxable_values,
 )
 
 pytestmark = pytest.mark.embedded
@@ -235,3 +236,17 @@ def test_splitting_a_line_never_changes_the_tax():
         PricingInput(lines=(Line(D("3.33"), 1, GST5),) * 3, discount=Discount(PERCENT, D("7")))
     )
     assert one.taxes == three.taxes and one.total == three.total
+
+
+@settings(max_examples=300, deadline=None)
+@given(inputs)
+def test_the_invoices_taxable_values_reconcile_with_the_taxes(data):
+    # each component's tax is its taxable value times its rate, to within the rounding of
+    # the taxable value itself (half a cent times the rate), and they name the same taxes
+    taxes = price(data).taxes
+    taxable = taxable_values(data.lines, data.discount, inclusive=data.prices_include_tax)
+    assert [(t.name, t.rate) for t in taxes] == list(taxable)
+    for tax in taxes:
+        value = taxable[(tax.name, tax.rate)]
+        assert value >= 0 and value == money(value)
+        assert abs(value * tax.rate / 100 - tax.amount) <= CENT / 2 * (1 + tax.rate / 100)
