@@ -19,6 +19,8 @@ their tokens may no longer be used.
 - The same cursors drive the outbox catch-up: a connection whose channel layer is
   failing (Redis down) gets what it is missing every HUB_STREAM_FALLBACK_SECONDS (1 s);
   every other one every HUB_STREAM_TAIL_CHECK_SECONDS (15 s: a dropped last event).
+- Once a minute the periodic check also marks the tokens of the open sockets used, so
+  that a screen connected for days is not idle for HUB_TOKEN_IDLE_DAYS.
 - After the periodic checks it keeps the channel layer in shape: re-joins the groups of
   connections whose layer calls failed (one probe per round while Redis is down, then
   all of them), and refreshes long-lived memberships (channels-redis's group_expiry).
@@ -39,10 +41,14 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from hub.selectors.events import stream_last_seqs
-from hub.services.tokens import tokens_no_longer_valid
+from hub.services.tokens import tokens_mark_used, tokens_no_longer_valid
 from realtime.publish import publisher_failing
 
 log = logging.getLogger(__name__)
+
+# An open socket is a use of its token (HUB_TOKEN_IDLE_DAYS must not expire a wall screen
+# that stays connected): marked this often, which is last_used_at's own granularity.
+MARK_USED_EVERY_SECONDS = 60.0
 
 
 class WatchedConnection(Protocol):
@@ -69,8 +75,10 @@ def _seconds(name: str, default: float) -> float:
 
 @database_sync_to_async
 def _cursors_then_invalid_tokens(
-    streams: set[str], token_ids: set[int]
+    streams: set[str], token_ids: set[int], mark_used: bool
 ) -> tuple[dict[str, int], set[int]]:
+    if mark_used:
+        tokens_mark_used(token_ids)
     # The order is the proof (module docstring): cursors first, tokens second.
     cursors = stream_last_seqs(streams)
     return cursors, tokens_no_longer_valid(token_ids)
@@ -99,6 +107,7 @@ class ConnectionWatch:
         self._task: asyncio.Task | None = None
         self._layer_task: asyncio.Task | None = None
         self._fallback_due = 0.0
+        self._mark_used_due = 0.0
         self._check_failing = False
 
     # --- connections ---------------------------------------------------------------
@@ -154,18 +163,24 @@ class ConnectionWatch:
                 and self.cleared.get(connection.stream, 0) >= seq
             ):
                 return True
-            if not await self._next_check():
+            if self._checking is not None and watched.first_check <= self.checks_started:
+                # The running check may do: its cursor read may already show the event
+                # (arriving copies of one event share one check, not one each).
+                future = self._checking
+            else:
+                future = self._next_check()
+            # shielded: a connection that goes away must not cancel the others' wait
+            if not await asyncio.shield(future):
                 return False
         return False  # not even a fresh read shows it: not from this database's outbox
 
-    async def _next_check(self) -> bool:
-        """Wait for a check that starts after this call; False when it failed."""
+    def _next_check(self) -> asyncio.Future:
+        """The result of a check that starts after this call: False when it failed."""
         if self._requested is None:
             self._requested = asyncio.get_running_loop().create_future()
             self._wake.set()
         self._ensure_running()
-        # shielded: a connection that goes away must not cancel the others' wait
-        return await asyncio.shield(self._requested)
+        return self._requested
 
     # --- the check loop --------------------------------------------------------------
 
@@ -197,7 +212,8 @@ class ConnectionWatch:
                 periodic = now >= next_round
                 if periodic:
                     next_round = now + self._tick()
-                self._checking, self._requested = self._requested, None
+                self._checking = self._requested or loop.create_future()
+                self._requested = None
                 try:
                     done = await self._check(periodic)
                 except Exception:  # a bug here must not leave every socket waiting
@@ -220,9 +236,13 @@ class ConnectionWatch:
         connections = [c for c in self.connections if c.stream is not None]
         self.checks_started += 1
         generation = self.checks_started
+        now = asyncio.get_running_loop().time()
+        mark_used = periodic and now >= self._mark_used_due
+        if mark_used:
+            self._mark_used_due = now + MARK_USED_EVERY_SECONDS
         try:
             cursors, invalid = await _cursors_then_invalid_tokens(
-                {c.stream for c in connections}, {c.token_id for c in connections}
+                {c.stream for c in connections}, {c.token_id for c in connections}, mark_used
             )
         except Exception as error:
             if not self._check_failing:

@@ -132,6 +132,40 @@ async def test_deactivating_a_staff_member_closes_their_sockets(ws_demo, setting
     await waiter.disconnect()
 
 
+@pytest.mark.embedded
+async def test_an_open_socket_keeps_its_token_from_expiring_idle(ws_demo, settings, monkeypatch):
+    """HUB_TOKEN_IDLE_DAYS expires unused tokens, and the watch closes sockets whose
+    token expired; a wall screen connected for longer than that is using its token."""
+    from realtime import watch
+
+    settings.CHANNEL_LAYERS = IN_MEMORY
+    settings.HUB_TOKEN_IDLE_DAYS = 1
+    settings.HUB_STREAM_TOKEN_CHECK_SECONDS = 0.2
+    monkeypatch.setattr(watch, "MARK_USED_EVERY_SECONDS", 0.1)  # every check, here
+    token = await atoken_for("chef")
+    screen = await opened("/ws/v1/kitchens/1/", token)
+
+    @database_sync_to_async
+    def last_used(days_ago: float | None = None):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from hub.models import ApiToken
+        from hub.services.tokens import hash_token
+
+        tokens = ApiToken.objects.filter(key_hash=hash_token(token))
+        if days_ago is not None:  # as if the screen had been connected that long
+            tokens.update(last_used_at=timezone.now() - timedelta(days=days_ago))
+        return timezone.now() - tokens.get().last_used_at
+
+    await last_used(days_ago=2)
+    await asyncio.sleep(1)  # several checks
+    await still_served(screen, "kitchen.1")
+    assert (await last_used()).total_seconds() < 5
+    await screen.disconnect()
+
+
 async def test_a_revoked_print_agent_acks_nothing_more(ws_demo, settings, monkeypatch):
     """After the close, nothing the agent still sends is acted on (no print.ack)."""
     import sys

@@ -161,6 +161,10 @@ async def test_a_kitchen_screen_keeps_working_while_redis_is_down_and_goes_live_
 
         await asyncio.to_thread(redis.start)  # empty: no groups, no queues
         first_after = await Screen(url).open()  # at once, and at the first attempt
+        await asyncio.to_thread(send_kot, hub, waiter)
+        seq = await kitchen_seq()
+        assert await first_after.has(seq, timeout=5)
+        assert first_after.latency(seq) < LIVE_LATENCY  # it joined its group at once
         recovered_after = None
         restarted_at = time.monotonic()
         while recovered_after is None:  # live again by itself, within a few rounds
@@ -198,5 +202,33 @@ async def test_a_kitchen_screen_keeps_working_while_redis_is_down_and_goes_live_
             f"(fallback {FALLBACK_SECONDS} s); live again {recovered_after:.2f} s after the "
             f"restart; then max latency {max(max(v) for v in live_after.values()):.3f} s"
         )
+    finally:
+        await asyncio.to_thread(redis.stop)
+
+
+async def test_the_layers_pooled_connections_work_at_once_after_a_redis_restart(settings, tmp_path):
+    """channels-redis keeps a pool of redis-py connections per event loop; after Redis
+    restarts, each idle one fails its next command ("Connection closed by server"), so
+    the first WebSocket handshakes after a restart failed. hub/settings.py gives the
+    layer one immediate retry on a fresh connection for that."""
+    if "redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"].lower():
+        pytest.skip("REDIS_URL is not set: the in-memory layer has no pool")
+    from channels_redis.core import RedisChannelLayer
+
+    redis = PrivateRedis(tmp_path)
+    try:
+        config = dict(settings.CHANNEL_LAYERS["default"]["CONFIG"], prefix="restart")
+        config["hosts"] = [dict(config["hosts"][0], address=redis.url)]
+        layer = RedisChannelLayer(**config)
+        channel = await layer.new_channel()
+        # three commands at once: three pooled connections, idle afterwards
+        await asyncio.gather(*[layer.group_add(f"g{i}", channel) for i in range(3)])
+        await asyncio.to_thread(redis.kill)
+        await asyncio.to_thread(redis.start)
+        results = await asyncio.gather(
+            *[layer.group_add(f"g{i}", channel) for i in range(3)], return_exceptions=True
+        )
+        assert results == [None, None, None]
+        await layer.flush()
     finally:
         await asyncio.to_thread(redis.stop)
