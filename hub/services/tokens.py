@@ -37,14 +37,22 @@ def hash_token(raw: str) -> str:
 
 
 def token_issue(*, staff: Staff, label: str = "") -> str:
-    """Create a token for staff; returns the raw token (the only time it exists in clear)."""
+    """Create a token for staff; returns the raw token (the only time it exists in clear).
+    Issuing counts as a use, so the first calls after a login write nothing."""
     raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(staff=staff, key_hash=hash_token(raw), prefix=raw[:8], label=label)
+    ApiToken.objects.create(
+        staff=staff,
+        key_hash=hash_token(raw),
+        prefix=raw[:8],
+        label=label,
+        last_used_at=timezone.now(),
+    )
     return raw
 
 
 def _idle_cutoff(now: datetime) -> datetime | None:
-    """Tokens last used (or, never used, created) before this are expired; None: no expiry."""
+    """Tokens last used before this are expired (tokens from before last_used_at was
+    written have none: their creation counts); None: no expiry."""
     days = settings.HUB_TOKEN_IDLE_DAYS
     return now - timedelta(days=days) if days else None
 

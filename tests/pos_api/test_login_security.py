@@ -102,13 +102,33 @@ def _updates(queries) -> list[str]:
     return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "apitoken" in q["sql"]]
 
 
+def _last_used_ago(raw: str, seconds: float) -> ApiToken:
+    token = ApiToken.objects.get(key_hash=hash_token(raw))
+    ApiToken.objects.filter(pk=token.pk).update(
+        last_used_at=timezone.now() - timedelta(seconds=seconds)
+    )
+    return token
+
+
+def test_issuing_a_token_counts_as_its_first_use(demo):
+    raw = token_issue(staff=Staff.objects.get(username="cashier"))
+    token = ApiToken.objects.get(key_hash=hash_token(raw))
+    assert timezone.now() - token.last_used_at < timedelta(seconds=5)
+    # so the first request after a login writes nothing
+    with CaptureQueriesContext(connection) as first:
+        token_resolve(raw)
+    assert _updates(first.captured_queries) == []
+
+
 @pytest.mark.embedded
 def test_token_use_is_written_at_most_once_a_minute(demo):
     raw = token_issue(staff=Staff.objects.get(username="cashier"))
+    token = _last_used_ago(raw, 3600)
     with CaptureQueriesContext(connection) as first:
         token_resolve(raw)
-    token = ApiToken.objects.get(key_hash=hash_token(raw))
-    assert token.last_used_at is not None and len(_updates(first.captured_queries)) == 1
+    token.refresh_from_db()
+    assert timezone.now() - token.last_used_at < timedelta(seconds=5)
+    assert len(_updates(first.captured_queries)) == 1
     # the next requests within the minute only read
     with CaptureQueriesContext(connection) as again:
         for _ in range(5):
@@ -121,16 +141,18 @@ def test_token_use_is_written_at_most_once_a_minute(demo):
     assert timezone.now() - token.last_used_at < timedelta(seconds=5)
 
 
-def test_rest_calls_mark_the_token_used(api_as):
-    client = api_as("cashier")
-    assert client.get("/api/v1/pos/payment-methods").status_code == 200
-    raw = client._credentials["HTTP_AUTHORIZATION"].split()[1]
-    assert ApiToken.objects.get(key_hash=hash_token(raw)).last_used_at is not None
+def test_rest_calls_mark_the_token_used(demo, anon):
+    raw = token_issue(staff=Staff.objects.get(username="cashier"))
+    token = _last_used_ago(raw, 3600)
+    anon.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert anon.get("/api/v1/pos/payment-methods").status_code == 200
+    token.refresh_from_db()
+    assert timezone.now() - token.last_used_at < timedelta(seconds=5)
 
 
 def test_tokens_mark_used_is_one_update(demo):
     staff = Staff.objects.get(username="chef")
-    ids = [ApiToken.objects.get(key_hash=hash_token(token_issue(staff=staff))).pk for _ in range(3)]
+    ids = [_last_used_ago(token_issue(staff=staff), 3600).pk for _ in range(3)]
     with CaptureQueriesContext(connection) as ctx:
         assert tokens_mark_used(ids) == 3
     assert len(ctx.captured_queries) == 1
