@@ -16,15 +16,18 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Final
 
-from django.db import transaction
-
 from hub.errors import Forbidden, NotFound, ValidationFailed
 from hub.models import Kitchen, MenuCategory, MenuItem, Outlet, Staff, TaxCategory
 from hub.roles import KITCHEN
-from hub.services.events import kitchen_stream, orders_stream, record_event
+from hub.services.events import (
+    kitchen_stream,
+    orders_stream,
+    record_event,
+    service_transaction,
+)
 
 
-@transaction.atomic
+@service_transaction
 def menu_item_set_availability(
     *, item_id: int, outlet: Outlet, is_available: bool, by: Staff
 ) -> MenuItem:
@@ -132,7 +135,7 @@ def _item_changed_event(
     )
 
 
-@transaction.atomic
+@service_transaction
 def menu_item_create(
     *,
     outlet: Outlet,
@@ -170,7 +173,7 @@ def menu_item_create(
     return item
 
 
-@transaction.atomic
+@service_transaction
 def menu_item_update(
     *,
     item_id: int,

@@ -533,6 +533,7 @@ def print_jobs_expire(*, now: datetime | None = None) -> int:
 TEST_PAGE_KIND = "test_page"  # PrintJob.kind of a test page (no KOT, no order)
 
 
+@service_transaction
 def print_job_create_test_page(
     *, printer_id: int, outlet: Outlet | int, by: Staff | None
 ) -> PrintJob:
@@ -543,40 +544,37 @@ def print_job_create_test_page(
     printer shows up as the job retrying with the printer's `last_error`. Each call
     prints one page. Locks the printer row. Another outlet's printer is NotFound.
     """
-    from django.db import transaction
-
     from printers.render import TestPageTicket, render_test_page
 
     outlet_id = outlet if isinstance(outlet, int) else outlet.pk
-    with transaction.atomic():
-        printer = (
-            Printer.objects.select_for_update(of=("self",))
-            .select_related("outlet")
-            .filter(pk=printer_id, outlet_id=outlet_id)
-            .first()
-        )
-        if printer is None:
-            raise NotFound("No such printer.")
-        target = printer.connection
-        if printer.address and printer.connection != Printer.Connection.AGENT:
-            target += f" {printer.address}"
-        ticket = TestPageTicket(
-            printer=printer.name,
-            connection=target,
-            paper_width_mm=printer.paper_width_mm,
-            outlet=printer.outlet.name,
-            printed_at=timezone.now(),
-            timezone=printer.outlet.timezone,
-            asked_by=by.name if by is not None else "",
-        )
-        rendered = render_test_page(ticket, paper_width_mm=printer.paper_width_mm)
-        return _job_create(
-            printer=printer,
-            kind=TEST_PAGE_KIND,
-            payload=rendered.payload,
-            preview=rendered.preview,
-            reprint=0,
-        )
+    printer = (
+        Printer.objects.select_for_update(of=("self",))
+        .select_related("outlet")
+        .filter(pk=printer_id, outlet_id=outlet_id)
+        .first()
+    )
+    if printer is None:
+        raise NotFound("No such printer.")
+    target = printer.connection
+    if printer.address and printer.connection != Printer.Connection.AGENT:
+        target += f" {printer.address}"
+    ticket = TestPageTicket(
+        printer=printer.name,
+        connection=target,
+        paper_width_mm=printer.paper_width_mm,
+        outlet=printer.outlet.name,
+        printed_at=timezone.now(),
+        timezone=printer.outlet.timezone,
+        asked_by=by.name if by is not None else "",
+    )
+    rendered = render_test_page(ticket, paper_width_mm=printer.paper_width_mm)
+    return _job_create(
+        printer=printer,
+        kind=TEST_PAGE_KIND,
+        payload=rendered.payload,
+        preview=rendered.preview,
+        reprint=0,
+    )
 
 
 # Device nodes a printer may be, besides files in the spool directory.
