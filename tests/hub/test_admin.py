@@ -228,6 +228,20 @@ def test_a_manager_cannot_make_anyone_superuser_staff_or_move_them(demo):
     assert (waiter.is_superuser, waiter.is_staff, waiter.outlet_id) == (False, False, 1)
 
 
+def test_a_manager_cannot_demote_or_deactivate_themselves(demo):
+    client = signed_in("manager")
+    me = Staff.objects.get(username="manager")
+    form = client.get(f"/admin/hub/staff/{me.pk}/change/").content.decode()
+    assert 'name="role"' not in form and 'name="is_active"' not in form
+    client.post(
+        f"/admin/hub/staff/{me.pk}/change/",
+        {"username": "manager", "role": "waiter", "display_name": "Maya Manager"},
+    )
+    me.refresh_from_db()
+    assert (me.role, me.is_active) == ("manager", True)
+    assert client.get("/admin/hub/printer/").status_code == 200
+
+
 def test_a_manager_adds_staff_to_their_own_outlet_only(demo):
     client = signed_in("manager2")
     response = client.post(
