@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
+MAX_PAGE = 10**9  # far past any list's end; keeps the row offset a safe integer
 # Seconds a client should wait before retrying when the database is unreachable.
 RETRY_AFTER_SECONDS = 5
 # OperationalError: no connection (refused, reset, pool timeout), but also the

@@ -21,13 +21,15 @@ One mechanism, called by HubApiView.dispatch, so no view can forget it:
    `idempotency_key_reused`. Keys are kept 24 h (`manage.py prune_idempotency`);
    an older key counts as new.
 
-Requests without the header, or without a signed-in user (login), run as usual.
+Requests without the header, or without a signed-in user (login), run as usual, and so
+does a method the view does not have: it answers 405 (HubApiView.dispatch).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -46,6 +48,10 @@ HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 METHODS = frozenset({"POST", "PUT"})
 MAX_KEY_LENGTH = 255
+# Visible ASCII, spaces only between (HTTP trims them at the ends anyway); the schema
+# documents exactly this (pos_api/schema.py), so a key the schema allows is never a 400.
+KEY_PATTERN = rf"^[!-~](?:[ -~]{{0,{MAX_KEY_LENGTH - 2}}}[!-~])?$"
+KEY_FORMAT = re.compile(KEY_PATTERN)
 IDEMPOTENCY_WAIT_SECONDS = 15
 
 
@@ -63,10 +69,14 @@ def request_key(request) -> str | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if not KEY_FORMAT.fullmatch(key):
         raise ValidationFailed(
-            fields={HEADER: [f"Send 1 to {MAX_KEY_LENGTH} printable characters (a UUID is best)."]}
+            fields={
+                HEADER: [
+                    f"Send 1 to {MAX_KEY_LENGTH} visible ASCII characters, spaces only inside "
+                    "(a UUID is best)."
+                ]
+            }
         )
     return key
 
@@ -172,6 +182,7 @@ def run_idempotent(
         )
     if record.completed:
         return _replay(record)
+
     def attempt() -> Response:
         with transaction.atomic():
             locked = _lock(record.pk)

@@ -22,15 +22,22 @@ Views only describe their own data: `@extend_schema(request=In, responses=Out)`.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
 
 from hub.roles import ALL_ROLES, PERMISSIONS
 
-from .envelope import MAX_PER_PAGE
+from . import idempotency
+from .envelope import MAX_PAGE, MAX_PER_PAGE
 from .permissions import PUBLIC
 
 BEARER = "bearerAuth"
@@ -63,6 +70,54 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "The token from POST /api/v1/auth/login: `Authorization: Bearer <token>`.",
         }
+
+
+class MoneyFieldSchema(OpenApiSerializerFieldExtension):
+    """Money in: at most two decimals (`multipleOf: 0.01`), as MoneyField checks, so an
+    amount the schema allows is never a 400 (docs/api.md "Money, numbers and text")."""
+
+    target_class = "pos_api.serializers.common.MoneyField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and schema.get("type") == "number":
+            schema["multipleOf"] = float(Decimal(1).scaleb(-self.target.decimal_places))
+        return schema
+
+
+def request_shapes(*shapes: dict):
+    """Class decorator for an input serializer whose `validate()` (or service) checks across
+    fields: the same rule as JSON Schema alternatives (`anyOf`), added to its request
+    schema by a drf-spectacular serializer extension, so a body the schema allows is never
+    a 400 for its shape (docs/api.md "The schema and the live tester")."""
+
+    def decorate(serializer_class):
+        def map_serializer(self, auto_schema, direction):
+            schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+            return {**schema, "anyOf": list(shapes)} if direction == "request" else schema
+
+        serializer_class.body_required = True  # no field is required, but one shape is
+        type(
+            f"{serializer_class.__name__}Shapes",
+            (OpenApiSerializerExtension,),
+            {"target_class": serializer_class, "map_serializer": map_serializer},
+        )
+        return serializer_class
+
+    return decorate
+
+
+# Written with `not`, not `enum`: drf-spectacular hoists every enum of a component into a
+# shared component of its own (and drops null from it), but never looks inside `not`.
+def null_only(kind: str) -> dict:
+    """A property that may be left out or null, but not given a value (OpenAPI 3.0)."""
+    return {"type": kind, "nullable": True, "not": {"type": kind}}
+
+
+def boolean(value: bool) -> dict:
+    """A boolean property that, when given, is `value`."""
+    return {"type": "boolean", "not": {"enum": [not value]}}
 
 
 ERROR_ENVELOPE = {
@@ -153,6 +208,20 @@ class HubAutoSchema(AutoSchema):
         tail = cls.__module__.rsplit(".", 1)[-1]
         return "".join(part.capitalize() for part in tail.split("_")) + name
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
+            # `Item(many=True, min_length=1, max_length=10)`: drf-spectacular leaves the list's
+            # own bounds out, so a list the schema allows could still be a 400.
+            minimum = field.min_length if field.min_length is not None else 0
+            if not field.allow_empty:
+                minimum = max(minimum, 1)
+            if minimum:
+                schema["minItems"] = minimum
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+        return schema
+
     def _component(self, name: str, schema: dict) -> dict:
         component = ResolvedComponent(
             name=name, type=ResolvedComponent.SCHEMA, object=f"pos_api.schema.{name}", schema=schema
@@ -192,19 +261,34 @@ class HubAutoSchema(AutoSchema):
         parameters = operation.setdefault("parameters", [])
         if self._is_paginated():
             self._add_paging_parameters(parameters)
-        if self.method in ("POST", "PUT"):
+        if self.method in ("POST", "PUT") and not self._is_public():
+            # Exactly what pos_api/idempotency.py accepts (a public view ignores the header).
             parameters.append(
                 {
                     "in": "header",
-                    "name": "Idempotency-Key",
+                    "name": idempotency.HEADER,
                     "required": False,
-                    "schema": {"type": "string", "maxLength": 255},
+                    "schema": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": idempotency.MAX_KEY_LENGTH,
+                        "pattern": idempotency.KEY_PATTERN,
+                    },
                     "description": "Retry-safe key: the same key and body within 24 h replays the "
-                    "first answer; another body answers 409 idempotency_key_reused.",
+                    "first answer; another body answers 409 idempotency_key_reused. Visible "
+                    "ASCII, spaces only inside; a UUID is best.",
                 }
             )
+        for parameter in parameters:
+            if parameter.get("in") == "query" and not parameter.get("required"):
+                # `?status=` is the same as no `status` (DRF reads query strings as forms).
+                parameter["allowEmptyValue"] = True
         if not parameters:
             del operation["parameters"]
+        if "requestBody" in operation and getattr(
+            self.get_request_serializer(), "body_required", False
+        ):
+            operation["requestBody"]["required"] = True
         if self.method in ("POST", "PUT", "PATCH") and "requestBody" not in operation:
             # A view that reads no body still accepts an (ignored) JSON object.
             operation["requestBody"] = {
@@ -225,7 +309,8 @@ class HubAutoSchema(AutoSchema):
                     "in": "query",
                     "name": "page",
                     "required": False,
-                    "schema": {"type": "integer", "minimum": 1, "default": 1},
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+                    "description": "From 1; a page past the end is an empty list",
                 }
             )
         if "per_page" not in names:
@@ -240,7 +325,7 @@ class HubAutoSchema(AutoSchema):
                         "maximum": MAX_PER_PAGE,
                         "default": 25,
                     },
-                    "description": f"Rows per page, at most {MAX_PER_PAGE}",
+                    "description": f"Rows per page, at most {MAX_PER_PAGE} (more is a 400)",
                 }
             )
 

@@ -17,6 +17,7 @@ from hub.models import Order, OrderItem
 from hub.services.order_pricing import item_line_total
 from hub.services.orders import MAX_GUESTS, MAX_QUANTITY, ItemInput
 
+from ..schema import null_only, request_shapes
 from .common import MoneyField, StrictIntegerField
 
 MAX_ID = 2**63 - 1
@@ -65,6 +66,10 @@ class OrderItemIn(serializers.Serializer):
     note = TextField(max_length=300, required=False, allow_blank=True)
 
 
+@request_shapes(
+    {"required": ["id"], "properties": {"id": {"type": "integer"}}},
+    {"required": ["menu_item_id"], "properties": {"menu_item_id": {"type": "integer"}}},
+)
 class OrderItemUpdateIn(serializers.Serializer):
     id = IdField(required=False, allow_null=True, help_text="Keep this line; leave out to add one")
     menu_item_id = IdField(required=False, allow_null=True, help_text="Required for a new line")
@@ -84,6 +89,21 @@ class DiscountFields(serializers.Serializer):
     coupon_code = TextField(max_length=40, required=False, allow_null=True, allow_blank=True)
 
 
+# One discount at most: a manual one (type and value together) or a coupon, never both.
+MANUAL_DISCOUNT = {
+    "required": ["discount_type", "discount_value"],
+    "properties": {
+        "discount_type": {"type": "string"},
+        "discount_value": {"type": "number"},
+        "coupon_code": {"type": "string", "nullable": True, "maxLength": 0},
+    },
+}
+NO_MANUAL_DISCOUNT = {
+    "properties": {"discount_type": null_only("string"), "discount_value": null_only("number")}
+}
+
+
+@request_shapes(MANUAL_DISCOUNT, NO_MANUAL_DISCOUNT)
 class OrderCreateIn(DiscountFields):
     order_type_id = IdField()
     table_id = IdField(required=False, allow_null=True)
@@ -117,6 +137,16 @@ class OrderCancelIn(serializers.Serializer):
     version = VersionField()
 
 
+@request_shapes(
+    MANUAL_DISCOUNT,
+    {
+        "required": ["coupon_code"],
+        "properties": {
+            **NO_MANUAL_DISCOUNT["properties"],
+            "coupon_code": {"type": "string", "minLength": 1},
+        },
+    },
+)
 class OrderDiscountIn(DiscountFields):
     reason = TextField(max_length=200, required=False, allow_blank=True)
     version = VersionField()
@@ -138,12 +168,20 @@ class OrderDiscountIn(DiscountFields):
 class OrderListQuery(serializers.Serializer):
     status = ChoiceField(choices=Order.Status.values, required=False)
     table_id = IdField(required=False)
-    date = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+    date = serializers.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text="YYYY-MM-DD, the outlet's local business day",
+    )
     payment_status = ChoiceField(choices=Order.PaymentStatus.values, required=False)
     order_type_id = IdField(required=False)
     customer_id = IdField(required=False)
 
 
+@request_shapes(
+    {"required": ["order_id"], "properties": {"order_id": {"type": "integer"}}},
+    {"required": ["subtotal"], "properties": {"subtotal": {"type": "number"}}},
+)
 class CouponValidateIn(serializers.Serializer):
     code = TextField(max_length=40)
     order_id = IdField(required=False, allow_null=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,7 +16,23 @@ from .orders import IdField, PaymentOut, TextField
 MAX_SPLIT = 10
 
 
-@extend_schema_field(OpenApiTypes.STR, component_name="PaymentMethodRef")
+# A method's code is a slug (hub.models.PaymentMethod.code); the schema says exactly what
+# this field takes, so a value it allows is never a 400.
+METHOD_CODE_PATTERN = r"^[-a-zA-Z0-9_]{1,40}$"
+_METHOD_CODE = re.compile(METHOD_CODE_PATTERN)
+MAX_METHOD_ID = 2**31 - 1
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": METHOD_CODE_PATTERN, "example": "card"},
+            {"type": "integer", "minimum": 1, "maximum": MAX_METHOD_ID},
+        ],
+        "description": 'A payment method\'s code ("card") or id (2)',
+    },
+    component_name="PaymentMethodRef",
+)
 class PaymentMethodRefField(serializers.Field):
     """A payment method's `code` ("card") or `id` (2), as the reference allows both."""
 
@@ -26,11 +42,11 @@ class PaymentMethodRefField(serializers.Field):
         if isinstance(data, bool):
             self.fail("invalid")
         if isinstance(data, int):
-            if not 1 <= data < 2**31:
+            if not 1 <= data <= MAX_METHOD_ID:
                 self.fail("invalid")
             return data
-        if isinstance(data, str) and 1 <= len(data.strip()) <= 40 and data.strip().isprintable():
-            return data.strip()
+        if isinstance(data, str) and _METHOD_CODE.fullmatch(data):
+            return data
         self.fail("invalid")
 
     def to_representation(self, value):
@@ -57,7 +73,7 @@ def payment_request(data: dict) -> PaymentRequest:
 
 
 class SplitPaymentIn(serializers.Serializer):
-    payments = PaymentIn(many=True, allow_empty=False, max_length=MAX_SPLIT)
+    payments = PaymentIn(many=True, min_length=1, max_length=MAX_SPLIT)
 
 
 class RefundIn(serializers.Serializer):

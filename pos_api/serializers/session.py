@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..schema import boolean, null_only, request_shapes
 from .orders import IdField, TextField
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class CartField(serializers.JSONField):
+    """Any JSON object the terminal keeps (the hub does not read it): documented as one."""
+
+
+NOT_WITH_RESUME = {"resume_held_id": null_only("integer")}
+
+
+@request_shapes(
+    {  # save the cart
+        "required": ["cart"],
+        "properties": {
+            **NOT_WITH_RESUME,
+            "hold": boolean(False),
+            "order_id": null_only("integer"),
+        },
+    },
+    {"required": ["hold"], "properties": {**NOT_WITH_RESUME, "hold": boolean(True)}},
+    {  # resume a parked cart
+        "required": ["resume_held_id"],
+        "not": {"required": ["cart"]},
+        "properties": {
+            "resume_held_id": {"type": "integer"},
+            "hold": boolean(False),
+            "order_id": null_only("integer"),
+        },
+    },
+)
 class SessionSaveIn(serializers.Serializer):
     """One of three shapes: `{cart}`, `{hold: true, label?, cart? | order_id?}`, `{resume_held_id}`."""
 
-    cart = serializers.JSONField(
-        required=False, help_text="The terminal's cart, a JSON object (<= 64 KB)"
-    )
+    cart = CartField(required=False, help_text="The terminal's cart, a JSON object (<= 64 KB)")
     hold = serializers.BooleanField(required=False, default=False)
     label = TextField(max_length=80, required=False, allow_blank=True, allow_null=True)
     order_id = IdField(

@@ -1,7 +1,9 @@
-"""The base class of every API view: auth, the permission layer, outlet scope, paging."""
+"""The base class of every API view: auth, the permission layer, outlet scope, paging
+(docs/api.md "Conventions")."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rest_framework import serializers
@@ -11,7 +13,7 @@ from hub.errors import ValidationFailed
 from hub.models import Outlet, Staff
 
 from .. import idempotency
-from ..envelope import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from ..envelope import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
 
 class HubApiView(APIView):
@@ -21,7 +23,9 @@ class HubApiView(APIView):
 
     def dispatch(self, request, *args, **kwargs):
         """DRF's dispatch, with every POST/PUT carrying an Idempotency-Key run through
-        pos_api/idempotency.py (after auth and permission checks, around the handler)."""
+        pos_api/idempotency.py (after auth and permission checks, around the handler).
+        A method the view does not have answers 405 whatever its key says: the key
+        belongs to an operation, and there is none."""
         self.args, self.kwargs = args, kwargs
         request = self.initialize_request(request, *args, **kwargs)
         self.request = request
@@ -29,10 +33,13 @@ class HubApiView(APIView):
         try:
             self.initial(request, *args, **kwargs)
             name = request.method.lower()
-            handler = getattr(self, name, self.http_method_not_allowed)
-            if name not in self.http_method_names:
+            handler = getattr(self, name, None) if name in self.http_method_names else None
+            if handler is None:
                 handler = self.http_method_not_allowed
-            key = idempotency.request_key(request)
+                key = None
+            else:
+                self.check_request(request)
+                key = idempotency.request_key(request)
             if key is None:
                 response = handler(request, *args, **kwargs)
             else:
@@ -43,6 +50,17 @@ class HubApiView(APIView):
             response = self.handle_exception(exc)
         self.response = self.finalize_response(request, response, *args, **kwargs)
         return self.response
+
+    def check_request(self, request) -> None:
+        """Malformed input is a 400 before anything else, also under an Idempotency-Key
+        whose first answer would be replayed. Here: a write's body is a JSON object, also
+        where the view reads no field of it (the schema says so: pos_api/schema.py
+        NO_FIELDS). Views that read headers check them too (If-Match, X-Device-Id)."""
+        if request.method in ("POST", "PUT", "PATCH"):
+            # Read the raw bytes first, so they stay readable for pos_api/idempotency.py's
+            # hash after DRF has parsed them (Django's stream can be read only once).
+            if request._request.body and not isinstance(request.data, dict):
+                raise ValidationFailed("The body must be a JSON object.")
 
     @property
     def staff(self) -> Staff:
@@ -70,17 +88,23 @@ class HubApiView(APIView):
         return serializer.validated_data
 
     def paging(self) -> tuple[int, int]:
-        """?page= and ?per_page= (up to 100), validated."""
-        page = _positive_int(self.request.query_params.get("page"), "page", default=1)
-        per_page = _positive_int(
-            self.request.query_params.get("per_page"), "per_page", default=DEFAULT_PER_PAGE
+        """?page= (1 to MAX_PAGE) and ?per_page= (1 to 100), validated: a per_page above
+        100 is a 400, as the schema says, not silently fewer rows (docs/api.md "Pagination")."""
+        page = _whole_number(self.request.query_params.get("page"), "page", 1, MAX_PAGE)
+        per_page = _whole_number(
+            self.request.query_params.get("per_page"), "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE
         )
-        return page, min(per_page, MAX_PER_PAGE)
+        return page, per_page
 
 
-def _positive_int(raw: str | None, name: str, *, default: int) -> int:
-    if raw in (None, ""):
+# ASCII digits only: str.isdigit() also takes "²", which int() then refuses (a 500).
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _whole_number(raw: str | None, name: str, default: int, maximum: int) -> int:
+    if raw in (None, ""):  # an empty parameter is an absent one (docs/api.md "Conventions")
         return default
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
-        raise ValidationFailed(fields={name: ["Must be a whole number of at least 1."]})
+    # the length first: int() of thousands of digits is refused (ValueError), and slow
+    if len(raw) > 12 or not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= maximum:
+        raise ValidationFailed(fields={name: [f"Must be a whole number from 1 to {maximum}."]})
     return int(raw)

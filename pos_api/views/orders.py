@@ -6,6 +6,8 @@ re-read through hub.selectors.orders (a fixed number of queries).
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 
@@ -20,22 +22,35 @@ from ..routes import api_path
 from ..serializers import orders as io
 from .base import HubApiView
 
+# `"3"`, `W/"3"` or `3`; empty or `*` mean "any version". The schema documents exactly
+# this, so a header it allows is never a 400 (docs/api.md "Versions").
+IF_MATCH_PATTERN = r'^(?:\*|(?:W/)?"[0-9]{1,9}"|[0-9]{1,9})?$'
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    {"type": "string", "pattern": IF_MATCH_PATTERN},
+    OpenApiParameter.HEADER,
+    description='The order version this change is for, e.g. `"3"`: a stale one answers 409 '
+    "version_conflict",
+)
+
 
 def if_match_version(request) -> int | None:
-    """`If-Match: "3"` (or W/"3", or 3) -> 3; absent -> None; anything else is a 400."""
+    """`If-Match: "3"` (or W/"3", or 3) -> 3; absent, empty or * -> None; anything else is a 400."""
     raw = request.headers.get("If-Match")
-    if raw is None or raw.strip() in ("", "*"):
+    if raw is None:
         return None
-    value = raw.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    value = value.strip('"')
-    if not value.isdigit() or len(value) > 9:
+    if not _IF_MATCH.fullmatch(raw):
         raise ValidationFailed(fields={"If-Match": ['Send the order version, e.g. If-Match: "3".']})
-    return int(value)
+    digits = raw.removeprefix("W/").strip('"')
+    return int(digits) if digits not in ("", "*") else None
 
 
 class OrderApiView(HubApiView):
+    def check_request(self, request) -> None:
+        super().check_request(request)
+        if_match_version(request)
+
     def expected_version(self, data: dict) -> int | None:
         header = if_match_version(self.request)
         body = data.get("version")
@@ -48,22 +63,11 @@ class OrderApiView(HubApiView):
         return ok(io.order_representation(fresh), status=status)
 
 
-ORDER_FILTERS = [
-    OpenApiParameter("status", str, enum=Order.Status.values),
-    OpenApiParameter("table_id", int),
-    OpenApiParameter("date", str, description="YYYY-MM-DD, the outlet's local business day"),
-    OpenApiParameter("payment_status", str, enum=Order.PaymentStatus.values),
-    OpenApiParameter("order_type_id", int),
-    OpenApiParameter("customer_id", int),
-    OpenApiParameter("page", int),
-    OpenApiParameter("per_page", int),
-]
-
-
 class OrderListCreateApi(OrderApiView):
     permission = {"GET": "order.read", "POST": "order.create"}
+    paginated = {"GET": True}
 
-    @extend_schema(parameters=ORDER_FILTERS, responses=io.OrderOut(many=True))
+    @extend_schema(parameters=[io.OrderListQuery], responses=io.OrderOut(many=True))
     def get(self, request):
         query = self.validated_query(io.OrderListQuery)
         page, per_page = self.paging()
@@ -114,7 +118,7 @@ class OrderDetailApi(OrderApiView):
     @extend_schema(
         request=io.OrderUpdateIn,
         responses=io.OrderOut,
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        parameters=[IF_MATCH],
     )
     def put(self, request, order_id: int):
         data = self.validated(io.OrderUpdateIn)
@@ -140,7 +144,7 @@ class OrderStatusApi(OrderApiView):
     @extend_schema(
         request=io.OrderStatusIn,
         responses=io.OrderOut,
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        parameters=[IF_MATCH],
     )
     def put(self, request, order_id: int):
         data = self.validated(io.OrderStatusIn)
@@ -158,7 +162,7 @@ class OrderStatusApi(OrderApiView):
 class OrderCancelApi(OrderApiView):
     permission = "order.cancel"
 
-    @extend_schema(request=io.OrderCancelIn, responses=io.OrderOut)
+    @extend_schema(request=io.OrderCancelIn, responses=io.OrderOut, parameters=[IF_MATCH])
     def post(self, request, order_id: int):
         data = self.validated(io.OrderCancelIn)
         order = services.order_cancel(
@@ -174,7 +178,7 @@ class OrderCancelApi(OrderApiView):
 class OrderDiscountApi(OrderApiView):
     permission = "order.discount"
 
-    @extend_schema(request=io.OrderDiscountIn, responses=io.OrderOut)
+    @extend_schema(request=io.OrderDiscountIn, responses=io.OrderOut, parameters=[IF_MATCH])
     def post(self, request, order_id: int):
         data = self.validated(io.OrderDiscountIn)
         order = services.order_apply_discount(

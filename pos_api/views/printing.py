@@ -88,6 +88,7 @@ class OrderPrintInvoiceApi(HubApiView):
 
 class PrinterListApi(HubApiView):
     permission = "printer.read"
+    paginated = True
 
     @extend_schema(
         responses=PrinterOut(many=True), summary="The outlet's printers and their status"

@@ -3,8 +3,11 @@ docs/api.md "POS session"). Per staff user and device: the `X-Device-Id` header.
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
+from hub.errors import ValidationFailed
 from hub.selectors import session as selectors
 from hub.services import session as services
 
@@ -13,21 +16,35 @@ from ..routes import api_path
 from ..serializers import session as io
 from .base import HubApiView
 
+# Visible ASCII, spaces only inside, at most 80 (services.MAX_DEVICE_ID); empty is the
+# default device. The schema says exactly this, so an id it allows is never a 400.
+DEVICE_ID_PATTERN = rf"^(?:[!-~](?:[ -~]{{0,{services.MAX_DEVICE_ID - 2}}}[!-~])?)?$"
+_DEVICE_ID = re.compile(DEVICE_ID_PATTERN)
 DEVICE_HEADER = OpenApiParameter(
     "X-Device-Id",
-    str,
+    {"type": "string", "maxLength": services.MAX_DEVICE_ID, "pattern": DEVICE_ID_PATTERN},
     OpenApiParameter.HEADER,
     required=False,
-    description="The terminal's id (at most 80 characters); one session per user and device",
+    description="The terminal's id (visible ASCII, at most 80 characters); one session per "
+    "user and device",
 )
 
 
 class SessionApiView(HubApiView):
     permission = "session.use"
 
+    def check_request(self, request) -> None:
+        super().check_request(request)
+        self.device_id  # noqa: B018 - raises 400 for a malformed X-Device-Id
+
     @property
     def device_id(self) -> str:
-        return services.device_id_clean(self.request.headers.get("X-Device-Id"))
+        raw = self.request.headers.get("X-Device-Id")
+        if raw is not None and not _DEVICE_ID.fullmatch(raw):
+            raise ValidationFailed(
+                fields={"X-Device-Id": ["At most 80 visible ASCII characters, spaces only inside."]}
+            )
+        return services.device_id_clean(raw)
 
     def answer(self, state: services.SessionState, **extra) -> dict:
         body = io.SessionOut(

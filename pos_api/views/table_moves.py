@@ -3,16 +3,14 @@ merging tables"). Both answer with the full order representation (the target's).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 
 from hub.services import table_moves as services
 
 from ..routes import api_path
 from ..serializers import table_moves as io
 from ..serializers.orders import OrderOut
-from .orders import OrderApiView
-
-IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)
+from .orders import IF_MATCH, OrderApiView
 
 
 class TransferTableApi(OrderApiView):

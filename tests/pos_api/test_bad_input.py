@@ -109,6 +109,10 @@ BAD_QUERIES = [
     "per_page=abc",
     "page=1&page=2",
     "per_page=%00",
+    "page=%C2%B2",  # "²": str.isdigit() says yes, int() says no
+    "per_page=%C2%B2",
+    "page=" + "9" * 5000,
+    "per_page=101",
 ]
 BAD_QUERY_VALUES = [
     "",
@@ -487,3 +491,102 @@ def test_unknown_methods_answer_405_in_the_envelope(api_as):
             response = client.generic(method.upper(), url, "{}", content_type="application/json")
             assert_enveloped(response, f"{method.upper()} {url}")
             assert response.status_code in (401, 403, 405), f"{method.upper()} {url}"
+
+
+# --- what the schema promises about headers and paging is what the server does -------------
+
+HEADER_VALUES = [
+    "", "a", "a b", " a", "a ", "\t", "é", "*", "3", '"3"', 'W/"3"', '"3', "²", "x y" * 9,
+    "x" * 80, "x" * 81, "x" * 255, "x" * 256,
+]  # fmt: skip
+
+
+def _documented_headers():
+    """(method, route, view, header name, header schema) of every header the schema documents."""
+    found = []
+    for method, route, view in BODY_ENDPOINTS + [("get", r, v) for r, v in GET_ENDPOINTS]:
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+        operation = _schema()["paths"].get(path, {}).get(method, {})
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "header":
+                found.append((method, route, view, parameter["name"], parameter["schema"]))
+    return found
+
+
+DOCUMENTED_HEADERS = _documented_headers()
+
+
+def test_the_headers_with_limits_are_documented():
+    names = {(m, r, name) for m, r, _, name, _ in DOCUMENTED_HEADERS}
+    assert ("post", "api/v1/pos/orders", "Idempotency-Key") in names
+    assert ("get", "api/v1/pos/session", "X-Device-Id") in names
+    assert ("put", "api/v1/pos/orders/<int:order_id>", "If-Match") in names
+    assert not any(
+        name == "Idempotency-Key" for _, r, _, name, _ in DOCUMENTED_HEADERS if "auth/" in r
+    )
+
+
+@pytest.mark.parametrize(
+    "method,route,view,name,schema",
+    DOCUMENTED_HEADERS,
+    ids=[f"{m.upper()} {r} {n}" for m, r, _, n, _ in DOCUMENTED_HEADERS],
+)
+def test_a_header_is_refused_exactly_when_its_schema_refuses_it(
+    method, route, view, name, schema, api_as, real_ids
+):
+    from openapi_schema_validator import OAS30WriteValidator
+
+    client, url = _client(route, api_as), _fill(route, real_ids)
+    validator = OAS30WriteValidator(schema)
+    for value in HEADER_VALUES:
+        meta = "HTTP_" + name.upper().replace("-", "_")
+        body = {"data": "{}", "content_type": "application/json"} if method != "get" else {}
+        response = client.generic(method.upper(), url, **body, **{meta: value})
+        assert_enveloped(response, f"{method.upper()} {url} [{name}: {value!r:.20}]")
+        refused = response.status_code == 400 and name in response.json()["error"].get("fields", {})
+        assert refused != validator.is_valid(value), (
+            f"{method.upper()} {url} {name}: {value!r:.30} is "
+            f"{'refused' if refused else 'accepted'} but the schema says the opposite"
+        )
+
+
+PAGINATED = sorted(
+    (path, operation)
+    for path, operations in _schema()["paths"].items()
+    for method, operation in operations.items()
+    if method == "get" and "meta" in str(operation["responses"].get("200", ""))
+)
+
+
+def test_every_list_that_answers_meta_documents_its_paging(api_as):
+    assert len(PAGINATED) >= 8
+    for path, operation in PAGINATED:
+        per_page = next(p for p in operation["parameters"] if p["name"] == "per_page")
+        assert per_page["schema"]["maximum"] == 100, path
+
+
+def test_per_page_above_100_is_a_400_not_fewer_rows(api_as, real_ids):
+    for path, _ in PAGINATED:
+        url = re.sub(r"\{(\w+)\}", lambda m: str(real_ids.get(m.group(1)[:-3], 1)), path)
+        client = api_as("driver" if "drivers/me" in url else "manager")
+        assert client.get(f"{url}?per_page=100").status_code == 200, url
+        too_many = client.get(f"{url}?per_page=101")
+        assert too_many.status_code == 400, url
+        assert "per_page" in too_many.json()["error"]["fields"], url
+
+
+def test_an_undeclared_method_answers_405_whatever_its_idempotency_key(api_as):
+    client = api_as("manager")
+    url = "/api/v1/pos/tables/3/status"  # PUT only
+    first = client.put(url, {"status": "free"}, format="json", HTTP_IDEMPOTENCY_KEY="k-405")
+    assert first.status_code == 200
+    # the key is taken by the PUT; a POST, which this path does not have, is a 405 all the same
+    reused = client.post(url, {"status": "free"}, format="json", HTTP_IDEMPOTENCY_KEY="k-405")
+    assert reused.status_code == 405 and reused.json()["error"]["code"] == "method_not_allowed"
+    assert "PUT" in reused["Allow"]
+    malformed = client.post(url, {"status": "free"}, format="json", HTTP_IDEMPOTENCY_KEY=" ")
+    assert malformed.status_code == 405
+    # and a 405 claims no key: the same key then works for the method that exists
+    assert client.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="k-new").status_code == 405
+    again = client.put(url, {"status": "free"}, format="json", HTTP_IDEMPOTENCY_KEY="k-new")
+    assert again.status_code == 200 and "Idempotent-Replayed" not in again
