@@ -294,7 +294,10 @@ class HubAutoSchema(AutoSchema):
             operation["requestBody"] = {
                 "required": False,
                 "content": {
-                    "application/json": {"schema": {"type": "object", "description": NO_FIELDS}}
+                    "application/json": {
+                        "schema": {"type": "object", "description": NO_FIELDS},
+                        "example": {},
+                    }
                 },
             }
         self._wrap_success(operation)

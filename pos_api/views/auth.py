@@ -1,6 +1,6 @@
 """POST /api/v1/auth/login and /logout (CONTRACT section 1)."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 
 from hub.client_address import client_address_of_request
@@ -31,6 +31,13 @@ class LoginApi(HubApiView):
 
     @extend_schema(
         request=LoginIn,
+        examples=[
+            OpenApiExample(
+                "The demo manager",
+                value={"username": "manager", "password": "demo1234"},
+                request_only=True,
+            )
+        ],
         responses={
             200: inline_serializer(
                 "LoginOut", {"token": serializers.CharField(), "staff": StaffOut()}

@@ -4,7 +4,7 @@ These are short lists a terminal loads once at start-up, so they come whole,
 without pagination (docs/api.md "Pagination").
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 
 from hub.selectors import catalog as selectors
 from hub.services.menu import menu_item_set_availability
@@ -66,7 +66,11 @@ class MenuItemAvailabilityApi(HubApiView):
 
     permission = "menu.set_availability"
 
-    @extend_schema(request=MenuItemAvailabilityIn, responses=MenuItemAvailabilityOut)
+    @extend_schema(
+        request=MenuItemAvailabilityIn,
+        responses=MenuItemAvailabilityOut,
+        examples=[OpenApiExample("Sold out", value={"is_available": False}, request_only=True)],
+    )
     def put(self, request, item_id: int):
         data = self.validated(MenuItemAvailabilityIn)
         item = menu_item_set_availability(

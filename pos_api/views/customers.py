@@ -1,6 +1,6 @@
 """Customers: search, details, create (docs/api.md "Customers")."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
 from hub.selectors import customers as selectors
 from hub.services.customers import customer_create
@@ -31,7 +31,22 @@ class CustomerListApi(HubApiView):
         rows = customers[(page - 1) * per_page : page * per_page]
         return ok_page(CustomerOut(rows, many=True).data, page=page, per_page=per_page, total=total)
 
-    @extend_schema(request=CustomerIn, responses={201: CustomerDetailOut})
+    @extend_schema(
+        request=CustomerIn,
+        responses={201: CustomerDetailOut},
+        examples=[
+            OpenApiExample(
+                "A new guest",
+                value={
+                    "name": "Neha Verma",
+                    "phone": "+91 98111 22334",
+                    "email": "neha.verma@example.com",
+                    "address": "12 MG Road, Bengaluru",
+                },
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request):
         data = self.validated(CustomerIn)
         customer = customer_create(outlet=self.outlet, by=self.staff, **data)

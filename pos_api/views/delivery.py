@@ -3,7 +3,7 @@ assigning a driver, the delivery status and a driver's own deliveries (docs/api.
 "Delivery"; CONTRACT 4a).
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 
 from hub.errors import NotFound
 from hub.selectors import delivery as selectors
@@ -49,7 +49,11 @@ class AssignDriverApi(OrderApiView):
         422: ["not_a_delivery_order", "driver_unavailable"],
     }
 
-    @extend_schema(request=io.AssignDriverIn, responses=OrderOut)
+    @extend_schema(
+        request=io.AssignDriverIn,
+        responses=OrderOut,
+        examples=[OpenApiExample("Driver 1", value={"driver_id": 1}, request_only=True)],
+    )
     def post(self, request, order_id: int):
         data = self.validated(io.AssignDriverIn)
         order = services.delivery_assign(
@@ -62,7 +66,15 @@ class DeliveryStatusApi(OrderApiView):
     permission = "delivery.set_status"
     error_codes = {409: ["order_closed", "invalid_transition"], 422: ["not_a_delivery_order"]}
 
-    @extend_schema(request=io.DeliveryStatusIn, responses=OrderOut)
+    @extend_schema(
+        request=io.DeliveryStatusIn,
+        responses=OrderOut,
+        examples=[
+            OpenApiExample(
+                "The driver has the food", value={"status": "picked_up"}, request_only=True
+            )
+        ],
+    )
     def put(self, request, order_id: int):
         data = self.validated(io.DeliveryStatusIn)
         order = services.delivery_set_status(

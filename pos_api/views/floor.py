@@ -1,6 +1,6 @@
 """Tables: list, details, status (CONTRACT 4a, docs/api.md "Tables")."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
 from hub.selectors import floor as selectors
 from hub.services.tables import table_set_status
@@ -42,7 +42,14 @@ class TableStatusApi(HubApiView):
     permission = "table.set_status"
     error_codes = {409: ["table_occupied"]}
 
-    @extend_schema(parameters=[TABLE_ID], request=TableStatusIn, responses=TableOut)
+    @extend_schema(
+        parameters=[TABLE_ID],
+        request=TableStatusIn,
+        responses=TableOut,
+        examples=[
+            OpenApiExample("Hold a free table", value={"status": "reserved"}, request_only=True)
+        ],
+    )
     def put(self, request, table_id: int):
         data = self.validated(TableStatusIn)
         table_set_status(

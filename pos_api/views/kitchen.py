@@ -7,7 +7,7 @@ through hub.selectors.kitchen (a fixed number of queries).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
 from hub.selectors import kitchen as selectors
 from hub.services import kitchen as services
@@ -50,6 +50,9 @@ class KotStatusApi(HubApiView):
     @extend_schema(
         request=io.KotStatusIn,
         responses=io.KotOut,
+        examples=[
+            OpenApiExample("Start cooking", value={"status": "in_kitchen"}, request_only=True)
+        ],
         summary="Move a KOT: sent_to_kitchen -> in_kitchen -> food_ready -> served "
         "(food_ready -> in_kitchen is a recall)",
     )

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import re
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 
 from hub.errors import ValidationFailed
@@ -85,7 +90,27 @@ class OrderListCreateApi(OrderApiView):
         rows = list(queryset[(page - 1) * per_page : page * per_page])
         return ok_page(io.orders_representation(rows), page=page, per_page=per_page, total=total)
 
-    @extend_schema(request=io.OrderCreateIn, responses={201: io.OrderOut})
+    @extend_schema(
+        request=io.OrderCreateIn,
+        responses={201: io.OrderOut},
+        examples=[
+            OpenApiExample(
+                "Dine-in with a 10% discount (the API reference's own)",
+                value={
+                    "order_type_id": 1,
+                    "table_id": 5,
+                    "customer_id": 10,
+                    "items": [
+                        {"menu_item_id": 15, "quantity": 2, "price": 12.99, "note": "No onions"}
+                    ],
+                    "discount_type": "percent",
+                    "discount_value": 10,
+                },
+                description="A waiter may give no discount (403); a cashier up to 10%.",
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request):
         data = self.validated(io.OrderCreateIn)
         order = services.order_create(
@@ -119,6 +144,13 @@ class OrderDetailApi(OrderApiView):
         request=io.OrderUpdateIn,
         responses=io.OrderOut,
         parameters=[IF_MATCH],
+        examples=[
+            OpenApiExample(
+                "Set the customer and a note",
+                value={"customer_id": 10, "notes": "Birthday: dessert with a candle"},
+                request_only=True,
+            )
+        ],
     )
     def put(self, request, order_id: int):
         data = self.validated(io.OrderUpdateIn)
@@ -145,6 +177,11 @@ class OrderStatusApi(OrderApiView):
         request=io.OrderStatusIn,
         responses=io.OrderOut,
         parameters=[IF_MATCH],
+        examples=[
+            OpenApiExample(
+                "Bill an order in the kitchen", value={"status": "billed"}, request_only=True
+            )
+        ],
     )
     def put(self, request, order_id: int):
         data = self.validated(io.OrderStatusIn)
@@ -162,7 +199,16 @@ class OrderStatusApi(OrderApiView):
 class OrderCancelApi(OrderApiView):
     permission = "order.cancel"
 
-    @extend_schema(request=io.OrderCancelIn, responses=io.OrderOut, parameters=[IF_MATCH])
+    @extend_schema(
+        request=io.OrderCancelIn,
+        responses=io.OrderOut,
+        parameters=[IF_MATCH],
+        examples=[
+            OpenApiExample(
+                "Cancel", value={"reason": "Guest left before ordering"}, request_only=True
+            )
+        ],
+    )
     def post(self, request, order_id: int):
         data = self.validated(io.OrderCancelIn)
         order = services.order_cancel(
@@ -178,7 +224,19 @@ class OrderCancelApi(OrderApiView):
 class OrderDiscountApi(OrderApiView):
     permission = "order.discount"
 
-    @extend_schema(request=io.OrderDiscountIn, responses=io.OrderOut, parameters=[IF_MATCH])
+    @extend_schema(
+        request=io.OrderDiscountIn,
+        responses=io.OrderOut,
+        parameters=[IF_MATCH],
+        examples=[
+            OpenApiExample(
+                "10% off (a cashier's limit)",
+                value={"discount_type": "percent", "discount_value": 10, "reason": "Regular guest"},
+                request_only=True,
+            ),
+            OpenApiExample("A coupon", value={"coupon_code": "WELCOME10"}, request_only=True),
+        ],
+    )
     def post(self, request, order_id: int):
         data = self.validated(io.OrderDiscountIn)
         order = services.order_apply_discount(
@@ -222,7 +280,17 @@ class CouponValidateApi(HubApiView):
     permission = "coupon.read"
     error_codes = {404: ["not_found"]}  # order_id of no order in the outlet
 
-    @extend_schema(request=io.CouponValidateIn, responses=CouponValidateOut)
+    @extend_schema(
+        request=io.CouponValidateIn,
+        responses=CouponValidateOut,
+        examples=[
+            OpenApiExample(
+                "Before the order exists",
+                value={"code": "WELCOME10", "subtotal": 25.98, "order_type_id": 1},
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request):
         data = self.validated(io.CouponValidateIn)
         result = coupon_services.coupon_check(

@@ -5,7 +5,7 @@ Thin: validate, call hub.services.payments, shape the reference's answer.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 
 from hub.selectors import orders as order_selectors
 from hub.services import payments as services
@@ -21,7 +21,23 @@ PAID_MESSAGE = "Payment processed successfully"
 class PaymentCreateApi(HubApiView):
     permission = "payment.create"
 
-    @extend_schema(request=io.PaymentIn, responses={201: io.PaymentResultOut})
+    @extend_schema(
+        request=io.PaymentIn,
+        responses={201: io.PaymentResultOut},
+        examples=[
+            OpenApiExample(
+                "Card with a tip (the API reference's own)",
+                value={
+                    "payment_method": "card",
+                    "amount": 45.99,
+                    "transaction_id": "TXN123456",
+                    "tip_amount": 5.00,
+                },
+                description="A card payment may not exceed the balance due (422).",
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, order_id: int):
         data = self.validated(io.PaymentIn)
         outcome = services.payments_capture(
@@ -42,7 +58,22 @@ class PaymentCreateApi(HubApiView):
 class SplitPaymentApi(HubApiView):
     permission = "payment.create"
 
-    @extend_schema(request=io.SplitPaymentIn, responses={201: io.SplitPaymentResultOut})
+    @extend_schema(
+        request=io.SplitPaymentIn,
+        responses={201: io.SplitPaymentResultOut},
+        examples=[
+            OpenApiExample(
+                "Part cash, part UPI",
+                value={
+                    "payments": [
+                        {"payment_method": "cash", "amount": 10.00},
+                        {"payment_method": "upi", "amount": 15.98, "transaction_id": "UPI-7781"},
+                    ]
+                },
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, order_id: int):
         data = self.validated(io.SplitPaymentIn)
         outcome = services.payments_capture(
@@ -72,7 +103,18 @@ class PaymentStatusApi(HubApiView):
 class RefundApi(HubApiView):
     permission = "payment.refund"
 
-    @extend_schema(request=io.RefundIn, responses={201: io.RefundOut})
+    @extend_schema(
+        request=io.RefundIn,
+        responses={201: io.RefundOut},
+        examples=[
+            OpenApiExample(
+                "Part of a payment back",
+                value={"payment_id": 1, "amount": 5.00, "reason": "Dish sent back"},
+                description="payment_id: one of this order's payments (GET .../payment-status).",
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, order_id: int):
         data = self.validated(io.RefundIn)
         refund = services.payment_refund(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
 from hub.errors import ValidationFailed
 from hub.selectors import session as selectors
@@ -73,7 +73,21 @@ class SessionSaveApi(SessionApiView):
     }
 
     @extend_schema(
-        parameters=[DEVICE_HEADER], request=io.SessionSaveIn, responses=io.SessionSaveOut
+        parameters=[DEVICE_HEADER],
+        request=io.SessionSaveIn,
+        responses=io.SessionSaveOut,
+        examples=[
+            OpenApiExample(
+                "Keep the cart",
+                value={"cart": {"table_id": 5, "items": [{"menu_item_id": 15, "quantity": 2}]}},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Park it for later",
+                value={"hold": True, "label": "Table 5", "cart": {"items": [{"menu_item_id": 15}]}},
+                request_only=True,
+            ),
+        ],
     )
     def post(self, request):
         data = self.validated(io.SessionSaveIn)

@@ -3,7 +3,7 @@ merging tables"). Both answer with the full order representation (the target's).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 
 from hub.services import table_moves as services
 
@@ -20,7 +20,12 @@ class TransferTableApi(OrderApiView):
         422: ["not_a_dine_in_order"],
     }
 
-    @extend_schema(request=io.TransferTableIn, responses=OrderOut, parameters=[IF_MATCH])
+    @extend_schema(
+        request=io.TransferTableIn,
+        responses=OrderOut,
+        parameters=[IF_MATCH],
+        examples=[OpenApiExample("To table 8", value={"table_id": 8}, request_only=True)],
+    )
     def post(self, request, order_id: int):
         data = self.validated(io.TransferTableIn)
         order = services.order_transfer_table(
@@ -40,7 +45,19 @@ class MergeApi(OrderApiView):
         422: ["not_a_dine_in_order"],
     }
 
-    @extend_schema(request=io.MergeIn, responses=OrderOut, parameters=[IF_MATCH])
+    @extend_schema(
+        request=io.MergeIn,
+        responses=OrderOut,
+        parameters=[IF_MATCH],
+        examples=[
+            OpenApiExample(
+                "Bring order 124 into this one",
+                value={"source_order_id": 124},
+                description="source_order_id: another open dine-in order of the outlet.",
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, order_id: int):
         data = self.validated(io.MergeIn)
         order = services.order_merge(
