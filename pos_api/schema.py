@@ -13,10 +13,16 @@ so no view has to repeat it:
   `error_codes = {409: ["table_occupied"]}` (or per method:
   `{"POST": {409: [...]}}`);
 - the Bearer security scheme (`bearerAuth`), and none on public views;
-- the optional `Idempotency-Key` header on POST and PUT (CONTRACT 3);
+- the optional `Idempotency-Key` header on POST and PUT (CONTRACT 3), with exactly
+  the format pos_api/idempotency.py accepts;
+- `allowEmptyValue` on optional query parameters (empty is the same as absent);
+- list bounds (`minItems`/`maxItems`) and money's two decimals (`multipleOf`);
 - tags by resource (`tables`, `customers`...), for Swagger UI.
 
-Views only describe their own data: `@extend_schema(request=In, responses=Out)`.
+Views only describe their own data: `@extend_schema(request=In, responses=Out,
+examples=[...])`; an input serializer that checks across fields states the rule with
+`@request_shapes` below. The aim: a request the schema allows is never refused for
+its form (docs/api.md "The schema and the live tester").
 """
 
 from __future__ import annotations
