@@ -1,5 +1,5 @@
 """One watch per worker process over all of its open stream connections (docs/realtime.md,
-"Revoked tokens" and "When Redis is down").
+"The connection watch": revoked tokens, and Redis down).
 
 The watch runs one *check* for the whole process, every HUB_STREAM_TOKEN_CHECK_SECONDS
 (1 s) and whenever a connection is about to send an event that no check has cleared
@@ -151,9 +151,9 @@ class ConnectionWatch:
 
     async def clear_to_send(self, connection: WatchedConnection, seq: int) -> bool:
         """Whether `connection` may send event `seq` of its stream: a check has seen the
-        stream at `seq` or later with the connection's token still valid. Waits for
-        (at most two) fresh checks when needed; False when revoked or the check fails,
-        and the event then stays in the outbox for a later catch-up."""
+        stream at `seq` or later with the connection's token still valid. Waits for the
+        running or the next check when needed (three at most); False when revoked or a
+        check fails, and the event then stays in the outbox for a later catch-up."""
         for _ in range(3):
             watched = self.connections.get(connection)
             if watched is None or connection.revoked:
