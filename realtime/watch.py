@@ -297,9 +297,11 @@ class ConnectionWatch:
                 for connection in lost[1:]:
                     if connection in self.connections and not connection.layer_ok:
                         await connection.join_group()
-            if self.layer_failing and all(c.layer_ok for c in self.connections):
-                self.layer_failing = False
-                log.warning("channel layer reachable again; live delivery resumed")
+                if self.layer_failing and all(c.layer_ok or c.revoked for c in self.connections):
+                    log.warning("channel layer reachable again; live delivery resumed")
+                    self.layer_failing = False
+            elif not lost:
+                self.layer_failing = False  # those that lost it are gone: nothing to tell
             now = asyncio.get_running_loop().time()
             refresh_every = _seconds("HUB_STREAM_GROUP_REFRESH_SECONDS", 3600)
             for connection, watched in list(self.connections.items()):
