@@ -73,9 +73,7 @@ class KotOut(serializers.Serializer):
     status = serializers.ChoiceField(choices=Kot.Status.values)
     kitchen = KitchenRefOut()
     order = KotOrderOut()
-    waiter_name = serializers.SerializerMethodField(
-        help_text="The order's waiter (who opened it)"
-    )
+    waiter_name = serializers.SerializerMethodField(help_text="The order's waiter (who opened it)")
     sent_by_name = serializers.SerializerMethodField(help_text="Who sent this ticket")
     voids_kot_id = serializers.IntegerField(source="voids_id", allow_null=True)
     voids_kot_number = serializers.SerializerMethodField()

@@ -570,7 +570,10 @@ def test_a_change_that_drops_the_subtotal_below_the_coupons_minimum_is_refused(d
             by=person,
             items=[ItemInput(id=order.items.get().pk, quantity=11)],
         )
-    assert (refused.value.code, refused.value.extra["reason"]) == ("coupon_invalid", "below_minimum")
+    assert (refused.value.code, refused.value.extra["reason"]) == (
+        "coupon_invalid",
+        "below_minimum",
+    )
     unchanged = Order.objects.get(pk=order.pk)
     assert (unchanged.items.get().quantity, unchanged.discount_amount) == (12, D("50.00"))
     assert unchanged.version == order.version
