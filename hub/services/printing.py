@@ -530,7 +530,7 @@ def print_jobs_expire(*, now: datetime | None = None) -> int:
 # --- test page and printer settings (the admin, docs/admin.md "Printers") ------------
 # Imports are local to these functions so that this part stays self-contained.
 
-TEST_PAGE_KIND = "test_page"  # PrintJob.kind of a test page (no KOT, no order)
+TEST_PAGE_KIND = PrintJob.Kind.TEST_PAGE  # a test page: no KOT, no order
 
 
 @service_transaction
