@@ -114,6 +114,11 @@ def request_shapes(*shapes: dict):
     return decorate
 
 
+# Some character Python's str.strip() keeps: what a CharField that trims and may not be
+# blank needs (ECMA's \s lacks \x1c-\x1f and \x85 and has \ufeff, which Python keeps).
+NOT_BLANK = r"(?:[^\s\x1c-\x1f\x85]|\ufeff)"
+
+
 # Written with `not`, not `enum`: drf-spectacular hoists every enum of a component into a
 # shared component of its own (and drops null from it), but never looks inside `not`.
 def null_only(kind: str) -> dict:
@@ -216,6 +221,17 @@ class HubAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and field.trim_whitespace
+            and not field.allow_blank
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+            and "enum" not in schema
+        ):
+            # DRF trims, then refuses the blank: "   " is as missing as "".
+            schema["pattern"] = NOT_BLANK
         if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
             # `Item(many=True, min_length=1, max_length=10)`: drf-spectacular leaves the list's
             # own bounds out, so a list the schema allows could still be a 400.

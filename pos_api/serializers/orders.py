@@ -17,8 +17,8 @@ from hub.models import Order, OrderItem
 from hub.services.order_pricing import item_line_total
 from hub.services.orders import MAX_GUESTS, MAX_QUANTITY, ItemInput
 
-from ..schema import null_only, request_shapes
-from .common import MoneyField, StrictIntegerField
+from ..schema import NOT_BLANK, null_only, request_shapes
+from .common import MoneyField, StrictCharField, StrictIntegerField
 
 MAX_ID = 2**63 - 1
 MAX_LINES = 200
@@ -32,7 +32,9 @@ def _no_lone_surrogates(value: str) -> None:
         raise serializers.ValidationError("Contains characters that are not valid text.") from exc
 
 
-class TextField(serializers.CharField):
+class TextField(StrictCharField):
+    """Text as a JSON string only (`"note": 12` is a client bug, not a note)."""
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(_no_lone_surrogates)
@@ -89,21 +91,33 @@ class DiscountFields(serializers.Serializer):
     coupon_code = TextField(max_length=40, required=False, allow_null=True, allow_blank=True)
 
 
-# One discount at most: a manual one (type and value together) or a coupon, never both.
-MANUAL_DISCOUNT = {
-    "required": ["discount_type", "discount_value"],
-    "properties": {
-        "discount_type": {"type": "string"},
-        "discount_value": {"type": "number"},
-        "coupon_code": {"type": "string", "nullable": True, "maxLength": 0},
+# One discount at most: a manual one (type and value together, a percent at most 100) or
+# a coupon, never both. (`not` rather than `enum`: see pos_api/schema.py null_only.)
+NO_COUPON = {"type": "string", "nullable": True, "maxLength": 0}
+MANUAL_DISCOUNTS = [
+    {
+        "required": ["discount_type", "discount_value"],
+        "properties": {
+            "discount_type": {"type": "string", "not": {"enum": ["fixed"]}},
+            "discount_value": {"type": "number", "maximum": 100},
+            "coupon_code": NO_COUPON,
+        },
     },
-}
+    {
+        "required": ["discount_type", "discount_value"],
+        "properties": {
+            "discount_type": {"type": "string", "not": {"enum": ["percent"]}},
+            "discount_value": {"type": "number"},
+            "coupon_code": NO_COUPON,
+        },
+    },
+]
 NO_MANUAL_DISCOUNT = {
     "properties": {"discount_type": null_only("string"), "discount_value": null_only("number")}
 }
 
 
-@request_shapes(MANUAL_DISCOUNT, NO_MANUAL_DISCOUNT)
+@request_shapes(*MANUAL_DISCOUNTS, NO_MANUAL_DISCOUNT)
 class OrderCreateIn(DiscountFields):
     order_type_id = IdField()
     table_id = IdField(required=False, allow_null=True)
@@ -126,6 +140,10 @@ class OrderUpdateIn(serializers.Serializer):
     version = VersionField()
 
 
+@request_shapes(
+    {"properties": {"status": {"type": "string", "not": {"enum": [Order.Status.CANCELLED.value]}}}},
+    {"required": ["reason"], "properties": {"reason": {"type": "string", "pattern": NOT_BLANK}}},
+)
 class OrderStatusIn(serializers.Serializer):
     status = ChoiceField(choices=Order.Status.values)
     reason = TextField(max_length=1000, required=False, allow_blank=True)
@@ -138,7 +156,7 @@ class OrderCancelIn(serializers.Serializer):
 
 
 @request_shapes(
-    MANUAL_DISCOUNT,
+    *MANUAL_DISCOUNTS,
     {
         "required": ["coupon_code"],
         "properties": {

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..schema import boolean, null_only, request_shapes
+from .catalog import StrictBooleanField
 from .orders import IdField, TextField
 
 
@@ -41,7 +42,7 @@ class SessionSaveIn(serializers.Serializer):
     """One of three shapes: `{cart}`, `{hold: true, label?, cart? | order_id?}`, `{resume_held_id}`."""
 
     cart = CartField(required=False, help_text="The terminal's cart, a JSON object (<= 64 KB)")
-    hold = serializers.BooleanField(required=False, default=False)
+    hold = StrictBooleanField(required=False, default=False)
     label = TextField(max_length=80, required=False, allow_blank=True, allow_null=True)
     order_id = IdField(
         required=False, allow_null=True, help_text="With hold: park this draft order"

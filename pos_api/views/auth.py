@@ -8,14 +8,15 @@ from hub.services import tokens
 
 from ..envelope import ok
 from ..permissions import PUBLIC
-from ..serializers.common import StaffOut
+from ..serializers.common import StaffOut, StrictCharField
 from .base import HubApiView
 
 
 class LoginIn(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=256, trim_whitespace=False)
-    device = serializers.CharField(
+    # JSON strings only, as the schema says (`"device": 0` is refused, not stored as "0")
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=256, trim_whitespace=False)
+    device = StrictCharField(
         max_length=80,
         required=False,
         allow_blank=True,

@@ -68,9 +68,14 @@ class OrderApiView(HubApiView):
         return ok(io.order_representation(fresh), status=status)
 
 
+# The refusals of docs/api.md "Error codes of this area", per operation, for the schema.
+LINE_RULES = ["price_mismatch", "item_unavailable", "discount_limit_exceeded", "coupon_invalid"]
+
+
 class OrderListCreateApi(OrderApiView):
     permission = {"GET": "order.read", "POST": "order.create"}
     paginated = {"GET": True}
+    error_codes = {"POST": {409: ["table_occupied"], 422: LINE_RULES}}
 
     @extend_schema(parameters=[io.OrderListQuery], responses=io.OrderOut(many=True))
     def get(self, request):
@@ -134,6 +139,20 @@ class OrderListCreateApi(OrderApiView):
 
 class OrderDetailApi(OrderApiView):
     permission = {"GET": "order.read", "PUT": "order.update"}
+    error_codes = {
+        "PUT": {
+            409: [
+                "version_conflict",
+                "table_occupied",
+                "order_billed",
+                "order_closed",
+                "item_already_sent",
+                "item_void",
+                "payments_exceed_total",
+            ],
+            422: LINE_RULES,
+        }
+    }
 
     @extend_schema(responses=io.OrderOut)
     def get(self, request, order_id: int):
@@ -172,6 +191,9 @@ class OrderDetailApi(OrderApiView):
 
 class OrderStatusApi(OrderApiView):
     permission = "order.set_status"
+    error_codes = {
+        409: ["version_conflict", "invalid_transition", "items_not_sent", "order_closed"]
+    }
 
     @extend_schema(
         request=io.OrderStatusIn,
@@ -198,6 +220,7 @@ class OrderStatusApi(OrderApiView):
 
 class OrderCancelApi(OrderApiView):
     permission = "order.cancel"
+    error_codes = {409: ["version_conflict", "invalid_transition", "order_closed"]}
 
     @extend_schema(
         request=io.OrderCancelIn,
@@ -223,6 +246,10 @@ class OrderCancelApi(OrderApiView):
 
 class OrderDiscountApi(OrderApiView):
     permission = "order.discount"
+    error_codes = {
+        409: ["version_conflict", "order_closed"],
+        422: ["discount_limit_exceeded", "coupon_invalid"],
+    }
 
     @extend_schema(
         request=io.OrderDiscountIn,

@@ -18,8 +18,12 @@ from .base import HubApiView
 PAID_MESSAGE = "Payment processed successfully"
 
 
+PAYMENT_REFUSALS = {409: ["nothing_due", "order_closed"], 422: ["amount_exceeds_balance"]}
+
+
 class PaymentCreateApi(HubApiView):
     permission = "payment.create"
+    error_codes = PAYMENT_REFUSALS
 
     @extend_schema(
         request=io.PaymentIn,
@@ -57,6 +61,7 @@ class PaymentCreateApi(HubApiView):
 
 class SplitPaymentApi(HubApiView):
     permission = "payment.create"
+    error_codes = PAYMENT_REFUSALS
 
     @extend_schema(
         request=io.SplitPaymentIn,
@@ -102,6 +107,7 @@ class PaymentStatusApi(HubApiView):
 
 class RefundApi(HubApiView):
     permission = "payment.refund"
+    error_codes = {422: ["amount_exceeds_refundable"]}
 
     @extend_schema(
         request=io.RefundIn,

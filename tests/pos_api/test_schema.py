@@ -438,3 +438,73 @@ def test_every_write_operations_example_succeeds_on_the_demo(schema, api_as, ano
                 method.upper(), url, json.dumps(body), content_type="application/json"
             )
         assert 200 <= response.status_code < 300, f"{method.upper()} {url}: {response.json()}"
+
+
+# --- the schema refuses what the server refuses -------------------------------------------
+
+REFUSED_BODIES = [
+    # (method, path, body): each refused by the server with 400 on `field`
+    ("post", "/api/v1/pos/orders", {"order_type_id": 2, "notes": 12}, "notes"),
+    ("post", "/api/v1/auth/login", {"username": "manager", "password": "x", "device": 0}, "device"),
+    ("post", "/api/v1/pos/session/save", {"cart": {}, "hold": "yes"}, "hold"),
+    ("post", "/api/v1/pos/orders/{order_id}/cancel", {"reason": "   "}, "reason"),
+    ("put", "/api/v1/pos/orders/{order_id}/status", {"status": "cancelled"}, "reason"),
+    (
+        "post",
+        "/api/v1/pos/orders/{order_id}/discount",
+        {"discount_type": "percent", "discount_value": 150},
+        "discount_value",
+    ),
+    (
+        "post",
+        "/api/v1/pos/orders/{order_id}/payment",
+        {"payment_method": "card", "amount": 1.005},
+        "amount",
+    ),
+    ("post", "/api/v1/pos/orders/{order_id}/split-payment", {"payments": []}, "payments"),
+]
+
+
+@pytest.mark.parametrize(
+    "method,path,body,field", REFUSED_BODIES, ids=[f"{m} {p} {f}" for m, p, _, f in REFUSED_BODIES]
+)
+def test_a_body_the_server_refuses_is_one_the_schema_refuses(
+    schema, api_as, method, path, body, field
+):
+    components = schema["components"]["schemas"]
+    operation = schema["paths"][path][method]
+    documented = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert not OAS30WriteValidator(_deref(documented, components)).is_valid(body)
+    client = api_as("manager")
+    url = path.format(order_id=_order(client)["id"])
+    response = client.generic(
+        method.upper(), url, json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400, response.json()
+    assert field in response.json()["error"]["fields"]
+
+
+def test_business_rule_refusals_are_documented_statuses(schema, api_as):
+    client = api_as("manager")
+    sold_out = client.put(
+        "/api/v1/pos/menu/items/20/availability", {"is_available": False}, format="json"
+    )
+    assert sold_out.status_code == 200
+    refused = client.post(
+        "/api/v1/pos/orders",
+        {"order_type_id": 2, "items": [{"menu_item_id": 20, "quantity": 1}]},
+        format="json",
+    )
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "item_unavailable"
+    create = schema["paths"]["/api/v1/pos/orders"]["post"]["responses"]
+    assert "item_unavailable" in create["422"]["description"]
+
+    order = _order(client)
+    too_much = client.post(
+        f"/api/v1/pos/orders/{order['id']}/payment",
+        {"payment_method": "card", "amount": 1000},
+        format="json",
+    )
+    assert too_much.status_code == 422
+    payment = schema["paths"]["/api/v1/pos/orders/{order_id}/payment"]["post"]["responses"]
+    assert too_much.json()["error"]["code"] in payment["422"]["description"]
