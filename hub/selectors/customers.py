@@ -20,7 +20,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 
 from hub.errors import NotFound
 from hub.models import Customer, DeliveryDriver, Order, Outlet, Staff
-from hub.services.customers import phone_digits, phone_normalize
+from hub.phones import phone_digits, phone_normalize
 
 # Digits, spaces and the punctuation people type into phone numbers, nothing else.
 _PHONE_LIKE = re.compile(r"^[\d\s+\-().]+$")

@@ -10,7 +10,13 @@ from django.db.models import Prefetch, QuerySet
 
 from hub.errors import NotFound
 from hub.models import Order, Outlet, Table
-from hub.services.tables import CLOSED_ORDER_STATUSES
+
+CLOSED_ORDER_STATUSES = (Order.Status.PAID, Order.Status.CANCELLED)
+
+
+def open_orders_on(table_id: int) -> QuerySet[Order]:
+    """Orders still running on the table: anything not paid or cancelled."""
+    return Order.objects.filter(table_id=table_id).exclude(status__in=CLOSED_ORDER_STATUSES)
 
 
 def _with_open_orders(queryset: QuerySet[Table]) -> QuerySet[Table]:

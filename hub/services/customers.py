@@ -11,35 +11,13 @@ covers every spelling of a number.
 
 from __future__ import annotations
 
-import phonenumbers
 from django.db import IntegrityError, transaction
 
 from hub.errors import Conflict, ValidationFailed
 from hub.models import Customer, Outlet, Staff
+from hub.phones import phone_digits, phone_normalize  # noqa: F401 - part of this module's API
 
 NOT_A_NUMBER = "Not a phone number (add the country code, e.g. +91, for a foreign number)."
-
-
-def phone_digits(raw: str) -> str:
-    """The ASCII digits of `raw`, nothing else (for phone-like search queries)."""
-    return "".join(ch for ch in raw if ch.isascii() and ch.isdigit())
-
-
-def phone_normalize(raw: str, *, region: str) -> str:
-    """The E.164 digits of `raw` read in `region` ("IN"), without the "+".
-
-    Raises ValueError unless phonenumbers calls it a possible number. A number
-    that is possible only locally (a landline without its area code) is refused
-    too: without the area code it is not one number.
-    """
-    try:
-        number = phonenumbers.parse(raw, (region or "").upper() or None)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(str(exc)) from exc
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        raise ValueError(f"not a possible number ({reason})")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
 
 
 def customer_find_by_phone(*, outlet: Outlet, phone: str) -> Customer | None:

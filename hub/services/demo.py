@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hub import models as m
-from hub.services.customers import phone_normalize
+from hub.phones import phone_normalize
 
 DEMO_PASSWORD = "demo1234"
 D = Decimal

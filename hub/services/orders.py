@@ -33,6 +33,7 @@ from hub.models import (
     Table,
 )
 from hub.roles import role_may
+from hub.selectors.floor import open_orders_on
 from hub.services.clock import outlet_today
 from hub.services.coupons import coupon_check, coupon_usage_count, coupons_active  # noqa: F401
 from hub.services.events import service_transaction
@@ -63,7 +64,7 @@ from hub.services.order_pricing import (
     set_manual_discount,
     subtotal_of,
 )
-from hub.services.tables import open_orders_on, table_occupy, table_release
+from hub.services.tables import table_occupy, table_release
 
 S = Order.Status
 ITEM = OrderItem.Status

@@ -25,6 +25,7 @@ from collections import defaultdict
 
 from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from hub.models import Kot, Order, OrderItem, Outlet, Payment, Staff, Table
+from hub.selectors.floor import open_orders_on
 from hub.services.events import kitchen_stream, record_event, service_transaction
 from hub.services.order_core import (
     order_bump,
@@ -35,7 +36,7 @@ from hub.services.order_core import (
 )
 from hub.services.order_pricing import order_recalculate
 from hub.services.orders import MAX_GUESTS
-from hub.services.tables import open_orders_on, table_occupy, table_release
+from hub.services.tables import table_occupy, table_release
 
 S = Order.Status
 # Tickets a kitchen is still working on: new and add-on tickets not yet served.

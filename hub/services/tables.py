@@ -22,15 +22,10 @@ from django.utils import timezone
 
 from hub.errors import Conflict, NotFound, ValidationFailed
 from hub.models import Order, Outlet, Staff, Table
+from hub.selectors.floor import open_orders_on
 from hub.services.events import floor_stream, record_event, service_transaction, table_stream
 
-CLOSED_ORDER_STATUSES = (Order.Status.PAID, Order.Status.CANCELLED)
 MAX_GUESTS = 99
-
-
-def open_orders_on(table_id: int):
-    """Orders still running on the table: anything not paid or cancelled."""
-    return Order.objects.filter(table_id=table_id).exclude(status__in=CLOSED_ORDER_STATUSES)
 
 
 def _lock_table(*, table_id: int, outlet_id: int) -> Table:
