@@ -24,11 +24,12 @@ No `order.updated` is recorded: the `delivery.*` events carry the new
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from hub.errors import BusinessRuleViolation, Conflict, Forbidden, ValidationFailed
 from hub.models import DeliveryDriver, Order, Outlet, Staff
-from hub.roles import DRIVER
+from hub.roles import DRIVER, role_may
 from hub.services.events import driver_stream, orders_stream, record_event, service_transaction
 from hub.services.order_core import order_bump, order_lock
 
@@ -62,6 +63,70 @@ def _require_delivery_order(order: Order) -> None:
         )
 
 
+def delivery_allowed_statuses(order: Order) -> list[str]:
+    """The delivery's half of a move, whoever asks: what `PUT .../delivery-status` may
+    move it to from here (none for a cancelled or a non-delivery order). Events carry it
+    (`allowed_delivery_statuses`)."""
+    if order.order_type.code != "delivery" or order.status == Order.Status.CANCELLED:
+        return []
+    return [str(s) for s in DELIVERY_TRANSITIONS[order.delivery_status or D.PENDING]]
+
+
+def delivery_active(order: Order) -> bool:
+    """Still with a driver: assigned, picked up or out for delivery, and not cancelled
+    (hub.selectors.delivery sorts "my deliveries" by the same rule, in SQL)."""
+    return order.delivery_status in ACTIVE_DELIVERY and order.status != Order.Status.CANCELLED
+
+
+def delivery_move_refusal(
+    *, driver_id: int | None, by: Staff, own_driver_ids: Collection[int] | None = None
+) -> Forbidden | None:
+    """The caller's half of a move: why `by` may not move a delivery that `driver_id` is
+    carrying, or None if they may. Roles with `delivery.set_status`; a driver only the
+    deliveries assigned to them. Not the status: so GET /me's `delivery_statuses` and an
+    event's `allowed_delivery_statuses` together give what REST's rows say.
+    `own_driver_ids`: `by`'s driver profiles, when read already; else read here."""
+    if not role_may(by.role, "delivery.set_status"):
+        return Forbidden("Your role may not change deliveries.")
+    if by.role == DRIVER:
+        own = (
+            driver_id in own_driver_ids
+            if own_driver_ids is not None
+            else DeliveryDriver.objects.filter(pk=driver_id, staff_id=by.pk).exists()
+        )
+        if driver_id is None or not own:
+            return Forbidden("This delivery is not assigned to you.")
+    return None
+
+
+def delivery_statuses_for(
+    *, order: Order, by: Staff, own_driver_ids: Collection[int] | None = None
+) -> list[str]:
+    """What `PUT /orders/{id}/delivery-status` accepts now from `by` (a delivery row's
+    `allowed_delivery_statuses`)."""
+    if delivery_move_refusal(driver_id=order.driver_id, by=by, own_driver_ids=own_driver_ids):
+        return []
+    return delivery_allowed_statuses(order)
+
+
+def staff_driver_ids(staff: Staff) -> set[int]:
+    """The driver profiles of a staff user (one query), for delivery_move_refusal over
+    many orders."""
+    return set(DeliveryDriver.objects.filter(staff=staff).values_list("pk", flat=True))
+
+
+DELIVERY_TARGETS = tuple(sorted({str(s) for moves in DELIVERY_TRANSITIONS.values() for s in moves}))
+
+
+def delivery_own_statuses(*, by: Staff, driver_id: int | None) -> list[str]:
+    """For GET /me (`delivery_statuses`): the statuses `by` may set on a delivery assigned
+    to their driver profile `driver_id` (none without one)."""
+    if driver_id is None:
+        return []
+    refusal = delivery_move_refusal(driver_id=driver_id, by=by, own_driver_ids={driver_id})
+    return [] if refusal else list(DELIVERY_TARGETS)
+
+
 def _event_data(order: Order, **extra: Any) -> dict[str, Any]:
     return {
         "order_id": order.pk,
@@ -70,6 +135,9 @@ def _event_data(order: Order, **extra: Any) -> dict[str, Any]:
         "delivery_status": order.delivery_status,
         "status": order.status,
         "version": order.version,
+        # what a driver's phone draws, decided here (docs/screens.md "Screen state")
+        "active": delivery_active(order),
+        "allowed_delivery_statuses": delivery_allowed_statuses(order),
         **extra,
     }
 
@@ -152,15 +220,13 @@ def delivery_set_status(
     reason = (reason or "").strip()
     order = order_lock(order_id=order_id, outlet=outlet)
     _require_delivery_order(order)
-    if (
-        by.role == DRIVER
-        and not DeliveryDriver.objects.filter(pk=order.driver_id, staff_id=by.pk).exists()
-    ):
-        raise Forbidden("This delivery is not assigned to you.")
+    refusal = delivery_move_refusal(driver_id=order.driver_id, by=by)
+    if refusal is not None:
+        raise refusal
     current = order.delivery_status or D.PENDING
     if status == current:
         return order
-    allowed = list(DELIVERY_TRANSITIONS[current])
+    allowed = delivery_allowed_statuses(order)
     if status not in allowed:
         message = f"Cannot move the delivery from {current} to {status}."
         if status == D.ASSIGNED:

@@ -7,12 +7,19 @@ a ticket taking it back (CONTRACT 4 "voids"). Sending KOTs lives further down.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from hub.errors import Conflict, Forbidden, NotFound, ValidationFailed, invalid_transition
+from hub.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    invalid_transition,
+)
 from hub.models import Kitchen, Kot, KotLine, Order, OrderItem, Outlet, Staff
-from hub.roles import KITCHEN, WAITER
+from hub.roles import KITCHEN, WAITER, role_may
 from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name, staff_works_kitchen
 from hub.services.clock import outlet_today
 from hub.services.events import kitchen_stream, record_event, service_transaction
@@ -106,12 +113,45 @@ def void_ticket_create(
                 "voids_kot_id": source_kot_id,
                 "voids_kot_number": kot.voids.number if kot.voids_id else None,
                 "reason": kot.reason,
+                # and what the ticket it takes from now shows, so the screen redraws that
+                # one without asking (docs/screens.md "Screen state")
+                "voids_kot_items": _voided_items(source_kot_id),
             },
         )
         # Void and cancellation tickets print like any KOT: the cook must stop cooking.
         kot_auto_print(kot=kot, by=by)
         tickets.append(kot)
     return tickets
+
+
+def kot_line_voided_quantity(line: KotLine) -> int:
+    """How much of a line of a new or add-on KOT was taken back since it was sent (removed,
+    reduced, or the order cancelled); 0 on void and cancellation tickets, which are the
+    taking back themselves. Needs `line.kot` and `line.order_item` (prefetch them)."""
+    if line.kot.kind not in COOKING_KINDS:
+        return 0
+    item = line.order_item
+    if item.status == OrderItem.Status.VOID:
+        return line.quantity
+    # A reduction keeps this order line with the lower quantity (the rest became a void
+    # line of its own), so the difference is what the kitchen must not cook.
+    return max(0, line.quantity - item.quantity)
+
+
+def _voided_items(kot_id: int | None) -> list[dict]:
+    """The lines of KOT `kot_id` with what is voided of each now (the KOT representation's
+    `voided_quantity` / `voided`), for the kot.voided event that takes from it."""
+    if kot_id is None:
+        return []
+    lines = KotLine.objects.filter(kot_id=kot_id).select_related("kot", "order_item").order_by("id")
+    return [
+        {
+            "order_item_id": line.order_item_id,
+            "voided_quantity": kot_line_voided_quantity(line),
+            "voided": kot_line_voided_quantity(line) >= line.quantity,
+        }
+        for line in lines
+    ]
 
 
 # --- sending KOTs (CONTRACT 5) -----------------------------------------------------------
@@ -164,6 +204,7 @@ def kot_card_data(*, kot: Kot, order: Order, lines: Sequence[KotLine]) -> dict[s
         "sent_by_name": kot_sent_by_name(kot),
         "created_at": kot.created_at,
         "items": kot_event_items(lines),
+        "allowed_statuses": kot_allowed_statuses(kot),
     }
 
 
@@ -193,13 +234,10 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
     from hub.services.printing import kot_auto_print  # printing imports this module's models
 
     order = order_lock(order_id=order_id, outlet=outlet)
-    if order.status == Order.Status.CANCELLED:
-        raise order_closed_error(order)
     pending = list(OrderItem.objects.filter(order=order, status=ITEM.PENDING).order_by("id"))
-    if not pending:
-        raise Conflict(
-            f"Every item of order {order.number} is already in a kitchen.", code="nothing_to_send"
-        )
+    refusal = kot_send_refusal(order=order, pending=bool(pending), by=by)
+    if refusal is not None:
+        raise refusal
 
     by_kitchen: dict[int, list[OrderItem]] = {}
     for item in pending:
@@ -254,21 +292,121 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
     return kots
 
 
+def kot_send_refusal(*, order: Order, pending: bool, by: Staff) -> DomainError | None:
+    """Why `by` may not send the order's unsent items now, or None if they may: the rule
+    kot_send applies, and the order representation's `send_kot` action (docs/api.md).
+
+    Roles with `kot.send`; not a cancelled order (409 `order_closed`; a paid one may:
+    the pay-first counter); something unsent (`pending`; else 409 `nothing_to_send`)."""
+    if not role_may(by.role, "kot.send"):
+        return Forbidden("Your role may not send to the kitchen.")
+    if order.status == Order.Status.CANCELLED:
+        return order_closed_error(order)
+    if not pending:
+        return Conflict(
+            f"Every item of order {order.number} is already in a kitchen.", code="nothing_to_send"
+        )
+    return None
+
+
 # --- KOT status ------------------------------------------------------------------------
+
+# Every status some move leads to (what GET /me's `kot_statuses` is made of).
+KOT_TARGETS = tuple(
+    sorted(
+        {str(s) for flow in (KOT_FLOW, TAKE_BACK_FLOW) for moves in flow.values() for s in moves}
+    )
+)
 
 
 def kot_allowed_statuses(kot: Kot) -> list[str]:
+    """The ticket's half of a move, whoever asks: where its walk goes from here. Events
+    carry this (`allowed_statuses`); empty once the ticket is done (served, cancelled)."""
     flow = KOT_FLOW if kot.kind in COOKING_KINDS else TAKE_BACK_FLOW
     return [str(s) for s in flow[kot.status]]
 
 
-def _check_may_move(*, kot: Kot, status: str, by: Staff) -> None:
-    """Role rules beyond hub.roles' `kot.set_status` (docs/api.md "Kitchen (KOT)")."""
-    if by.role == KITCHEN and not staff_works_kitchen(staff=by, kitchen_id=kot.kitchen_id):
-        raise Forbidden("You do not work this kitchen.")
-    if by.role == WAITER and (status != KOT_STATUS.SERVED or kot.kind not in COOKING_KINDS):
+def kot_move_refusal(
+    *,
+    kind: str,
+    kitchen_id: int,
+    status: str,
+    by: Staff,
+    kitchen_ids: Collection[int] | None = None,
+) -> Forbidden | None:
+    """The caller's half of a move: why `by` may not move a ticket of this kind and kitchen
+    to `status`, or None if they may (docs/api.md "Kitchen (KOT)").
+
+    Roles with `kot.set_status` (hub.roles); a kitchen user only on the kitchens they work;
+    a waiter only marks ready food served. It depends on the ticket's kind and kitchen,
+    never on its status: so a screen may combine an event's role-independent
+    `allowed_statuses` with GET /me's `kot_statuses` (kot_role_statuses) and get what
+    kot_statuses_for gives over REST. `kitchen_ids`: the kitchens `by` works, when the
+    caller read them already (staff_kitchen_ids, once for a list); else read here."""
+    if not role_may(by.role, "kot.set_status"):
+        return Forbidden("Your role may not move kitchen tickets.")
+    if by.role == KITCHEN:
+        works = (
+            kitchen_id in kitchen_ids
+            if kitchen_ids is not None
+            else staff_works_kitchen(staff=by, kitchen_id=kitchen_id)
+        )
+        if not works:
+            return Forbidden("You do not work this kitchen.")
+    if by.role == WAITER and (status != KOT_STATUS.SERVED or kind not in COOKING_KINDS):
         # The floor marks plates served; cooking and acknowledging take-backs are the kitchen's.
-        raise Forbidden("A waiter may only mark ready food served.")
+        return Forbidden("A waiter may only mark ready food served.")
+    return None
+
+
+def staff_kitchen_ids(staff: Staff) -> frozenset[int]:
+    """The kitchens a kitchen user works (one query), for kot_move_refusal over many
+    tickets; other roles' moves do not depend on the kitchen (no query)."""
+    if staff.role != KITCHEN:
+        return frozenset()
+    return frozenset(staff.kitchens.values_list("pk", flat=True))
+
+
+def kot_statuses_for(
+    *, kot: Kot, by: Staff, kitchen_ids: Collection[int] | None = None
+) -> list[str]:
+    """What `PUT /kot/{id}/status` accepts now from `by`: the KOT representation's
+    `allowed_statuses` (the ticket's moves that the caller's role allows)."""
+    return [
+        status
+        for status in kot_allowed_statuses(kot)
+        if kot_move_refusal(
+            kind=kot.kind, kitchen_id=kot.kitchen_id, status=status, by=by, kitchen_ids=kitchen_ids
+        )
+        is None
+    ]
+
+
+def kot_role_statuses(*, by: Staff, kitchen_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
+    """For GET /me (`kot_statuses`): per kitchen and KOT kind, the statuses `by` may move
+    such a ticket to, by kot_move_refusal. A screen intersects an event's
+    `allowed_statuses` with this entry instead of knowing the role rules."""
+    works = staff_kitchen_ids(by)
+    return {
+        kitchen_id: {
+            str(kind): [
+                status
+                for status in KOT_TARGETS
+                if kot_move_refusal(
+                    kind=kind, kitchen_id=kitchen_id, status=status, by=by, kitchen_ids=works
+                )
+                is None
+            ]
+            for kind in Kot.Kind.values
+        }
+        for kitchen_id in kitchen_ids
+    }
+
+
+def _check_may_move(*, kot: Kot, status: str, by: Staff) -> None:
+    refusal = kot_move_refusal(kind=kot.kind, kitchen_id=kot.kitchen_id, status=status, by=by)
+    if refusal is not None:
+        raise refusal
 
 
 @service_transaction
@@ -337,6 +475,7 @@ def _record_status_changed(*, kot: Kot, order: Order, from_status: str, item_ids
             "from_status": from_status,
             "table_id": order.table_id,
             "order_item_ids": item_ids,
+            "allowed_statuses": kot_allowed_statuses(kot),
         },
     )
 

@@ -106,6 +106,9 @@ def order_event_data(order: Order, **extra: Any) -> dict[str, Any]:
         "balance_due": order.balance_due,
         "version": order.version,
         "table_id": order.table_id,
+        # paid and cancelled orders are closed (CONTRACT 4): a screen learns from this,
+        # not from status names, that the order no longer runs on its table
+        "closed": order.is_closed,
         **extra,
     }
 

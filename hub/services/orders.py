@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from hub.errors import Conflict, Forbidden, ValidationFailed
+from hub.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from hub.models import (
     Customer,
     DeliveryPlatform,
@@ -42,6 +42,7 @@ from hub.services.numbering import sequence_next
 from hub.services.order_core import (
     order_bump,
     order_check_version,
+    order_closed_error,
     order_lock,
     order_record,
     order_require_open,
@@ -286,11 +287,9 @@ def order_update(
 
     voids: list[OrderItem] = []
     if items is not UNSET:
-        if order.status == S.BILLED:
-            raise Conflict(
-                f"Order {order.number} is billed: its items are frozen. Cancel it (manager) to change them.",
-                code="order_billed",
-            )
+        refusal = order_items_refusal(order=order, by=by)
+        if refusal is not None:
+            raise refusal
         items_changed, voids = lines_apply(
             order=order, lines=items, by=by, reason=void_reason or "removed from the order"
         )
@@ -323,6 +322,24 @@ def order_update(
     return order
 
 
+def order_items_refusal(*, order: Order, by: Staff) -> DomainError | None:
+    """Why `by` may not change the order's lines now, or None if they may: the rule
+    order_update applies to `items`, and the representation's `update_items` action.
+
+    Roles with `order.update`; an open order (409 `order_closed` for paid and
+    cancelled); not billed (409 `order_billed`: the bill froze them)."""
+    if not role_may(by.role, "order.update"):
+        return Forbidden("Your role may not change orders.")
+    if order.is_closed:
+        return order_closed_error(order)
+    if order.status == S.BILLED:
+        return Conflict(
+            f"Order {order.number} is billed: its items are frozen. Cancel it (manager) to change them.",
+            code="order_billed",
+        )
+    return None
+
+
 # --- status ---
 
 # The lifecycle of CONTRACT 4. `kot` is reached only by sending a KOT (POST
@@ -339,7 +356,10 @@ PAYABLE_STATUSES = (S.DRAFT, S.KOT, S.BILLED)
 
 
 def allowed_statuses(order: Order, by: Staff) -> list[str]:
-    """What `PUT /orders/{id}/status` would accept now from this caller."""
+    """What `PUT /orders/{id}/status` would accept now from this caller (the order
+    representation's `allowed_statuses`, and `allowed` of its 409)."""
+    if not role_may(by.role, "order.set_status"):
+        return []
     allowed = []
     for target in LIFECYCLE[order.status]:
         if target == S.KOT:
@@ -350,6 +370,17 @@ def allowed_statuses(order: Order, by: Staff) -> list[str]:
             continue
         allowed.append(str(target))
     return allowed
+
+
+def order_unsent_refusal(*, pending: bool) -> Conflict | None:
+    """Billing needs every line sent (409 `items_not_sent`: the kitchen would never see
+    it); with `allowed_statuses`, the representation's `bill` action."""
+    if pending:
+        return Conflict(
+            "Some items were never sent to a kitchen; send them or remove them first.",
+            code="items_not_sent",
+        )
+    return None
 
 
 def _may_cancel_billed(by: Staff) -> bool:
@@ -426,11 +457,11 @@ def order_set_status(
         raise Conflict(message, code="invalid_transition", allowed=allowed)
     from_status = order.status
     if status == S.BILLED:
-        if OrderItem.objects.filter(order=order, status=ITEM.PENDING).exists():
-            raise Conflict(
-                "Some items were never sent to a kitchen; send them or remove them first.",
-                code="items_not_sent",
-            )
+        refusal = order_unsent_refusal(
+            pending=OrderItem.objects.filter(order=order, status=ITEM.PENDING).exists()
+        )
+        if refusal is not None:
+            raise refusal
         order_recalculate(order, save=False)
         order.status = S.BILLED
         order.billed_at = timezone.now()
@@ -473,6 +504,20 @@ def order_after_paid(*, order: Order, from_status: str) -> None:
 # --- cancel ---
 
 
+def order_cancel_refusal(*, order: Order, by: Staff) -> DomainError | None:
+    """Why `by` may not cancel the order now, or None if they may: the rule order_cancel
+    applies, and the representation's `cancel` action. Roles with `order.cancel`; an
+    open order (409 `order_closed`); a billed one only with `order.cancel_billed`
+    (managers; 403 `forbidden`)."""
+    if not role_may(by.role, "order.cancel"):
+        return Forbidden("Your role may not cancel orders.")
+    if order.is_closed:
+        return order_closed_error(order)
+    if order.status == S.BILLED and not _may_cancel_billed(by):
+        return Forbidden("Only a manager may cancel a billed order.")
+    return None
+
+
 @service_transaction
 def order_cancel(
     *, order_id: int, outlet: Outlet, by: Staff, reason: str, expected_version: int | None = None
@@ -492,9 +537,9 @@ def order_cancel(
         raise ValidationFailed(fields={"reason": ["Say why the order is cancelled."]})
     order = order_lock(order_id=order_id, outlet=outlet)
     order_check_version(order, expected_version)
-    order_require_open(order)
-    if order.status == S.BILLED and not _may_cancel_billed(by):
-        raise Forbidden("Only a manager may cancel a billed order.")
+    refusal = order_cancel_refusal(order=order, by=by)
+    if refusal is not None:
+        raise refusal
     sent = []
     items = list(OrderItem.objects.filter(order=order).exclude(status=ITEM.VOID).order_by("id"))
     for item in items:

@@ -26,8 +26,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from hub import pricing
-from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from hub.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from hub.models import Order, Outlet, Payment, PaymentMethod, Refund, Staff
+from hub.roles import role_may
 from hub.services.events import record_event, service_transaction
 from hub.services.order_core import order_bump, order_closed_error, order_lock, order_streams
 from hub.services.order_pricing import order_recalculate, payment_status_of
@@ -71,6 +79,25 @@ def _method(ref: str | int) -> PaymentMethod:
     return method
 
 
+def payment_refusal(*, order: Order, by: Staff) -> DomainError | None:
+    """Why `by` may not take a payment on the order now, or None if they may: the rule
+    payments_capture applies, and (with payment_due_refusal) the order representation's
+    `pay` action. Roles with `payment.create`; draft, kot or billed (409 `order_closed`)."""
+    if not role_may(by.role, "payment.create"):
+        return Forbidden("Your role may not take payments.")
+    if order.status not in PAYABLE_STATUSES:
+        return order_closed_error(order)
+    return None
+
+
+def payment_due_refusal(*, balance: Decimal) -> Conflict | None:
+    """With nothing due a payment is refused (409 `nothing_due`): a double tap on "pay"
+    after the first settled the order charges nothing."""
+    if balance <= 0:
+        return Conflict("Nothing is due on this order.", code="nothing_due")
+    return None
+
+
 def _check_amounts(request: PaymentRequest, field_prefix: str) -> None:
     problems: dict[str, list[str]] = {}
     if request.amount <= 0:
@@ -89,12 +116,15 @@ def _check_amounts(request: PaymentRequest, field_prefix: str) -> None:
 
 def _apply_one(
     *, order: Order, request: PaymentRequest, by: Staff, field_prefix: str
-) -> tuple[Payment, Decimal]:
+) -> tuple[Payment, Decimal, dict]:
+    """One payment row; returns it, its change and its `payment.received` data, which
+    payments_capture records once the order's new version is known."""
     _check_amounts(request, field_prefix)
     method = _method(request.payment_method)
     balance = order.total - order.paid_total
-    if balance <= 0:
-        raise Conflict("Nothing is due on this order.", code="nothing_due")
+    refusal = payment_due_refusal(balance=balance)
+    if refusal is not None:
+        raise refusal
     if request.amount > balance and not method.is_cash:
         raise BusinessRuleViolation(
             f"{method.name} payment of {request.amount} exceeds the balance due of {balance}.",
@@ -114,23 +144,18 @@ def _apply_one(
         created_by=by,
     )
     order_recalculate(order, save=False)  # paid_total, tip_total, payment_status from the rows
-    record_event(
-        outlet=order.outlet_id,
-        streams=order_streams(order),
-        type="payment.received",
-        data={
-            "order_id": order.pk,
-            "payment_id": payment.pk,
-            "amount": applied,
-            "tip_amount": request.tip_amount,
-            "change_due": change,
-            "method": method.code,
-            "payment_status": order.payment_status,
-            "balance_due": order.total - order.paid_total,
-            "table_id": order.table_id,
-        },
-    )
-    return payment, change
+    data = {
+        "order_id": order.pk,
+        "payment_id": payment.pk,
+        "amount": applied,
+        "tip_amount": request.tip_amount,
+        "change_due": change,
+        "method": method.code,
+        "payment_status": order.payment_status,
+        "balance_due": order.total - order.paid_total,
+        "table_id": order.table_id,
+    }
+    return payment, change, data
 
 
 @service_transaction
@@ -147,17 +172,28 @@ def payments_capture(
     if not requests:
         raise ValidationFailed(fields={"payments": ["At least one payment."]})
     order = order_lock(order_id=order_id, outlet=outlet)
-    if order.status not in PAYABLE_STATUSES:
-        raise order_closed_error(order)
-    payments, change_total = [], Decimal("0.00")
+    refusal = payment_refusal(order=order, by=by)
+    if refusal is not None:
+        raise refusal
+    payments, change_total, received = [], Decimal("0.00"), []
     for index, request in enumerate(requests):
         prefix = f"payments.{index}." if len(requests) > 1 else ""
-        payment, change = _apply_one(order=order, request=request, by=by, field_prefix=prefix)
+        payment, change, data = _apply_one(order=order, request=request, by=by, field_prefix=prefix)
         payments.append(payment)
+        received.append(data)
         change_total += change
     from_status = order.status
     settled = order_mark_paid_if_settled(order=order)
     order_bump(order)  # one write: the payment status and the status it implies together
+    for data in received:
+        # `version`: the order's after this call, so a POS keeping orders from the
+        # stream stays current (docs/screens.md "Screen state")
+        record_event(
+            outlet=order.outlet_id,
+            streams=order_streams(order),
+            type="payment.received",
+            data={**data, "version": order.version},
+        )
     if settled:
         order_after_paid(order=order, from_status=from_status)
     return PaymentOutcome(order=order, payments=payments, change_due=change_total)
@@ -207,6 +243,7 @@ def payment_refund(
             "amount": amount,
             "payment_status": order.payment_status,
             "table_id": order.table_id,
+            "version": order.version,
         },
     )
     return refund

@@ -24,8 +24,9 @@ from django.db import connection
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
-from hub.errors import Conflict, NotFound, ValidationFailed
+from hub.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from hub.models import Kot, Order, Outlet, Printer, PrintJob, Staff
+from hub.roles import role_may
 from hub.selectors.printing import bill_ticket, kot_ticket
 from hub.services.clock import outlet_zone
 from hub.services.events import orders_stream, printer_stream, record_event, service_transaction
@@ -217,15 +218,32 @@ def _order_for_print(order: Order) -> Order:
     return order
 
 
+def bill_print_refusal(
+    *, order: Order, by: Staff | None, printer: Printer | None
+) -> DomainError | None:
+    """Why the order's bill cannot be printed now, or None if it can: the rule
+    print_job_create_for_bill applies, and the order representation's `print_bill`
+    action. Roles with `bill.print`; not a cancelled order (409 `order_cancelled`); the
+    outlet has a receipt printer (`printer`, receipt_printer's answer; 409 `no_printer`)."""
+    if by is not None and not role_may(by.role, "bill.print"):
+        return Forbidden("Your role may not print bills.")
+    if order.status == Order.Status.CANCELLED:
+        return Conflict("A cancelled order has no bill.", code="order_cancelled")
+    if printer is None:
+        return no_printer("bills (a receipt printer)")
+    return None
+
+
 @service_transaction
 def print_job_create_for_bill(*, order: Order, by: Staff | None) -> PrintJob:
     """Queue the order's bill on the outlet's receipt printer. Each call prints one more
     copy (a guest may ask again); copies after the first are marked REPRINT n.
-    Locks the order row. Raises Conflict no_printer / order_cancelled."""
-    order = _order_for_print(order)
+    Locks the order row. Refusals: bill_print_refusal."""
+    order = order_lock(order_id=order.pk, outlet=order.outlet_id)
     printer = receipt_printer(order.outlet_id)
-    if printer is None:
-        raise no_printer("bills (a receipt printer)")
+    refusal = bill_print_refusal(order=order, by=by, printer=printer)
+    if refusal is not None:
+        raise refusal
     number = order.print_jobs.filter(kind=PrintJob.Kind.BILL).count()
     ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), reprint=number)
     rendered = render_bill(ticket, paper_width_mm=printer.paper_width_mm)

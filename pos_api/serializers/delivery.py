@@ -1,5 +1,6 @@
 """Delivery actions in and out (docs/api.md "Delivery"): assign a driver, move the
-delivery status, and the rows of a driver's own deliveries list."""
+delivery status, and the rows of a driver's own deliveries list (their
+`allowed_delivery_statuses` are for the caller: `context={"by": staff}`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hub.models import Order
+from hub.services.delivery import delivery_statuses_for, staff_driver_ids
 
 from .common import MoneyField
 from .orders import IdField, TextField
@@ -60,8 +62,22 @@ class DeliveryRowOut(serializers.Serializer):
     platform_order_ref = serializers.CharField()
     failed_reason = serializers.CharField(source="delivery_failed_reason")
     version = serializers.IntegerField()
+    allowed_delivery_statuses = serializers.SerializerMethodField(
+        help_text="The statuses PUT /orders/{id}/delivery-status accepts now from you"
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=Order.DeliveryStatus.values))
+    )
+    def get_allowed_delivery_statuses(self, order: Order) -> list[str]:
+        by = self.context["by"]
+        if "_own_driver_ids" not in self.context:  # once per answer, not per row
+            self.context["_own_driver_ids"] = staff_driver_ids(by)
+        return delivery_statuses_for(
+            order=order, by=by, own_driver_ids=self.context["_own_driver_ids"]
+        )
 
     def get_delivery_status(self, order: Order) -> str:
         return order.delivery_status or Order.DeliveryStatus.PENDING

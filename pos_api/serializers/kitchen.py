@@ -1,19 +1,19 @@
 """KOTs in and out (CONTRACT 5; docs/api.md "Kitchen (KOT)").
 
 Pass KOTs loaded by hub.selectors.kitchen (kots_prefetched): nothing here queries
-per ticket or per line.
+per ticket or per line. `allowed_statuses` is for the caller: pass them as
+`context={"by": staff}` (kot_representation does).
 """
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from hub.models import Kot, KotLine, OrderItem
+from hub.models import Kot, KotLine, Staff
 from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name
+from hub.services.kitchen import kot_line_voided_quantity
 
-from .orders import KitchenRefOut, RefOut, TableRefOut
-
-COOKING_KINDS = (Kot.Kind.NEW, Kot.Kind.ADDON)
+from .orders import AllowedKotStatusesField, KitchenRefOut, RefOut, TableRefOut
 
 
 class KotStatusIn(serializers.Serializer):
@@ -44,17 +44,11 @@ class KotLineOut(serializers.Serializer):
     voided = serializers.SerializerMethodField(help_text="The whole line was taken back")
 
     def get_voided_quantity(self, line: KotLine) -> int:
-        if line.kot.kind not in COOKING_KINDS:
-            return 0
-        item = line.order_item
-        if item.status == OrderItem.Status.VOID:
-            return line.quantity
-        # A reduction keeps this order line with the lower quantity (the rest became a
-        # void line of its own), so the difference is what the kitchen must not cook.
-        return max(0, line.quantity - item.quantity)
+        return kot_line_voided_quantity(line)
 
     def get_voided(self, line: KotLine) -> bool:
-        return line.kot.kind in COOKING_KINDS and self.get_voided_quantity(line) >= line.quantity
+        voided = kot_line_voided_quantity(line)
+        return voided > 0 and voided >= line.quantity
 
 
 class KotOrderOut(serializers.Serializer):
@@ -81,6 +75,7 @@ class KotOut(serializers.Serializer):
     print_count = serializers.IntegerField()
     business_date = serializers.DateField()
     items = KotLineOut(source="lines.all", many=True)
+    allowed_statuses = AllowedKotStatusesField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -100,10 +95,15 @@ class KotSendOut(KotOut):
     )
 
 
-def kot_representation(kot: Kot) -> dict:
-    return KotOut(kot).data
+def kot_representation(kot: Kot, *, by: Staff) -> dict:
+    return KotOut(kot, context={"by": by}).data
 
 
-def kot_send_representation(kots: list[Kot]) -> dict:
+def kots_representation(kots, *, by: Staff) -> list[dict]:
+    return KotOut(kots, many=True, context={"by": by}).data
+
+
+def kot_send_representation(kots: list[Kot], *, by: Staff) -> dict:
     """CONTRACT 5: the first KOT, plus `kots` listing every KOT of the send."""
-    return {**KotOut(kots[0]).data, "kots": KotOut(kots, many=True).data}
+    listed = kots_representation(kots, by=by)
+    return {**listed[0], "kots": listed}

@@ -1,9 +1,11 @@
 """Orders in and out: input serializers per endpoint and the full order representation
 (CONTRACT 4; docs/api.md "Orders and money").
 
-`order_representation(order)` is the one shape every endpoint answers with
+`order_representation(order, by=staff)` is the one shape every endpoint answers with
 (orders, payments, KOTs): pass an order loaded by hub.selectors.orders.order_get
-so nothing is queried per row.
+so nothing is queried per row. What the caller may do next (`allowed_actions`,
+`allowed_statuses`, and each KOT's `allowed_statuses`) comes from hub/services, for
+the staff in `context["by"]` (docs/api.md "What the caller may do next").
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from hub.models import Order, OrderItem
+from hub.models import Kot, Order, OrderItem, Staff
+from hub.services.kitchen import kot_statuses_for, staff_kitchen_ids
+from hub.services.order_actions import ORDER_ACTIONS, order_allowed_actions
 from hub.services.order_pricing import item_line_total
 from hub.services.orders import MAX_GUESTS, MAX_QUANTITY, ItemInput
+from hub.services.orders import allowed_statuses as order_allowed_statuses
 
 from ..schema import NOT_BLANK, null_only, request_shapes
 from .common import MoneyField, StrictCharField, StrictIntegerField
@@ -293,6 +298,35 @@ class KitchenRefOut(serializers.Serializer):
     name = serializers.CharField()
 
 
+def _memo(serializer: serializers.Field, key: str, compute):
+    """A fact about the caller read once per answer, however many rows it has (the
+    context dict is shared by every nested and listed serializer of one answer)."""
+    context = serializer.context
+    if key not in context:
+        context[key] = compute()
+    return context[key]
+
+
+@extend_schema_field(
+    serializers.ListField(child=serializers.ChoiceField(choices=Kot.Status.values))
+)
+class AllowedKotStatusesField(serializers.Field):
+    """What `PUT /kot/{id}/status` accepts now from the caller (`context["by"]`):
+    hub.services.kitchen.kot_statuses_for."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "The statuses PUT /kot/{id}/status accepts now from you (empty: nothing to do)",
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, kot: Kot) -> list[str]:
+        by = self.context["by"]
+        works = _memo(self, "_kitchen_ids", lambda: staff_kitchen_ids(by))
+        return kot_statuses_for(kot=kot, by=by, kitchen_ids=works)
+
+
 class KotRefOut(serializers.Serializer):
     id = serializers.IntegerField()
     kot_number = serializers.CharField(source="number")
@@ -302,6 +336,7 @@ class KotRefOut(serializers.Serializer):
     voids_kot_id = serializers.IntegerField(source="voids_id", allow_null=True)
     reason = serializers.CharField()
     items = KotItemOut(source="lines.all", many=True)
+    allowed_statuses = AllowedKotStatusesField()
     created_at = serializers.DateTimeField()
 
 
@@ -361,8 +396,26 @@ class OrderOut(serializers.Serializer):
     cancel_reason = serializers.CharField()
     business_date = serializers.DateField()
     version = serializers.IntegerField()
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="What you may do with this order now: each is offered iff its endpoint "
+        "would accept it from you (docs/api.md)"
+    )
+    allowed_statuses = serializers.SerializerMethodField(
+        help_text="The statuses PUT /orders/{id}/status accepts now from you"
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ORDER_ACTIONS)))
+    def get_allowed_actions(self, order: Order) -> list[str]:
+        printers = _memo(self, "_receipt_printers", dict)
+        return order_allowed_actions(order=order, by=self.context["by"], printers=printers)
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=Order.Status.values))
+    )
+    def get_allowed_statuses(self, order: Order) -> list[str]:
+        return order_allowed_statuses(order, self.context["by"])
 
     @extend_schema_field(DiscountOut(allow_null=True))
     def get_discount(self, order: Order) -> dict | None:
@@ -414,13 +467,14 @@ class OrderOut(serializers.Serializer):
         }
 
 
-def order_representation(order: Order) -> dict:
-    """The full order of CONTRACT 4, for any endpoint that answers with an order."""
-    return OrderOut(order).data
+def order_representation(order: Order, *, by: Staff) -> dict:
+    """The full order of CONTRACT 4, for any endpoint that answers with an order; what
+    may be done next is `by`'s."""
+    return OrderOut(order, context={"by": by}).data
 
 
-def orders_representation(orders) -> list[dict]:
-    return OrderOut(orders, many=True).data
+def orders_representation(orders, *, by: Staff) -> list[dict]:
+    return OrderOut(orders, many=True, context={"by": by}).data
 
 
 class CouponOut(serializers.Serializer):

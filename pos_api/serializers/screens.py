@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from hub.models import Kot, Order
+from hub.selectors.screens import ScreenContext
+from hub.services.delivery import delivery_own_statuses
+from hub.services.kitchen import kot_role_statuses
 
 from .common import OutletOut
 
@@ -39,3 +45,32 @@ class MeOut(serializers.Serializer):
     driver_id = serializers.IntegerField(
         allow_null=True, help_text="The user's driver profile (their /ws/v1/drivers/{id}/ stream)"
     )
+    kot_statuses = serializers.SerializerMethodField(
+        help_text="Per kitchen id and KOT kind, the statuses you may move such a ticket to: "
+        "a screen intersects a kot.* event's allowed_statuses with it (docs/screens.md)"
+    )
+    delivery_statuses = serializers.SerializerMethodField(
+        help_text="The delivery statuses you may set on deliveries assigned to you: a phone "
+        "intersects a delivery.* event's allowed_delivery_statuses with it"
+    )
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.DictField(
+                child=serializers.ListField(
+                    child=serializers.ChoiceField(choices=Kot.Status.values)
+                )
+            )
+        )
+    )
+    def get_kot_statuses(self, context: ScreenContext) -> dict:
+        statuses = kot_role_statuses(
+            by=context.staff, kitchen_ids=[kitchen.pk for kitchen in context.kitchens]
+        )
+        return {str(kitchen_id): kinds for kitchen_id, kinds in statuses.items()}
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=Order.DeliveryStatus.values))
+    )
+    def get_delivery_statuses(self, context: ScreenContext) -> list[str]:
+        return delivery_own_statuses(by=context.staff, driver_id=context.driver_id)

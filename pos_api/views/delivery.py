@@ -110,7 +110,10 @@ class MyDeliveriesApi(HubApiView):
         total = rows.count()
         page_rows = rows[(page - 1) * per_page : page * per_page]
         return ok_page(
-            io.DeliveryRowOut(page_rows, many=True).data, page=page, per_page=per_page, total=total
+            io.DeliveryRowOut(page_rows, many=True, context={"by": self.staff}).data,
+            page=page,
+            per_page=per_page,
+            total=total,
         )
 
 

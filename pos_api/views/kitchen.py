@@ -31,7 +31,7 @@ class KotSendApi(HubApiView):
     def post(self, request, order_id: int):
         kots = services.kot_send(order_id=order_id, outlet=self.outlet, by=self.staff)
         fresh = selectors.kots_by_ids([kot.pk for kot in kots])
-        return ok(io.kot_send_representation(fresh), status=201)
+        return ok(io.kot_send_representation(fresh, by=self.staff), status=201)
 
 
 class KotDetailApi(HubApiView):
@@ -40,7 +40,7 @@ class KotDetailApi(HubApiView):
     @extend_schema(responses=io.KotOut, summary="One KOT with its items")
     def get(self, request, kot_id: int):
         kot = selectors.kot_get(outlet=self.outlet, kot_id=kot_id, staff=self.staff)
-        return ok(io.kot_representation(kot))
+        return ok(io.kot_representation(kot, by=self.staff))
 
 
 class KotStatusApi(HubApiView):
@@ -61,7 +61,8 @@ class KotStatusApi(HubApiView):
         kot = services.kot_set_status(
             kot_id=kot_id, outlet=self.outlet, status=data["status"], by=self.staff
         )
-        return ok(io.kot_representation(selectors.kot_get(outlet=self.outlet, kot_id=kot.pk)))
+        fresh = selectors.kot_get(outlet=self.outlet, kot_id=kot.pk)
+        return ok(io.kot_representation(fresh, by=self.staff))
 
 
 class KitchenKotListApi(HubApiView):
@@ -88,7 +89,9 @@ class KitchenKotListApi(HubApiView):
         )
         total = queryset.count()
         rows = list(queryset[(page - 1) * per_page : page * per_page])
-        return ok_page(io.KotOut(rows, many=True).data, page=page, per_page=per_page, total=total)
+        return ok_page(
+            io.kots_representation(rows, by=self.staff), page=page, per_page=per_page, total=total
+        )
 
 
 urlpatterns = [

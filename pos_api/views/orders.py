@@ -65,7 +65,7 @@ class OrderApiView(HubApiView):
 
     def answer(self, order: Order, *, status: int = 200):
         fresh = selectors.order_get(outlet=self.outlet, order_id=order.pk)
-        return ok(io.order_representation(fresh), status=status)
+        return ok(io.order_representation(fresh, by=self.staff), status=status)
 
 
 # The refusals of docs/api.md "Error codes of this area", per operation, for the schema.
@@ -93,7 +93,9 @@ class OrderListCreateApi(OrderApiView):
         )
         total = queryset.count()
         rows = list(queryset[(page - 1) * per_page : page * per_page])
-        return ok_page(io.orders_representation(rows), page=page, per_page=per_page, total=total)
+        return ok_page(
+            io.orders_representation(rows, by=self.staff), page=page, per_page=per_page, total=total
+        )
 
     @extend_schema(
         request=io.OrderCreateIn,
@@ -157,7 +159,7 @@ class OrderDetailApi(OrderApiView):
     @extend_schema(responses=io.OrderOut)
     def get(self, request, order_id: int):
         order = selectors.order_get(outlet=self.outlet, order_id=order_id, staff=self.staff)
-        return ok(io.order_representation(order))
+        return ok(io.order_representation(order, by=self.staff))
 
     @extend_schema(
         request=io.OrderUpdateIn,

@@ -224,6 +224,8 @@ def test_kot_created_is_recorded_on_kitchen_table_and_orders_streams_with_the_wh
                 "note": "no onions",
             }
         ],
+        # where the ticket may go next, whoever asks (docs/screens.md "Screen state")
+        "allowed_statuses": ["in_kitchen"],
     }
     assert on_kitchen["table_name"] and on_kitchen["created_at"].startswith(
         str(main.created_at.year)

@@ -1,0 +1,67 @@
+"""What a caller may do next with an order: the order representation's `allowed_actions`
+(docs/api.md "What the caller may do next", docs/screens.md "Server-decided actions").
+
+An action is offered iff the service that does it would accept it now from this caller:
+each one asks the refusal function that very service raises from (kot_send_refusal,
+order_items_refusal, allowed_statuses with order_unsent_refusal, payment_refusal with
+payment_due_refusal, order_cancel_refusal, bill_print_refusal), so the screens and the
+services can never disagree. Nothing here decides anything of its own.
+
+Above every order service in the import tree (it imports kitchen, orders, payments and
+printing; none of them imports it).
+"""
+
+from __future__ import annotations
+
+from hub.models import Order, OrderItem, Printer, Staff
+from hub.services.kitchen import kot_send_refusal
+from hub.services.orders import (
+    allowed_statuses,
+    order_cancel_refusal,
+    order_items_refusal,
+    order_unsent_refusal,
+)
+from hub.services.payments import payment_due_refusal, payment_refusal
+from hub.services.printing import bill_print_refusal, receipt_printer
+
+# Every action `allowed_actions` may list, in the order it lists them.
+ORDER_ACTIONS = ("send_kot", "update_items", "bill", "pay", "cancel", "print_bill")
+
+
+def _has_pending(order: Order) -> bool:
+    # the representation prefetches the items; iterate them rather than query per order
+    return any(item.status == OrderItem.Status.PENDING for item in order.items.all())
+
+
+def order_allowed_actions(
+    *, order: Order, by: Staff, printers: dict[int, Printer | None] | None = None
+) -> list[str]:
+    """The actions of ORDER_ACTIONS that `by` may do on `order` now.
+
+    - `send_kot`: POST /orders/{id}/kot (a paid order with unsent items too);
+    - `update_items`: PUT /orders/{id} with `items`;
+    - `bill`: PUT /orders/{id}/status `billed`;
+    - `pay`: POST /orders/{id}/payment (something is due);
+    - `cancel`: POST /orders/{id}/cancel;
+    - `print_bill`: POST /orders/{id}/print-bill.
+
+    `printers`: a dict shared by the orders of one answer, so the outlet's receipt
+    printer is looked up once (read the items prefetched, as hub.selectors.orders does).
+    """
+    if printers is None:
+        printers = {}
+    if order.outlet_id not in printers:
+        printers[order.outlet_id] = receipt_printer(order.outlet_id)
+    pending = _has_pending(order)
+    refusals = {
+        "send_kot": kot_send_refusal(order=order, pending=pending, by=by),
+        "update_items": order_items_refusal(order=order, by=by),
+        "bill": order_unsent_refusal(pending=pending)
+        if Order.Status.BILLED in allowed_statuses(order, by)
+        else "not allowed",
+        "pay": payment_refusal(order=order, by=by)
+        or payment_due_refusal(balance=order.total - order.paid_total),
+        "cancel": order_cancel_refusal(order=order, by=by),
+        "print_bill": bill_print_refusal(order=order, by=by, printer=printers[order.outlet_id]),
+    }
+    return [action for action in ORDER_ACTIONS if refusals[action] is None]
