@@ -98,7 +98,8 @@ class DiscountFields(serializers.Serializer):
 
 # One discount at most: a manual one (type and value together, a percent at most 100) or
 # a coupon, never both. (`not` rather than `enum`: see pos_api/schema.py null_only.)
-NO_COUPON = {"type": "string", "nullable": True, "maxLength": 0}
+# DRF trims text: a coupon_code of spaces is no coupon.
+NO_COUPON = {"type": "string", "nullable": True, "not": {"pattern": NOT_BLANK}}
 MANUAL_DISCOUNTS = [
     {
         "required": ["discount_type", "discount_value"],
@@ -166,7 +167,7 @@ class OrderCancelIn(serializers.Serializer):
         "required": ["coupon_code"],
         "properties": {
             **NO_MANUAL_DISCOUNT["properties"],
-            "coupon_code": {"type": "string", "minLength": 1},
+            "coupon_code": {"type": "string", "pattern": NOT_BLANK},
         },
     },
 )
