@@ -12,6 +12,7 @@ from rest_framework import serializers
 from hub.models import Order
 from hub.services.delivery import delivery_statuses_for, staff_driver_ids
 
+from ..schema import NOT_BLANK, request_shapes
 from .common import MoneyField
 from .orders import IdField, TextField
 
@@ -20,6 +21,14 @@ class AssignDriverIn(serializers.Serializer):
     driver_id = IdField()
 
 
+@request_shapes(
+    {
+        "properties": {
+            "status": {"type": "string", "not": {"enum": [Order.DeliveryStatus.FAILED.value]}}
+        }
+    },
+    {"required": ["reason"], "properties": {"reason": {"type": "string", "pattern": NOT_BLANK}}},
+)
 class DeliveryStatusIn(serializers.Serializer):
     status = serializers.ChoiceField(choices=Order.DeliveryStatus.values)
     reason = TextField(

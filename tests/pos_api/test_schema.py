@@ -450,6 +450,7 @@ REFUSED_BODIES = [
     ("post", "/api/v1/pos/orders/{order_id}/cancel", {"reason": "   "}, "reason"),
     ("post", "/api/v1/pos/orders/{order_id}/discount", {"coupon_code": "\x1f "}, ""),
     ("put", "/api/v1/pos/orders/{order_id}/status", {"status": "cancelled"}, "reason"),
+    ("put", "/api/v1/pos/orders/{order_id}/delivery-status", {"status": "failed"}, "reason"),
     (
         "post",
         "/api/v1/pos/orders/{order_id}/discount",
@@ -477,7 +478,8 @@ def test_a_body_the_server_refuses_is_one_the_schema_refuses(
     documented = operation["requestBody"]["content"]["application/json"]["schema"]
     assert not OAS30WriteValidator(_deref(documented, components)).is_valid(body)
     client = api_as("manager")
-    url = path.format(order_id=_order(client)["id"])
+    order = _assigned(client) if "delivery" in path else _order(client)
+    url = path.format(order_id=order["id"])
     response = client.generic(
         method.upper(), url, json.dumps(body), content_type="application/json"
     )
