@@ -6,6 +6,7 @@ probe leaves nothing queued behind (a load balancer polls it every few seconds).
 """
 
 import asyncio
+import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -23,7 +24,11 @@ async def _channel_round_trip() -> None:
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("no channel layer configured")
-    channel = await layer.new_channel(prefix="readyz.")
+    # A general channel (no "!"), not new_channel(): channels-redis lets one receive at a
+    # time read a worker's process-local channels, and its open WebSockets hold that turn
+    # (blocking on their own key), so a process-local probe timed out on every worker
+    # with screens connected.
+    channel = f"readyz.{uuid.uuid4().hex}"
     await layer.send(channel, {"type": "readyz.probe"})
     message = await asyncio.wait_for(layer.receive(channel), timeout=CHANNEL_PROBE_TIMEOUT_SECONDS)
     if message.get("type") != "readyz.probe":

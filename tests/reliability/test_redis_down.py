@@ -133,10 +133,12 @@ async def test_a_kitchen_screen_keeps_working_while_redis_is_down_and_goes_live_
         screen = await Screen(url).open()
         start = screen.hello["seq"]
 
-        # live while Redis is up
+        # live while Redis is up; and the worker is ready with a screen on it (the probe
+        # once timed out behind the screens' channel-layer reads)
         await asyncio.to_thread(send_kot, hub, waiter)
         assert await screen.has(await kitchen_seq(), timeout=5)
         live_before = [screen.latency(seq) for seq in screen.seqs]
+        assert (await asyncio.to_thread(call, hub.http, "GET", "/readyz")).status == 200
 
         await asyncio.to_thread(redis.kill)
         outage_started = await kitchen_seq()
@@ -190,6 +192,8 @@ async def test_a_kitchen_screen_keeps_working_while_redis_is_down_and_goes_live_
         assert screen.seqs == list(range(start + 1, final + 1))
         assert fresh.seqs == list(range(start + 1, final + 1))
         assert first_after.seqs == list(range(first_after.hello["seq"] + 1, final + 1))
+        # the same process, recovered, with its screens still on it
+        assert (await asyncio.to_thread(call, hub.http, "GET", "/readyz")).status == 200
         for each in (screen, fresh, first_after):
             assert each.close_code is None
             await each.close()
