@@ -65,3 +65,15 @@ def order_allowed_actions(
         "print_bill": bill_print_refusal(order=order, by=by, printer=printers[order.outlet_id]),
     }
     return [action for action in ORDER_ACTIONS if refusals[action] is None]
+
+
+def order_allowed_statuses(*, order: Order, by: Staff) -> list[str]:
+    """The statuses `PUT /orders/{id}/status` accepts now from `by`: the lifecycle's
+    (orders.allowed_statuses, which a refused move's 409 lists) less `billed` while a line
+    is unsent (order_unsent_refusal: that move answers 409 `items_not_sent`)."""
+    pending = _has_pending(order)
+    return [
+        status
+        for status in allowed_statuses(order, by)
+        if status != Order.Status.BILLED or order_unsent_refusal(pending=pending) is None
+    ]

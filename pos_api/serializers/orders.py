@@ -17,10 +17,13 @@ from rest_framework import serializers
 
 from hub.models import Kot, Order, OrderItem, Staff
 from hub.services.kitchen import kot_statuses_for, staff_kitchen_ids
-from hub.services.order_actions import ORDER_ACTIONS, order_allowed_actions
+from hub.services.order_actions import (
+    ORDER_ACTIONS,
+    order_allowed_actions,
+    order_allowed_statuses,
+)
 from hub.services.order_pricing import item_line_total
 from hub.services.orders import MAX_GUESTS, MAX_QUANTITY, ItemInput
-from hub.services.orders import allowed_statuses as order_allowed_statuses
 
 from ..schema import NOT_BLANK, null_only, request_shapes
 from .common import MoneyField, StrictCharField, StrictIntegerField
@@ -416,7 +419,7 @@ class OrderOut(serializers.Serializer):
         serializers.ListField(child=serializers.ChoiceField(choices=Order.Status.values))
     )
     def get_allowed_statuses(self, order: Order) -> list[str]:
-        return order_allowed_statuses(order, self.context["by"])
+        return order_allowed_statuses(order=order, by=self.context["by"])
 
     @extend_schema_field(DiscountOut(allow_null=True))
     def get_discount(self, order: Order) -> dict | None:

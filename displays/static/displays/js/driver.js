@@ -11,15 +11,20 @@
 
   const listBox = document.getElementById("deliveries");
   const emptyNote = document.getElementById("empty");
-  const deliveries = new Map(); // order id -> DeliveryRowOut
+  // My deliveries are HubState.driver's (state.js): the list over REST, changed by the
+  // events of my stream; which buttons a delivery gets is the hub's `allowed` answer.
+  const Driver = window.HubState.driver;
+  let state = Driver.fromRest({ deliveries: [] });
   const failing = new Set(); // order ids whose "failed" reason form is open
 
-  const NEXT = {
-    pending: null,
-    assigned: ["picked_up", "Picked up"],
-    picked_up: ["out_for_delivery", "Out for delivery"],
-    out_for_delivery: ["delivered", "Delivered"],
+  // How each delivery status the hub may allow is written on its button; `failed` asks
+  // for a reason first.
+  const ACTION_TEXT = {
+    picked_up: "Picked up",
+    out_for_delivery: "Out for delivery",
+    delivered: "Delivered",
   };
+  const ORDER_STATUS_TEXT = { cancelled: "Cancelled" };
   const STATUS_TEXT = {
     pending: "Waiting",
     assigned: "Assigned",
@@ -31,23 +36,25 @@
 
   function card(row) {
     const customer = row.customer || {};
-    const next = row.active && row.status !== "cancelled" ? NEXT[row.delivery_status] : null;
     const due = Number(row.balance_due || 0);
     const actions = [];
-    if (next) {
+    for (const to of row.allowed.filter((s) => s !== "failed")) {
+      const text = ACTION_TEXT[to] || STATUS_TEXT[to] || to;
       actions.push(
         el(
           "button",
           {
             type: "button",
             class: "btn btn-bump",
-            dataset: { action: next[0] },
-            "aria-label": next[1] + ": " + row.order_number,
-            onclick: (ev) => setStatus(row.order_id, next[0], "", ev.currentTarget),
+            dataset: { action: to },
+            "aria-label": text + ": " + row.order_number,
+            onclick: (ev) => setStatus(row.order_id, to, "", ev.currentTarget),
           },
-          next[1]
+          text
         )
       );
+    }
+    if (row.allowed.includes("failed")) {
       if (failing.has(row.order_id)) {
         const reason = el("input", {
           id: "reason-" + row.order_id,
@@ -89,18 +96,18 @@
         );
       }
     }
-    const status = row.status === "cancelled" ? "cancelled" : row.delivery_status;
+    const statusText = ORDER_STATUS_TEXT[row.status] || STATUS_TEXT[row.delivery_status];
     return el(
       "article",
       {
-        class: "delivery dst-" + status + (row.active ? "" : " done"),
+        class: "delivery dst-" + row.delivery_status + " ost-" + row.status + (row.active ? "" : " done"),
         dataset: { orderId: row.order_id, status: row.delivery_status },
         "aria-label": row.order_number + " for " + (customer.name || "customer"),
       },
       [
         el("header", { class: "delivery-head" }, [
           el("span", { class: "order-number" }, row.order_number),
-          el("span", { class: "delivery-status" }, row.status === "cancelled" ? "Cancelled" : STATUS_TEXT[status] || status),
+          el("span", { class: "delivery-status" }, statusText || row.delivery_status),
         ]),
         el("div", { class: "customer" }, customer.name || "—"),
         customer.address ? el("address", { class: "address" }, customer.address) : null,
@@ -129,15 +136,14 @@
   }
 
   function render() {
-    const rows = [...deliveries.values()];
+    const rows = Driver.rows(state);
     listBox.replaceChildren(...rows.map(card));
     emptyNote.hidden = rows.length > 0;
   }
 
   async function load() {
     const rows = await apiAll("delivery-drivers/me/orders?scope=today");
-    deliveries.clear();
-    for (const row of rows) deliveries.set(row.order_id, row);
+    state = Driver.fromRest({ deliveries: rows });
     render();
   }
 
@@ -149,7 +155,7 @@
       await api("PUT", "orders/" + orderId + "/delivery-status", body);
       failing.delete(orderId);
       toast("Marked " + (STATUS_TEXT[status] || status).toLowerCase(), "ok");
-      await load();
+      // the card changes when the event of this change arrives on my stream
     } catch (e) {
       toast(e.message, "error");
       if (buttonNode) buttonNode.disabled = false;
@@ -157,10 +163,14 @@
   }
 
   let reloadTimer = null;
-  function onEvent() {
-    // any assignment or status change of mine: the list is short, read it again
-    clearTimeout(reloadTimer);
-    reloadTimer = setTimeout(() => load().catch((e) => toast(e.message, "error")), 50);
+  function onEvent(event) {
+    state = Driver.apply(state, event, { me: meData });
+    render();
+    if ((state.needs || []).length) {
+      // a delivery new to me: its event has no customer or address, so read the list
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(() => load().catch((e) => toast(e.message, "error")), 50);
+    }
   }
 
   async function start() {
@@ -189,6 +199,11 @@
     window.driver.socket = socket;
   }
 
-  window.driver = { deliveries, socket: null };
+  window.driver = {
+    get state() {
+      return state;
+    },
+    socket: null,
+  };
   start();
 })();

@@ -16,69 +16,35 @@
   const emptyNote = document.getElementById("empty");
   const soundButton = document.getElementById("sound");
 
-  const cards = new Map(); // kot id -> normalized ticket
+  // The tickets are HubState.kitchen's (state.js): built from REST, changed by events, the
+  // same functions tests/screens/ run against the hub. This file only draws them.
+  const Kitchen = window.HubState.kitchen;
+  let state = Kitchen.fromRest({ kots: [] });
   const nodes = new Map(); // kot id -> card element
+  const drawn = new Map(); // kot id -> the ticket object its card shows (a new object: redraw)
   const COOKING = new Set(["new", "addon"]);
-  const OPEN_COOKING = new Set(["sent_to_kitchen", "in_kitchen"]);
   const STATUS_LABEL = {
     sent_to_kitchen: "NEW",
     in_kitchen: "COOKING",
     food_ready: "READY",
     served: "SERVED",
   };
+  // How each move the hub may allow is written on its button: [text, class, aria-label].
+  // Which buttons a ticket gets is the hub's answer (ticket.allowed), never decided here.
+  const MOVE = {
+    "sent_to_kitchen>in_kitchen": ["Start", "btn-bump", (n) => "Start cooking " + n],
+    "in_kitchen>food_ready": ["Ready", "btn-bump", (n) => "Bump " + n + ": food ready"],
+    "food_ready>in_kitchen": ["Recall", "btn-recall", (n) => "Recall " + n + " to cooking"],
+    "food_ready>served": ["Served", "btn-served", (n) => "Mark " + n + " served"],
+  };
+  const TAKE_BACK = ["Got it", "btn-bump", (n) => "Acknowledge " + n + " (take back)"];
   const TYPE_LABEL = { dine_in: "DINE IN", takeaway: "TAKEAWAY", delivery: "DELIVERY" };
   const counters = { beeps: 0, newTickets: 0, renders: 0 };
   let warnMinutes = meData.outlet.kds_warn_minutes;
   let lateMinutes = meData.outlet.kds_late_minutes;
 
-  // --- one shape for a ticket, from REST (KotOut) or from a kot.created event -----
-
-  function fromRest(kot) {
-    return {
-      id: kot.id,
-      number: kot.kot_number,
-      kind: kot.kind,
-      status: kot.status,
-      orderNumber: kot.order.order_number,
-      orderType: kot.order.order_type.code,
-      tableName: kot.order.table ? kot.order.table.name : null,
-      guests: kot.order.guests,
-      waiter: kot.waiter_name,
-      voidsNumber: kot.voids_kot_number,
-      reason: kot.reason,
-      createdAt: kot.created_at,
-      items: kot.items.map((i) => ({
-        name: i.name,
-        quantity: i.quantity,
-        note: i.note,
-        voidedQuantity: i.voided_quantity || 0,
-        voided: !!i.voided,
-      })),
-    };
-  }
-
-  function fromCreatedEvent(d) {
-    return {
-      id: d.kot_id,
-      number: d.kot_number,
-      kind: d.kind,
-      status: d.status,
-      orderNumber: d.order_number,
-      orderType: d.order_type,
-      tableName: d.table_name,
-      guests: d.guests,
-      waiter: d.waiter_name,
-      voidsNumber: null,
-      reason: "",
-      createdAt: d.created_at,
-      items: d.items.map((i) => ({
-        name: i.name,
-        quantity: i.quantity,
-        note: i.note || "",
-        voidedQuantity: 0,
-        voided: false,
-      })),
-    };
+  function context() {
+    return { me: meData, kitchenId: kitchenId };
   }
 
   // --- drawing -----------------------------------------------------------------
@@ -132,39 +98,22 @@
   }
 
   function actionButtons(ticket) {
-    const what = ticket.number;
-    if (!COOKING.has(ticket.kind)) {
-      return [
-        button("Got it", "served", ticket, "btn-bump", "Acknowledge " + what + " (take back)"),
-      ];
-    }
-    if (ticket.status === "sent_to_kitchen") {
-      return [button("Start", "in_kitchen", ticket, "btn-bump", "Start cooking " + what)];
-    }
-    if (ticket.status === "in_kitchen") {
-      return [button("Ready", "food_ready", ticket, "btn-bump", "Bump " + what + ": food ready")];
-    }
-    if (ticket.status === "food_ready") {
-      return [
-        button("Recall", "in_kitchen", ticket, "btn-recall", "Recall " + what + " to cooking"),
-        button("Served", "served", ticket, "btn-served", "Mark " + what + " served"),
-      ];
-    }
-    return [];
-  }
-
-  function button(text, status, ticket, cls, label) {
-    return el(
-      "button",
-      {
-        type: "button",
-        class: "btn " + cls,
-        "aria-label": label,
-        dataset: { action: status },
-        onclick: (ev) => move(ticket.id, status, ev.currentTarget),
-      },
-      text
-    );
+    return ticket.allowed.map((to) => {
+      const [text, cls, label] = COOKING.has(ticket.kind)
+        ? MOVE[ticket.status + ">" + to] || [STATUS_LABEL[to] || to, "btn-bump", (n) => n + ": " + to]
+        : TAKE_BACK;
+      return el(
+        "button",
+        {
+          type: "button",
+          class: "btn " + cls,
+          "aria-label": label(ticket.number),
+          dataset: { action: to },
+          onclick: (ev) => move(ticket.id, to, ev.currentTarget),
+        },
+        text
+      );
+    });
   }
 
   function renderCard(ticket) {
@@ -213,57 +162,45 @@
     return card;
   }
 
-  function order(a, b) {
-    const ta = Date.parse(a.createdAt);
-    const tb = Date.parse(b.createdAt);
-    if (ta !== tb) return ta - tb;
-    return a.id - b.id;
-  }
-
-  function place(ticket, flash) {
-    const card = renderCard(ticket);
-    if (flash) card.classList.add("flash");
-    const old = nodes.get(ticket.id);
-    nodes.set(ticket.id, card);
-    if (old) {
-      old.replaceWith(card);
-      return;
+  // Draw the state: redraw the cards whose ticket changed, keep arrival order, remove the
+  // cards of tickets that left. `announce`: new tickets beep and flash (live, or a reload
+  // that brought tickets the cook has not seen).
+  function draw(announce) {
+    const seen = new Set();
+    let previous = null;
+    for (const ticket of Kitchen.tickets(state)) {
+      seen.add(ticket.id);
+      const isNew = !drawn.has(ticket.id);
+      if (drawn.get(ticket.id) !== ticket) {
+        const card = renderCard(ticket);
+        if (isNew && announce) card.classList.add("flash");
+        const old = nodes.get(ticket.id);
+        if (old) old.replaceWith(card);
+        nodes.set(ticket.id, card);
+        drawn.set(ticket.id, ticket);
+      }
+      const node = nodes.get(ticket.id);
+      const wanted = previous ? previous.nextSibling : ticketsBox.firstChild;
+      if (node !== wanted) ticketsBox.insertBefore(node, wanted);
+      previous = node;
+      if (isNew && announce) {
+        counters.newTickets += 1;
+        beep();
+        flashScreen();
+      }
     }
-    // arrival order: before the first ticket that came later
-    const later = [...cards.values()]
-      .filter((t) => t.id !== ticket.id && order(t, ticket) > 0 && nodes.has(t.id))
-      .sort(order)[0];
-    if (later) ticketsBox.insertBefore(card, nodes.get(later.id));
-    else ticketsBox.append(card);
-  }
-
-  // Tickets that leave the screen: done, or their order was cancelled (CONTRACT 5).
-  const GONE = new Set(["served", "cancelled"]);
-
-  function upsert(ticket, flash) {
-    if (GONE.has(ticket.status)) return remove(ticket.id);
-    cards.set(ticket.id, ticket);
-    place(ticket, flash);
-    summarize();
-  }
-
-  function remove(id) {
-    cards.delete(id);
-    const node = nodes.get(id);
-    if (node) node.remove();
-    nodes.delete(id);
+    for (const [id, node] of [...nodes]) {
+      if (seen.has(id)) continue;
+      node.remove();
+      nodes.delete(id);
+      drawn.delete(id);
+    }
     summarize();
   }
 
   function summarize() {
     const totals = new Map();
-    for (const t of cards.values()) {
-      if (!COOKING.has(t.kind) || !OPEN_COOKING.has(t.status)) continue;
-      for (const item of t.items) {
-        const left = item.quantity - item.voidedQuantity;
-        if (left > 0) totals.set(item.name, (totals.get(item.name) || 0) + left);
-      }
-    }
+    for (const [name, count] of Kitchen.allDay(state)) totals.set(name, count);
     const rows = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     allDayBox.replaceChildren(
       ...rows.map(([name, count]) =>
@@ -274,11 +211,11 @@
       )
     );
     if (rows.length === 0) allDayBox.append(el("li", { class: "muted" }, "Nothing cooking"));
-    emptyNote.hidden = cards.size > 0;
+    emptyNote.hidden = nodes.size > 0;
   }
 
   function tickAges() {
-    for (const [id, ticket] of cards) {
+    for (const [id, ticket] of drawn) {
       const card = nodes.get(id);
       if (!card) continue;
       card.classList.remove("age-ok", "age-warn", "age-late", "st-ready");
@@ -289,24 +226,16 @@
 
   // --- actions -------------------------------------------------------------------
 
+  // The move is the hub's to make: the card changes when its event arrives (the hub sends
+  // it to this screen too), so what the screen shows is always what the hub has.
   async function move(id, status, buttonNode) {
     if (buttonNode) buttonNode.disabled = true;
     try {
-      const kot = await api("PUT", "kot/" + id + "/status", { status: status });
-      upsert(fromRest(kot), false);
+      await api("PUT", "kot/" + id + "/status", { status: status });
     } catch (e) {
       toast(e.message, "error");
-      await refetch(id);
     } finally {
       if (buttonNode) buttonNode.disabled = false;
-    }
-  }
-
-  async function refetch(id) {
-    try {
-      upsert(fromRest(await api("GET", "kot/" + id)), false);
-    } catch (e) {
-      if (e.status === 404) remove(id);
     }
   }
 
@@ -370,16 +299,6 @@
   document.addEventListener("pointerdown", () => soundOn && ensureAudio(), { once: true });
   showSound();
 
-  function newTicket(ticket) {
-    const known = cards.has(ticket.id);
-    upsert(ticket, !known);
-    if (!known) {
-      counters.newTickets += 1;
-      beep();
-      flashScreen();
-    }
-  }
-
   // --- state and stream -------------------------------------------------------------
 
   let loadedOnce = false;
@@ -395,44 +314,16 @@
     document.getElementById("kitchen-name").textContent = kitchen ? kitchen.name : "Kitchen";
     document.title = (kitchen ? kitchen.name : "Kitchen") + " · POS hub";
     const rows = await apiAll("kitchens/" + kitchenId + "/kots");
-    const fresh = new Set(rows.map((r) => r.id));
-    for (const id of [...cards.keys()]) if (!fresh.has(id)) remove(id);
-    for (const row of rows) {
-      // After the first load, a reload (resync, or a reconnect whose replay could not
-      // be used) may bring tickets the cook has not seen: announce those like live ones.
-      if (loadedOnce && !cards.has(row.id)) newTicket(fromRest(row));
-      else upsert(fromRest(row), false);
-    }
+    state = Kitchen.fromRest({ kots: rows }, context());
+    // After the first load, a reload (resync, or a reconnect whose replay could not be
+    // used) may bring tickets the cook has not seen: announce those like live ones.
+    draw(loadedOnce);
     loadedOnce = true;
-    summarize();
   }
 
   function onEvent(event) {
-    const d = event.data || {};
-    switch (event.type) {
-      case "kot.created":
-        if (d.kitchen_id === kitchenId) newTicket(fromCreatedEvent(d));
-        break;
-      case "kot.status_changed": {
-        const ticket = cards.get(d.kot_id);
-        if (GONE.has(d.status)) remove(d.kot_id);
-        else if (ticket) upsert({ ...ticket, status: d.status }, false);
-        else refetch(d.kot_id);
-        break;
-      }
-      case "kot.voided":
-        // the void or cancellation ticket is new; the ticket it takes from changes
-        api("GET", "kot/" + d.kot_id)
-          .then((kot) => newTicket(fromRest(kot)))
-          .catch(() => {});
-        if (d.voids_kot_id && cards.has(d.voids_kot_id)) refetch(d.voids_kot_id);
-        break;
-      case "kot.table_changed":
-        for (const id of d.kot_ids || []) if (cards.has(id)) refetch(id);
-        break;
-      default:
-        break;
-    }
+    state = Kitchen.apply(state, event, context());
+    draw(true);
   }
 
   const socket = new window.HubSocket({
@@ -449,5 +340,12 @@
   socket.start();
   setInterval(tickAges, 15000);
 
-  window.kds = { counters, cards, socket, refresh: load };
+  window.kds = {
+    counters,
+    get state() {
+      return state;
+    },
+    socket,
+    refresh: load,
+  };
 })();

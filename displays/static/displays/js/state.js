@@ -136,6 +136,11 @@
     return a.id - b.id;
   }
 
+  // What the all-day count adds up: the statuses of a ticket still being cooked (a summary
+  // of what is drawn, not a rule about what may be done).
+  const COOKING_KINDS = new Set(["new", "addon"]);
+  const TO_COOK = new Set(["sent_to_kitchen", "in_kitchen"]);
+
   const kitchen = {
     // the kitchen's stream: kitchen.<id>
     types: ["kot.created", "kot.status_changed", "kot.voided", "kot.table_changed"],
@@ -216,6 +221,20 @@
 
     tickets(state) {
       return Object.values(state.tickets).sort(arrival);
+    },
+
+    // The all-day count: per item, how many are still to cook (new and add-on tickets
+    // that are new or cooking, less what was voided), as [name, count].
+    allDay(state) {
+      const totals = new Map();
+      for (const t of Object.values(state.tickets)) {
+        if (!COOKING_KINDS.has(t.kind) || !TO_COOK.has(t.status)) continue;
+        for (const item of t.items) {
+          const left = item.quantity - item.voidedQuantity;
+          if (left > 0) totals.set(item.name, (totals.get(item.name) || 0) + left);
+        }
+      }
+      return [...totals.entries()];
     },
 
     // What the cook sees on each card, in arrival order.

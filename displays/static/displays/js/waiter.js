@@ -15,12 +15,18 @@
   const panelTitle = document.getElementById("panel-title");
   const panelBody = document.getElementById("panel-body");
 
-  const tables = new Map(); // id -> TableOut
-  const alerts = new Map(); // kot id -> {kotId, kotNumber, tableId, orderId, kitchen}
-  let menu = []; // sections
+  // The floor, the food-ready alerts and the menu are HubState.floor's (state.js): built
+  // from REST, changed by the events of both streams, the same functions tests/screens/ run
+  // against the hub. The open table's order is read over REST (GET /orders/{id}), with what
+  // this waiter may do with it (`allowed_actions`), and read again on each of its events.
+  const Floor = window.HubState.floor;
+  let state = Floor.fromRest({ tables: [], ready: [], menu: [] });
   let dineInTypeId = null;
   let openTableId = null;
   let panelOrder = null; // OrderOut of the open table
+  // the actions the panel offers: it keeps showing an order no longer running on the
+  // table (a pay-first table, paid before sending) while the hub allows one of them
+  const PANEL_ACTIONS = ["send_kot", "update_items"];
   let draft = []; // lines not saved yet: {menu_item_id, name, price, quantity, note}
   let busy = false;
 
@@ -45,12 +51,9 @@
 
   // --- the floor ------------------------------------------------------------------
 
-  function alertsForTable(id) {
-    return [...alerts.values()].filter((a) => a.tableId === id);
-  }
-
   function tableButton(t) {
-    const ready = alertsForTable(t.id);
+    const ready = Floor.alertsFor(state, t.id);
+    const order = Floor.orderOf(state, t);
     const lines = [
       el("span", { class: "table-name" }, t.name),
       el("span", { class: "table-status" }, STATUS_TEXT[t.status] || t.status),
@@ -58,18 +61,14 @@
     const facts = [];
     if (t.status === "occupied") {
       if (t.guests) facts.push(t.guests + " guests");
-      if (t.occupied_since) facts.push(minutesSince(t.occupied_since) + " min");
+      if (t.occupiedSince) facts.push(minutesSince(t.occupiedSince) + " min");
     } else {
       facts.push(t.seats + " seats");
     }
     lines.push(el("span", { class: "table-facts" }, facts.join(" · ")));
-    if (t.current_order) {
+    if (order) {
       lines.push(
-        el("span", { class: "table-order" }, [
-          t.current_order.order_number,
-          " · ",
-          money(t.current_order.total, currency()),
-        ])
+        el("span", { class: "table-order" }, [order.number, " · ", money(order.total, currency())])
       );
     }
     if (ready.length) {
@@ -80,7 +79,7 @@
       ", " +
       (STATUS_TEXT[t.status] || t.status) +
       (ready.length ? ", food ready" : "") +
-      (t.current_order ? ", order " + t.current_order.order_number : "");
+      (order ? ", order " + order.number : "");
     return el(
       "button",
       {
@@ -97,7 +96,7 @@
 
   function renderFloor() {
     const areas = new Map();
-    for (const t of [...tables.values()].sort((a, b) => a.id - b.id)) {
+    for (const t of Floor.tables(state)) {
       const area = t.area || "Tables";
       if (!areas.has(area)) areas.set(area, []);
       areas.get(area).push(t);
@@ -113,26 +112,29 @@
   }
 
   function renderAlerts() {
-    const rows = [...alerts.values()].sort((a, b) => a.kotId - b.kotId);
+    const rows = Floor.alerts(state);
     alertsBox.replaceChildren(
       ...rows.map((a) => {
-        const table = tables.get(a.tableId);
+        const table = state.tables[a.tableId];
         const where = table ? table.name : a.orderNumber || "Order";
         return el("div", { class: "ready-alert", dataset: { kotId: a.kotId, tableId: a.tableId } }, [
           el("span", { class: "ready-text" }, [
             el("strong", {}, where),
-            " food ready · " + a.kotNumber + (a.kitchen ? " (" + a.kitchen + ")" : ""),
+            " food ready · " + a.kotNumber + (a.kitchenName ? " (" + a.kitchenName + ")" : ""),
           ]),
-          el(
-            "button",
-            {
-              type: "button",
-              class: "btn btn-served",
-              "aria-label": "Mark " + a.kotNumber + " for " + where + " served",
-              onclick: (ev) => markServed(a.kotId, ev.currentTarget),
-            },
-            "Served"
-          ),
+          // the button is there when the hub says this waiter may mark the ticket served
+          a.allowed.includes("served")
+            ? el(
+                "button",
+                {
+                  type: "button",
+                  class: "btn btn-served",
+                  "aria-label": "Mark " + a.kotNumber + " for " + where + " served",
+                  onclick: (ev) => markServed(a.kotId, ev.currentTarget),
+                },
+                "Served"
+              )
+            : null,
         ]);
       })
     );
@@ -142,10 +144,8 @@
   async function markServed(kotId, buttonNode) {
     buttonNode.disabled = true;
     try {
+      // the alert goes when the ticket's event arrives: the screen shows what the hub has
       await api("PUT", "kot/" + kotId + "/status", { status: "served" });
-      alerts.delete(kotId);
-      renderAlerts();
-      renderFloor();
     } catch (e) {
       toast(e.message, "error");
       buttonNode.disabled = false;
@@ -154,56 +154,36 @@
 
   // --- loading --------------------------------------------------------------------
 
-  async function loadTables() {
-    const rows = await apiAll("tables");
-    tables.clear();
-    for (const t of rows) tables.set(t.id, t);
-    renderFloor();
-    renderAlerts();
-  }
+  // One load for both streams' resyncs. Events of the other stream that arrive while it
+  // runs wait, and are applied on top of what it read (they are keyed, so one already in
+  // the answer changes nothing), so no change falls between the read and the stream.
+  let loading = 0;
+  let waiting = [];
 
-  async function loadAlerts() {
-    const fresh = new Map();
-    for (const kitchen of meData.kitchens) {
-      const rows = await apiAll("kitchens/" + kitchen.id + "/kots?status=food_ready");
-      for (const k of rows) {
-        if (k.kind !== "new" && k.kind !== "addon") continue;
-        fresh.set(k.id, {
-          kotId: k.id,
-          kotNumber: k.kot_number,
-          tableId: k.order.table ? k.order.table.id : null,
-          orderId: k.order.id,
-          orderNumber: k.order.order_number,
-          kitchen: k.kitchen.name,
-        });
+  async function load() {
+    loading += 1;
+    try {
+      const ready = [];
+      for (const kitchen of meData.kitchens) {
+        ready.push(...(await apiAll("kitchens/" + kitchen.id + "/kots?status=food_ready")));
       }
+      const [tables, menu] = await Promise.all([apiAll("tables"), api("GET", "menu")]);
+      state = Floor.fromRest({ tables: tables, ready: ready, menu: menu });
+    } finally {
+      loading -= 1;
     }
-    alerts.clear();
-    for (const [id, a] of fresh) alerts.set(id, a);
-    renderAlerts();
-    renderFloor();
+    if (!loading) {
+      const held = waiting.splice(0);
+      for (const event of held) state = Floor.apply(state, event, { me: meData });
+    }
+    drawAll();
+    if (openTableId !== null) await loadPanelOrder();
   }
 
-  const pendingTables = new Set();
-  let tableTimer = null;
-  function refreshTable(id) {
-    if (!id) return;
-    pendingTables.add(id);
-    clearTimeout(tableTimer);
-    tableTimer = setTimeout(async () => {
-      const ids = [...pendingTables];
-      pendingTables.clear();
-      for (const tid of ids) {
-        try {
-          tables.set(tid, await api("GET", "tables/" + tid));
-        } catch (e) {
-          if (e.status === 404) tables.delete(tid);
-        }
-      }
-      renderFloor();
-      renderAlerts();
-      if (ids.includes(openTableId)) renderPanel();
-    }, 60);
+  function drawAll() {
+    renderFloor();
+    renderAlerts();
+    renderPanel();
   }
 
   // --- the table panel --------------------------------------------------------------
@@ -234,15 +214,33 @@
     if (ev.key === "Escape" && openTableId !== null) closePanel();
   });
 
+  function allows(orderData, action) {
+    return !!orderData && (orderData.allowed_actions || []).includes(action);
+  }
+
+  // The order the panel shows: the table's running order, else the one it showed while the
+  // hub still allows something the panel offers on it.
+  function shownOrderId() {
+    const table = state.tables[openTableId];
+    const current = table ? Floor.orderOf(state, table) : null;
+    if (current) return current.id;
+    const kept =
+      panelOrder &&
+      panelOrder.table &&
+      panelOrder.table.id === openTableId &&
+      PANEL_ACTIONS.some((a) => allows(panelOrder, a));
+    return kept ? panelOrder.id : null;
+  }
+
   async function loadPanelOrder() {
-    const table = tables.get(openTableId);
-    if (!table || !table.current_order) {
+    const id = shownOrderId();
+    if (id === null) {
       panelOrder = null;
       renderPanel();
       return;
     }
     try {
-      panelOrder = await api("GET", "orders/" + table.current_order.id);
+      panelOrder = await api("GET", "orders/" + id);
     } catch (e) {
       panelOrder = null;
       toast(e.message, "error");
@@ -252,25 +250,26 @@
 
   function renderPanel() {
     if (openTableId === null) return;
-    const table = tables.get(openTableId);
+    const table = state.tables[openTableId];
     if (!table) {
       closePanel();
       return;
     }
     panelTitle.textContent = table.name + " · " + (STATUS_TEXT[table.status] || table.status);
-    if (!table.current_order) {
+    const id = shownOrderId();
+    if (id === null) {
       panelBody.replaceChildren(openTableForm(table));
       return;
     }
-    if (!panelOrder || panelOrder.id !== table.current_order.id) {
+    if (!panelOrder || panelOrder.id !== id) {
       panelBody.replaceChildren(el("p", { class: "muted" }, "Loading order…"));
-      if (!panelOrder || panelOrder.id !== table.current_order.id) {
-        panelOrder = null;
-        loadPanelOrderSoon();
-      }
+      panelOrder = null;
+      loadPanelOrderSoon();
       return;
     }
-    panelBody.replaceChildren(orderView(table, panelOrder), menuView());
+    const parts = [orderView(table, panelOrder)];
+    if (allows(panelOrder, "update_items")) parts.push(menuView());
+    panelBody.replaceChildren(...parts);
   }
 
   let loadSoonTimer = null;
@@ -329,9 +328,8 @@
 
   async function setTableStatus(tableId, status) {
     try {
-      tables.set(tableId, await api("PUT", "tables/" + tableId + "/status", { status: status }));
-      renderFloor();
-      renderPanel();
+      // the table changes when its event arrives (floor stream)
+      await api("PUT", "tables/" + tableId + "/status", { status: status });
     } catch (e) {
       toast(e.message, "error");
     }
@@ -345,8 +343,7 @@
       if (guests) body.guests = guests;
       panelOrder = await api("POST", "orders", body);
       toast("Opened " + panelOrder.order_number, "ok");
-      tables.set(tableId, await api("GET", "tables/" + tableId));
-      renderFloor();
+      // the panel has the order; the table shows it once its event arrives (orders stream)
       renderPanel();
     } catch (e) {
       toast(e.message, "error");
@@ -394,8 +391,10 @@
         ]),
       ])
     );
-    const unsent = orderData.items.some((i) => i.status === "pending") || draft.length > 0;
-    const closed = ["paid", "cancelled", "billed"].includes(orderData.status);
+    // Send when the hub would take it: unsent items it allows to send, or new lines this
+    // waiter may add to the order first.
+    const sendable =
+      allows(orderData, "send_kot") || (draft.length > 0 && allows(orderData, "update_items"));
     return el("div", { class: "order" }, [
       el("div", { class: "order-head" }, [
         el("span", { class: "order-number" }, orderData.order_number),
@@ -413,12 +412,12 @@
             type: "button",
             id: "send-kot",
             class: "btn btn-primary btn-wide",
-            disabled: !unsent || closed || busy,
+            disabled: !sendable || busy,
             onclick: sendToKitchen,
           },
           "Send to kitchen"
         ),
-        draft.length
+        draft.length && allows(orderData, "update_items")
           ? el(
               "button",
               { type: "button", id: "save-order", class: "btn", onclick: () => saveDraft(true) },
@@ -432,7 +431,7 @@
   function menuView() {
     return el("div", { class: "menu", "aria-label": "Menu" }, [
       el("h3", {}, "Add items"),
-      ...menu.map((section) =>
+      ...state.menu.map((section) =>
         el("section", { class: "menu-section" }, [
           el("h4", {}, section.name),
           el(
@@ -483,9 +482,8 @@
 
   // PUT /orders/{id} takes the full list: every line kept (by id) plus the new ones.
   function fullItems(orderData) {
-    const kept = orderData.items
-      .filter((i) => i.status !== "void")
-      .map((i) => ({ id: i.id, quantity: i.quantity }));
+    // void lines listed as they are change nothing (docs/api.md "Updating an order")
+    const kept = orderData.items.map((i) => ({ id: i.id, quantity: i.quantity }));
     const added = draft.map((d) => ({
       menu_item_id: d.menu_item_id,
       quantity: d.quantity,
@@ -523,6 +521,10 @@
     if (busy || !panelOrder) return;
     busy = true;
     try {
+      if (draft.length && !allows(panelOrder, "update_items")) {
+        draft = [];
+        toast("Items can no longer be added to " + panelOrder.order_number + ".", "error");
+      }
       if (!(await saveDraft(false))) return;
       const sent = await api("POST", "orders/" + panelOrder.id + "/kot");
       const kots = sent.kots || [sent];
@@ -541,71 +543,44 @@
 
   // --- live ---------------------------------------------------------------------------
 
-  function onOrdersEvent(event) {
+  function onEvent(event) {
+    if (loading) {
+      waiting.push(event);
+      return;
+    }
     const d = event.data || {};
+    const before = state;
+    state = Floor.apply(state, event, { me: meData });
+    if (event.type === "kot.status_changed" && state.alerts[d.kot_id] && !before.alerts[d.kot_id]) {
+      // a new food-ready alert: buzz and say where
+      if (navigator.vibrate) navigator.vibrate(200);
+      const table = state.tables[d.table_id];
+      toast("Food ready: " + (table ? table.name : d.order_number) + " (" + d.kot_number + ")", "ok");
+    }
     if (event.type === "menu.item_availability") {
-      // The kitchen ran out (or has it again): grey the item out on the menu at once.
-      for (const section of menu) {
-        for (const item of section.items) {
-          if (item.id === d.menu_item_id) item.is_available = d.is_available;
-        }
-      }
       toast(d.name + (d.is_available ? " is back on the menu" : " is sold out"), "info");
-      renderPanel();
-      return;
     }
-    if (event.type === "menu.item_changed") {
-      // A manager edited the item (the admin): draw it as the hub now has it. An item this
-      // tablet does not have yet, or one moved in the menu, reloads the menu instead.
-      const item = menu.flatMap((s) => s.items).find((i) => i.id === d.menu_item_id);
-      const moved = (d.changed || []).some((f) => f === "category_id" || f === "sort_order");
-      if (item && !moved) {
-        Object.assign(item, {
-          name: d.name,
-          price: d.price,
-          is_open_price: d.is_open_price,
-          is_available: d.is_available,
-        });
-        renderPanel();
-      } else {
-        api("GET", "menu")
-          .then((sections) => {
-            menu = sections;
-            renderPanel();
-          })
-          .catch(() => {});
-      }
-      return;
-    }
-    if (d.table_id) refreshTable(d.table_id);
-    if (panelOrder && d.order_id === panelOrder.id && event.type !== "kot.status_changed") {
-      loadPanelOrderSoon();
-    }
-    if (event.type === "kot.status_changed") {
-      if (d.status === "food_ready" && (d.kind === "new" || d.kind === "addon")) {
-        alerts.set(d.kot_id, {
-          kotId: d.kot_id,
-          kotNumber: d.kot_number,
-          tableId: d.table_id,
-          orderId: d.order_id,
-          orderNumber: d.order_number,
-          kitchen: (meData.kitchens.find((k) => k.id === d.kitchen_id) || {}).name,
-        });
-        if (navigator.vibrate) navigator.vibrate(200);
-        const table = tables.get(d.table_id);
-        toast("Food ready: " + (table ? table.name : d.order_number) + " (" + d.kot_number + ")", "ok");
-      } else {
-        alerts.delete(d.kot_id);
-      }
-      renderAlerts();
-      renderFloor();
-      if (panelOrder && d.order_id === panelOrder.id) loadPanelOrderSoon();
-    }
+    if ((state.needs || []).includes("menu")) reloadMenu();
+    renderFloor();
+    renderAlerts();
+    if (panelOrder && d.order_id === panelOrder.id) loadPanelOrderSoon();
+    else renderPanel();
   }
 
-  function onFloorEvent(event) {
-    const d = event.data || {};
-    if (event.type === "table.status_changed") refreshTable(d.table_id);
+  // A menu change the events cannot place (an item moved or new): the hub places it.
+  let menuReloading = false;
+  async function reloadMenu() {
+    if (menuReloading) return;
+    menuReloading = true;
+    try {
+      const menu = await api("GET", "menu");
+      state = Floor.reload(state, "menu", { tables: [], menu: menu });
+      renderPanel();
+    } catch (e) {
+      toast(e.message, "error");
+    } finally {
+      menuReloading = false;
+    }
   }
 
   function caughtUp(missed) {
@@ -616,28 +591,22 @@
     try {
       meData = await api("GET", "me");
       window.Hub.setSession(window.Hub.token(), meData);
-      const [types, sections] = await Promise.all([api("GET", "order-types"), api("GET", "menu")]);
+      const types = await api("GET", "order-types");
       const dineIn = types.find((t) => t.code === "dine_in");
       dineInTypeId = dineIn ? dineIn.id : null;
-      menu = sections;
     } catch (e) {
       toast(e.message, "error");
     }
     const floorSocket = new window.HubSocket({
       path: "/ws/v1/floor/",
-      onEvent: onFloorEvent,
-      onResync: loadTables,
+      onEvent: onEvent,
+      onResync: load,
       onCaughtUp: caughtUp,
     });
     const ordersSocket = new window.HubSocket({
       path: "/ws/v1/orders/",
-      onEvent: onOrdersEvent,
-      onResync: async () => {
-        // orders events change tables too (their current order), so reload both
-        await loadAlerts();
-        await loadTables();
-        if (openTableId !== null) await loadPanelOrder();
-      },
+      onEvent: onEvent,
+      onResync: load,
       onCaughtUp: caughtUp,
       onRefused: () => toast("This account may not watch the floor.", "error"),
     });
@@ -648,7 +617,13 @@
   }
 
   setInterval(renderFloor, 30000); // time occupied
-  window.waiter = { tables, alerts, sockets: [], openPanel };
+  window.waiter = {
+    get state() {
+      return state;
+    },
+    sockets: [],
+    openPanel,
+  };
   renderAlerts();
   start();
 })();
