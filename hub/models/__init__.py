@@ -5,7 +5,15 @@ from .delivery import DeliveryDriver, DeliveryPlatform
 from .events import Event, StreamCursor
 from .floor import Table
 from .kitchen import Kot, KotLine
-from .menu import Kitchen, MenuCategory, MenuItem, TaxCategory, TaxComponent
+from .menu import (
+    Kitchen,
+    MenuCategory,
+    MenuItem,
+    ModifierGroup,
+    ModifierOption,
+    TaxCategory,
+    TaxComponent,
+)
 from .orders import Order, OrderItem, OrderType
 from .outlet import Outlet, Sequence
 from .payments import Payment, PaymentMethod, Refund
@@ -29,6 +37,8 @@ __all__ = [
     "KotLine",
     "MenuCategory",
     "MenuItem",
+    "ModifierGroup",
+    "ModifierOption",
     "Order",
     "OrderItem",
     "OrderType",

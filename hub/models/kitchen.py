@@ -66,6 +66,11 @@ class KotLine(models.Model):
         help_text="Negative on void and cancellation tickets is never used; kind says it"
     )
     note = models.CharField(max_length=300, blank=True)
+    modifiers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The line's options as sent [{option_id, name, quantity}]",
+    )
 
     class Meta:
         ordering = ["id"]

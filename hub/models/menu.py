@@ -82,3 +82,53 @@ class MenuItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ModifierGroup(models.Model):
+    """A choice a guest makes about a menu item (CONTRACT 11): a portion ("Half"/"Full",
+    min 1 max 1: a required variant), a spice level, extras (min 0, max 2...). `max`
+    bounds the count of options chosen, quantities included."""
+
+    menu_item = models.ForeignKey(
+        MenuItem, on_delete=models.CASCADE, related_name="modifier_groups"
+    )
+    name = models.CharField(max_length=60)
+    min_choices = models.PositiveSmallIntegerField(
+        default=0, help_text="0: optional; 1 or more: the guest must choose"
+    )
+    max_choices = models.PositiveSmallIntegerField(
+        default=1, help_text="The most options (quantities included) a line may take"
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_choices__gte=1)
+                & models.Q(max_choices__gte=models.F("min_choices")),
+                name="modifier_group_min_le_max",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.menu_item.name}: {self.name}"
+
+
+class ModifierOption(models.Model):
+    group = models.ForeignKey(ModifierGroup, on_delete=models.CASCADE, related_name="options")
+    name = models.CharField(max_length=60)
+    price = MoneyField(help_text="Added to the item's price for each one chosen")
+    is_available = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="modifier_option_price_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

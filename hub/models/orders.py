@@ -173,6 +173,12 @@ class OrderItem(models.Model):
     )
     kitchen = models.ForeignKey("hub.Kitchen", on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
+    modifiers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Snapshot [{option_id, group_id, name, price, quantity}] of the options "
+        "chosen, priced into unit_price (CONTRACT 11)",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     kot = models.ForeignKey(
         "hub.Kot",
