@@ -108,6 +108,8 @@ def test_the_worked_example_in_docs_matches_the_api(api_as):
         "balance_due",
         "order_type",
         "table",
+        "allowed_actions",
+        "allowed_statuses",
     ):
         assert actual[key] == documented[key], key
     assert [
