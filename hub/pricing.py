@@ -124,6 +124,12 @@ class PricingResult:
         return discounted - self.tax_total if self.prices_include_tax else discounted
 
 
+def unit_price_with_options(item_price: Decimal, options: Iterable[tuple[Decimal, int]]) -> Decimal:
+    """CONTRACT 11: a line's unit price is its item's price plus each chosen option's
+    price times that option's quantity (options are taxed at the item's rate)."""
+    return money(item_price + sum((price * quantity for price, quantity in options), ZERO))
+
+
 def line_total(line: Line) -> Decimal:
     if line.void:
         return ZERO

@@ -10,6 +10,8 @@ from hub.models import (
     Kitchen,
     MenuCategory,
     MenuItem,
+    ModifierGroup,
+    ModifierOption,
     OrderType,
     Outlet,
     PaymentMethod,
@@ -33,12 +35,23 @@ class MenuSection:
     items: list[MenuItem]
 
 
+def modifier_groups_prefetch() -> Prefetch:
+    """An item's modifier groups with their options, in menu order: two queries for any
+    number of items (CONTRACT 11)."""
+    options = ModifierOption.objects.order_by("sort_order", "id")
+    groups = ModifierGroup.objects.order_by("sort_order", "id").prefetch_related(
+        Prefetch("options", queryset=options)
+    )
+    return Prefetch("modifier_groups", queryset=groups)
+
+
 def _menu_items(outlet: Outlet) -> QuerySet[MenuItem]:
     return (
         MenuItem.objects.filter(outlet=outlet)
         .select_related("tax_category", "kitchen")
         .prefetch_related(
-            Prefetch("tax_category__components", queryset=TaxComponent.objects.order_by("id"))
+            Prefetch("tax_category__components", queryset=TaxComponent.objects.order_by("id")),
+            modifier_groups_prefetch(),
         )
         .order_by("sort_order", "id")
     )
@@ -48,7 +61,7 @@ def menu_for_outlet(*, outlet: Outlet) -> list[MenuSection]:
     """Every category of the outlet (empty ones too) with its items, in menu order.
 
     Unavailable items are included with is_available false: a POS greys them
-    out rather than losing them. Three queries, whatever the menu's size.
+    out rather than losing them. Five queries, whatever the menu's size.
     """
     categories = list(MenuCategory.objects.filter(outlet=outlet).order_by("sort_order", "id"))
     by_category: dict[int | None, list[MenuItem]] = {}
@@ -61,8 +74,11 @@ def menu_for_outlet(*, outlet: Outlet) -> list[MenuSection]:
 
 
 def kitchens_with_items(*, outlet: Outlet) -> QuerySet[Kitchen]:
-    """The outlet's kitchens with their assigned menu items (`menu_items`), in two queries."""
-    items = MenuItem.objects.order_by("sort_order", "id")
+    """The outlet's kitchens with their assigned menu items (`menu_items`) and the items'
+    modifier groups, in four queries."""
+    items = MenuItem.objects.order_by("sort_order", "id").prefetch_related(
+        modifier_groups_prefetch()
+    )
     return (
         Kitchen.objects.filter(outlet=outlet)
         .select_related("printer")

@@ -72,6 +72,13 @@ OUTLET1_MENU = [
     (30, "Open Bar Item", "0.00", 2, 2, True, 5),
 ]
 
+# CONTRACT 11: (group id, menu item id, name, min, max, [(option id, name, price), ...])
+MODIFIER_GROUPS = [
+    (1, 15, "Extras", 0, 2, [(1, "Extra cheese", "1.50"), (2, "Mint chutney", "0.50")]),
+    (2, 11, "Portion", 1, 1, [(3, "Half", "0.00"), (4, "Full", "6.00")]),
+    (3, 6, "Spice level", 0, 1, [(5, "Mild", "0.00"), (6, "Medium", "0.00"), (7, "Hot", "0.00")]),
+]
+
 
 @transaction.atomic
 def seed_demo(*, password: str = DEMO_PASSWORD) -> dict:
@@ -414,6 +421,24 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> dict:
             m.DeliveryDriver(id=3, outlet=o1, name="Ravi Rider", phone="+91 90000 00003"),
         ]
     )
+
+    for group_id, item_id, name, low, high, options in MODIFIER_GROUPS:
+        group = m.ModifierGroup.objects.create(
+            id=group_id,
+            menu_item_id=item_id,
+            name=name,
+            min_choices=low,
+            max_choices=high,
+            sort_order=group_id,
+        )
+        m.ModifierOption.objects.bulk_create(
+            [
+                m.ModifierOption(
+                    id=option_id, group=group, name=option, price=Decimal(price), sort_order=rank
+                )
+                for rank, (option_id, option, price) in enumerate(options)
+            ]
+        )
 
     _reset_id_sequences()
     return {

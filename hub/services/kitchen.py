@@ -18,11 +18,11 @@ from hub.errors import (
     ValidationFailed,
     invalid_transition,
 )
+from hub.events import kitchen_stream, record_event, service_transaction
 from hub.models import Kitchen, Kot, KotLine, Order, OrderItem, Outlet, Staff
 from hub.roles import KITCHEN, WAITER, role_may
 from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name, staff_works_kitchen
 from hub.services.clock import outlet_today
-from hub.services.events import kitchen_stream, record_event, service_transaction
 from hub.services.numbering import sequence_next
 from hub.services.order_core import (
     order_bump,
@@ -47,9 +47,26 @@ def kot_event_items(lines: Sequence[KotLine]) -> list[dict]:
             "name": line.name,
             "quantity": line.quantity,
             "note": line.note,
+            "modifiers": line.modifiers,
         }
         for line in lines
     ]
+
+
+def kot_line(*, kot: Kot, item: OrderItem) -> KotLine:
+    """What a ticket says of a line, frozen as sent: name, quantity, note, and the options
+    chosen (names and quantities: the cook needs no prices)."""
+    return KotLine(
+        kot=kot,
+        order_item=item,
+        name=item.name,
+        quantity=item.quantity,
+        note=item.note,
+        modifiers=[
+            {"option_id": m["option_id"], "name": m["name"], "quantity": m["quantity"]}
+            for m in item.modifiers or ()
+        ],
+    )
 
 
 @service_transaction
@@ -95,14 +112,7 @@ def void_ticket_create(
             reason=reason[:200],
             created_by=by,
         )
-        lines = KotLine.objects.bulk_create(
-            [
-                KotLine(
-                    kot=kot, order_item=item, name=item.name, quantity=item.quantity, note=item.note
-                )
-                for item in group
-            ]
-        )
+        lines = KotLine.objects.bulk_create([kot_line(kot=kot, item=item) for item in group])
         record_event(
             outlet=order.outlet_id,
             streams=_kot_streams(kot, order),
@@ -265,14 +275,7 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
             created_by=by,
             kind=Kot.Kind.ADDON if kitchen_id in already_cooking else Kot.Kind.NEW,
         )
-        lines = KotLine.objects.bulk_create(
-            [
-                KotLine(
-                    kot=kot, order_item=item, name=item.name, quantity=item.quantity, note=item.note
-                )
-                for item in items
-            ]
-        )
+        lines = KotLine.objects.bulk_create([kot_line(kot=kot, item=item) for item in items])
         OrderItem.objects.filter(pk__in=[item.pk for item in items]).update(
             status=ITEM.SENT_TO_KITCHEN, kot=kot
         )

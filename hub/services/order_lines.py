@@ -26,15 +26,31 @@ SENT_ITEM_STATUSES = frozenset(
 MAX_QUANTITY = 999
 
 
+MAX_OPTION_QUANTITY = 9
+
+
+@dataclass(frozen=True)
+class ModifierInput:
+    """One chosen option of a line (CONTRACT 11): `{"option_id", "quantity"}`."""
+
+    option_id: int
+    quantity: int = 1
+
+
 @dataclass(frozen=True)
 class ItemInput:
-    """One line as a request gives it. `id` only in updates (keeps that line)."""
+    """One line as a request gives it. `id` only in updates (keeps that line).
+
+    `price` is the item's own price (the menu's, or an override); chosen options are
+    priced on top. `modifiers` None means the request did not send the key: a new
+    line then chooses nothing, a kept line keeps its options."""
 
     quantity: int
     menu_item_id: int | None = None
     price: Decimal | None = None
     note: str | None = None
     id: int | None = None
+    modifiers: tuple[ModifierInput, ...] | None = None
 
 
 def may_override_price(staff: Staff) -> bool:
@@ -42,12 +58,121 @@ def may_override_price(staff: Staff) -> bool:
 
 
 def menu_items_of(outlet: Outlet, ids: set[int]) -> dict[int, MenuItem]:
+    """The outlet's menu items by id, with their taxes and modifier groups (fixed queries)."""
     return {
         m.pk: m
         for m in MenuItem.objects.filter(outlet=outlet, pk__in=ids)
         .select_related("tax_category")
-        .prefetch_related("tax_category__components")
+        .prefetch_related("tax_category__components", "modifier_groups__options")
     }
+
+
+def modifiers_choose(
+    *, menu_item: MenuItem, chosen: Sequence[ModifierInput], field: str
+) -> list[dict]:
+    """CONTRACT 11's rules for one line; returns the snapshot of what was chosen.
+
+    In order: every option belongs to one of the item's groups (400 on
+    `<field>.<j>.option_id`), is listed once, with a quantity 1-9 (400); every option
+    is available (422 `item_unavailable`); every group's count (quantities included)
+    is within its min and max (422 `modifier_rule` with `error.group`, on `<field>`).
+    A line that sends nothing still has to meet its required groups. Nothing is
+    written here: callers check every line before they save any.
+    """
+    groups = list(menu_item.modifier_groups.all())
+    options = {option.pk: (group, option) for group in groups for option in group.options.all()}
+    seen: set[int] = set()
+    for j, pick in enumerate(chosen):
+        if pick.option_id not in options:
+            raise ValidationFailed(
+                fields={f"{field}.{j}.option_id": [f"Not an option of {menu_item.name}."]}
+            )
+        if pick.option_id in seen:
+            raise ValidationFailed(fields={f"{field}.{j}.option_id": ["Listed twice."]})
+        seen.add(pick.option_id)
+        if (
+            isinstance(pick.quantity, bool)
+            or not isinstance(pick.quantity, int)
+            or not 1 <= pick.quantity <= MAX_OPTION_QUANTITY
+        ):
+            raise ValidationFailed(
+                fields={
+                    f"{field}.{j}.quantity": [
+                        f"Must be a whole number from 1 to {MAX_OPTION_QUANTITY}."
+                    ]
+                }
+            )
+    for j, pick in enumerate(chosen):
+        _, option = options[pick.option_id]
+        if not option.is_available:
+            raise BusinessRuleViolation(
+                f"{option.name} ({menu_item.name}) is not available now.",
+                code="item_unavailable",
+                fields={f"{field}.{j}.option_id": ["Not available."]},
+                option_id=option.pk,
+            )
+    counts = {group.pk: 0 for group in groups}
+    for pick in chosen:
+        counts[options[pick.option_id][0].pk] += pick.quantity
+    for group in groups:
+        if not group.min_choices <= counts[group.pk] <= group.max_choices:
+            bounds = (
+                f"exactly {group.min_choices}"
+                if group.min_choices == group.max_choices
+                else f"{group.min_choices} to {group.max_choices}"
+            )
+            raise BusinessRuleViolation(
+                f"{menu_item.name}: choose {bounds} of {group.name} ({counts[group.pk]} chosen).",
+                code="modifier_rule",
+                fields={field: [f"{group.name}: choose {bounds}."]},
+                group=group.pk,
+            )
+    order_of = {group.pk: rank for rank, group in enumerate(groups)}
+    picks = sorted(
+        chosen,
+        key=lambda p: (
+            order_of[options[p.option_id][0].pk],
+            options[p.option_id][1].sort_order,
+            p.option_id,
+        ),
+    )
+    return [
+        {
+            "option_id": pick.option_id,
+            "group_id": options[pick.option_id][0].pk,
+            "name": options[pick.option_id][1].name,
+            "price": str(options[pick.option_id][1].price),
+            "quantity": pick.quantity,
+        }
+        for pick in picks
+    ]
+
+
+def modifiers_price(snapshot: Sequence[dict]) -> list[tuple[Decimal, int]]:
+    """(price, quantity) of each chosen option of a line's snapshot."""
+    return [(Decimal(str(m["price"])), int(m["quantity"])) for m in snapshot or ()]
+
+
+def item_price(item: OrderItem) -> Decimal:
+    """The item's own price on a line: its unit price without the options chosen."""
+    return pricing.money(
+        item.unit_price - sum((p * q for p, q in modifiers_price(item.modifiers)), pricing.ZERO)
+    )
+
+
+def _kept_price(item: OrderItem, menu: dict[int, MenuItem]) -> Decimal | None:
+    """The price a re-ordered line keeps: its own when it was typed (an override, an
+    open-price item), else None for the menu's price."""
+    menu_item = menu.get(item.menu_item_id)
+    if item.price_overridden or (menu_item is not None and menu_item.is_open_price):
+        return item_price(item)
+    return None
+
+
+def _same_choice(snapshot: Sequence[dict], chosen: Sequence[ModifierInput]) -> bool:
+    return sorted((int(m["option_id"]), int(m["quantity"])) for m in snapshot or ()) == sorted(
+        (pick.option_id, pick.quantity) for pick in chosen
+    )
 
 
 def _tax_snapshot(menu_item: MenuItem) -> list[dict[str, str]]:
@@ -93,17 +218,19 @@ def _new_item(
     unit_price: Decimal,
     overridden: bool,
     note: str,
+    modifiers: list[dict],
 ) -> OrderItem:
     return OrderItem(
         order=order,
         menu_item=menu_item,
         name=menu_item.name,
         quantity=quantity,
-        unit_price=unit_price,
+        unit_price=pricing.unit_price_with_options(unit_price, modifiers_price(modifiers)),
         price_overridden=overridden,
         tax_components=_tax_snapshot(menu_item),
         kitchen_id=menu_item.kitchen_id,
         note=note,
+        modifiers=modifiers,
         status=ITEM.PENDING,
     )
 
@@ -141,6 +268,9 @@ def lines_build(
         unit_price, overridden = line_unit_price(
             menu_item=menu_item, sent=line.price, by=by, field=f"{field}.price"
         )
+        modifiers = modifiers_choose(
+            menu_item=menu_item, chosen=line.modifiers or (), field=f"{field}.modifiers"
+        )
         items.append(
             _new_item(
                 order=order,
@@ -149,6 +279,7 @@ def lines_build(
                 unit_price=unit_price,
                 overridden=overridden,
                 note=line.note or "",
+                modifiers=modifiers,
             )
         )
     return items
@@ -195,16 +326,28 @@ def lines_apply(
                     f"Line {item.pk} ({item.name}) is void and cannot change.", code="item_void"
                 )
             continue
+        new_choice = line.modifiers is not None and not _same_choice(item.modifiers, line.modifiers)
         if item.status == ITEM.PENDING:
-            if line.price is not None and line.price != item.unit_price:
+            price_changed = line.price is not None and line.price != item_price(item)
+            if price_changed or new_choice:
                 menu_item = menu.get(item.menu_item_id)
                 if menu_item is None:  # the menu item moved away; the line keeps its price
                     raise ValidationFailed(
                         fields={f"{field}.price": ["This line's price cannot change."]}
                     )
-                item.unit_price, item.price_overridden = line_unit_price(
-                    menu_item=menu_item, sent=line.price, by=by, field=f"{field}.price"
+                base, overridden = item_price(item), item.price_overridden
+                if price_changed:
+                    base, overridden = line_unit_price(
+                        menu_item=menu_item, sent=line.price, by=by, field=f"{field}.price"
+                    )
+                if new_choice:
+                    item.modifiers = modifiers_choose(
+                        menu_item=menu_item, chosen=line.modifiers, field=f"{field}.modifiers"
+                    )
+                item.unit_price = pricing.unit_price_with_options(
+                    base, modifiers_price(item.modifiers)
                 )
+                item.price_overridden = overridden
                 changed = True
                 to_save.append(item)
             if line.quantity != item.quantity or note != item.note:
@@ -213,12 +356,34 @@ def lines_apply(
                 to_save.append(item)
             continue
         # already in a kitchen
-        if note != item.note or (line.price is not None and line.price != item.unit_price):
+        if note != item.note or (line.price is not None and line.price != item_price(item)):
             raise Conflict(
                 f"{item.name} is already in the kitchen; its note and price cannot change. "
                 "Remove it and add a new line.",
                 code="item_already_sent",
             )
+        if new_choice:
+            # CONTRACT 11: a sent line's options are frozen; choosing others voids the line
+            # (the kitchen gets a void ticket) and orders it again with the new ones.
+            item.status = ITEM.VOID
+            item.voided_quantity = item.quantity
+            item.void_reason = "options changed"
+            to_save.append(item)
+            voids.append(item)
+            to_create.append(
+                (
+                    index,
+                    ItemInput(
+                        quantity=line.quantity,
+                        menu_item_id=item.menu_item_id,
+                        price=line.price if line.price is not None else _kept_price(item, menu),
+                        note=note,
+                        modifiers=line.modifiers,
+                    ),
+                )
+            )
+            changed = True
+            continue
         if line.quantity > item.quantity:
             extra = _copy_item(item, quantity=line.quantity - item.quantity, status=ITEM.PENDING)
             extra.kot = None
@@ -263,6 +428,7 @@ def _copy_item(item: OrderItem, *, quantity: int, status: str, reason: str = "")
         tax_components=item.tax_components,
         kitchen_id=item.kitchen_id,
         note=item.note,
+        modifiers=item.modifiers,
         status=status,
         kot_id=item.kot_id,
         voided_quantity=quantity if status == ITEM.VOID else 0,

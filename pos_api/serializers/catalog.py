@@ -47,6 +47,24 @@ class MenuKitchenOut(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ModifierOptionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    price = MoneyField()
+    is_available = serializers.BooleanField()
+
+
+class ModifierGroupOut(serializers.Serializer):
+    """CONTRACT 11: min 0 optional, min 1 max 1 a required single choice (a variant);
+    max bounds the count of options chosen, quantities included."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    min = serializers.IntegerField(source="min_choices")
+    max = serializers.IntegerField(source="max_choices")
+    options = ModifierOptionOut(many=True, source="options.all")
+
+
 class MenuItemOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -55,6 +73,7 @@ class MenuItemOut(serializers.Serializer):
     kitchen = MenuKitchenOut()
     is_open_price = serializers.BooleanField()
     is_available = serializers.BooleanField()
+    modifier_groups = ModifierGroupOut(many=True, source="modifier_groups.all")
 
 
 class MenuSectionOut(serializers.Serializer):
@@ -74,6 +93,7 @@ class KitchenItemOut(serializers.Serializer):
     category_id = serializers.IntegerField(allow_null=True)
     price = MoneyField()
     is_available = serializers.BooleanField()
+    modifier_groups = ModifierGroupOut(many=True, source="modifier_groups.all")
 
 
 class KitchenPrinterOut(serializers.Serializer):

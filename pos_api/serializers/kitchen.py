@@ -33,11 +33,18 @@ class KitchenKotsQuery(serializers.Serializer):
     )
 
 
+class KotLineModifierOut(serializers.Serializer):
+    option_id = serializers.IntegerField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+
+
 class KotLineOut(serializers.Serializer):
     order_item_id = serializers.IntegerField()
     name = serializers.CharField()
     quantity = serializers.IntegerField(help_text="As sent: frozen on the ticket")
     note = serializers.CharField()
+    modifiers = KotLineModifierOut(many=True, help_text="The options chosen, as sent; [] when none")
     voided_quantity = serializers.SerializerMethodField(
         help_text="How much of this line was taken back since (removed or reduced); 0 on void tickets"
     )

@@ -22,6 +22,7 @@ from hub.services.order_actions import (
     order_allowed_actions,
     order_allowed_statuses,
 )
+from hub.services.order_lines import MAX_OPTION_QUANTITY, ModifierInput
 from hub.services.order_pricing import item_line_total
 from hub.services.orders import MAX_GUESTS, MAX_QUANTITY, ItemInput
 
@@ -68,12 +69,38 @@ def VersionField() -> StrictIntegerField:  # noqa: N802
 
 # --- in -------------------------------------------------------------------------------
 
+MAX_MODIFIERS = 30
+
+
+class ModifierIn(serializers.Serializer):
+    option_id = IdField()
+    quantity = StrictIntegerField(
+        min_value=1, max_value=MAX_OPTION_QUANTITY, required=False, help_text="Default 1"
+    )
+
+
+def ModifiersField(**kwargs) -> ModifierIn:  # noqa: N802 - reads like a field class
+    return ModifierIn(
+        many=True,
+        required=False,
+        max_length=MAX_MODIFIERS,
+        help_text="Options chosen for this line (CONTRACT 11); on a kept line, leave out to "
+        "keep its options",
+        **kwargs,
+    )
+
 
 class OrderItemIn(serializers.Serializer):
     menu_item_id = IdField()
     quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
-    price = MoneyField(min_value=Decimal("0"), required=False, allow_null=True)
+    price = MoneyField(
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        help_text="The item's own price (the menu's); chosen options are priced on top",
+    )
     note = TextField(max_length=300, required=False, allow_blank=True)
+    modifiers = ModifiersField()
 
 
 @request_shapes(
@@ -86,6 +113,7 @@ class OrderItemUpdateIn(serializers.Serializer):
     quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
     price = MoneyField(min_value=Decimal("0"), required=False, allow_null=True)
     note = TextField(max_length=300, required=False, allow_blank=True, allow_null=True)
+    modifiers = ModifiersField()
 
     def validate(self, attrs):
         if attrs.get("id") is None and attrs.get("menu_item_id") is None:
@@ -229,6 +257,12 @@ def item_inputs(lines: list[dict] | None) -> list[ItemInput]:
             quantity=line["quantity"],
             price=line.get("price"),
             note=line.get("note"),
+            modifiers=None
+            if line.get("modifiers") is None
+            else tuple(
+                ModifierInput(option_id=m["option_id"], quantity=m.get("quantity", 1))
+                for m in line["modifiers"]
+            ),
         )
         for line in (lines or [])
     ]
@@ -258,6 +292,16 @@ class CustomerRefOut(serializers.Serializer):
     phone = serializers.CharField()
 
 
+class LineModifierOut(serializers.Serializer):
+    """One option chosen for a line, as it was priced when chosen (CONTRACT 11)."""
+
+    option_id = serializers.IntegerField()
+    group_id = serializers.IntegerField()
+    name = serializers.CharField()
+    price = MoneyField(max_digits=14)
+    quantity = serializers.IntegerField()
+
+
 class OrderItemOut(serializers.Serializer):
     id = serializers.IntegerField()
     menu_item_id = serializers.IntegerField()
@@ -270,6 +314,7 @@ class OrderItemOut(serializers.Serializer):
     kitchen_id = serializers.IntegerField()
     price_overridden = serializers.BooleanField()
     void_reason = serializers.CharField()
+    modifiers = LineModifierOut(many=True, help_text="Options chosen; [] when none")
     line_total = serializers.SerializerMethodField()
 
     @extend_schema_field(

@@ -44,7 +44,20 @@ def test_menu_has_categories_items_prices_tax_and_kitchen(api_as):
         "kitchen": {"id": 1, "name": "Main Kitchen"},
         "is_open_price": False,
         "is_available": True,
+        "modifier_groups": [
+            {
+                "id": 1,
+                "name": "Extras",
+                "min": 0,
+                "max": 2,
+                "options": [
+                    {"id": 1, "name": "Extra cheese", "price": 1.5, "is_available": True},
+                    {"id": 2, "name": "Mint chutney", "price": 0.5, "is_available": True},
+                ],
+            }
+        ],
     }
+    assert _item(menu, 16)["modifier_groups"] == []
     assert (
         _item(menu, 16)["kitchen"] == {"id": 2, "name": "Bar"} and _item(menu, 16)["price"] == 4.5
     )
@@ -113,6 +126,18 @@ def test_kitchens_with_their_items(api_as):
         "category_id": 1,
         "price": 12.99,
         "is_available": True,
+        "modifier_groups": [
+            {
+                "id": 1,
+                "name": "Extras",
+                "min": 0,
+                "max": 2,
+                "options": [
+                    {"id": 1, "name": "Extra cheese", "price": 1.5, "is_available": True},
+                    {"id": 2, "name": "Mint chutney", "price": 0.5, "is_available": True},
+                ],
+            }
+        ],
     }
 
 

@@ -222,6 +222,7 @@ def test_kot_created_is_recorded_on_kitchen_table_and_orders_streams_with_the_wh
                 "name": "Paneer Tikka",
                 "quantity": 2,
                 "note": "no onions",
+                "modifiers": [],
             }
         ],
         # where the ticket may go next, whoever asks (docs/screens.md "Screen state")
