@@ -18,7 +18,7 @@ from hub.errors import (
     ValidationFailed,
     invalid_transition,
 )
-from hub.events import kitchen_stream, record_event, service_transaction
+from hub.services.events import kitchen_stream, record_event, service_transaction
 from hub.models import Kitchen, Kot, KotLine, Order, OrderItem, Outlet, Staff
 from hub.roles import KITCHEN, WAITER, role_may
 from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name, staff_works_kitchen
