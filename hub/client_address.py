@@ -1,4 +1,4 @@
-"""The client address of a request or WebSocket, through trusted proxies only
+"""The client address of a request, through trusted proxies only
 (docs/operations.md "Behind a load balancer: HUB_TRUSTED_PROXIES").
 
 Behind a load balancer every tablet reaches the hub from the balancer's address, so
@@ -10,9 +10,9 @@ the right that is not a trusted proxy is the client. Whatever lies left of it wa
 by the client itself and is never believed, so a tablet can neither dodge the throttle
 nor get another address throttled by sending its own X-Forwarded-For.
 
-One function for HTTP (the API login, the admin login) and one for ASGI scopes
-(WebSockets); both end in `client_address`. Plain hub module: pos_api and realtime may
-import it, it imports neither.
+`client_address_of_request` is the one reader, for the API login and the admin login
+(the throttle's key); it ends in `client_address`. Plain hub module: pos_api may import
+it, it imports no outer layer.
 """
 
 from __future__ import annotations
@@ -114,16 +114,3 @@ def client_address_of_request(request) -> str:
     meta = request.META
     forwarded = meta.get("HTTP_X_FORWARDED_FOR")
     return client_address(meta.get("REMOTE_ADDR"), [forwarded] if forwarded else [])
-
-
-def client_address_of_scope(scope) -> str:
-    """The client address of an ASGI scope (WebSocket or HTTP): scope["client"] and the
-    x-forwarded-for headers, in order."""
-    client = scope.get("client")
-    peer = str(client[0]) if client else None
-    forwarded = [
-        value.decode("latin-1")
-        for name, value in scope.get("headers") or ()
-        if name.lower() == b"x-forwarded-for"
-    ]
-    return client_address(peer, forwarded)

@@ -41,6 +41,7 @@ from channels.utils import await_many_dispatch
 
 from hub.errors import DomainError, Forbidden, NotFound
 from hub.selectors.events import REPLAY_PAGE, events_after, stream_last_seq, stream_resume_check
+from hub.services.printing import print_job_ack
 from hub.services.streams import stream_resolve
 from realtime.publish import event_wire, group_name
 from realtime.watch import watch_of_running_loop
@@ -404,12 +405,6 @@ class PrinterConsumer(StreamConsumer):
             )
         if not isinstance(error, str):
             return await self._error("validation_error", "error must be a string.")
-        try:  # printing owns the job's state; imported lazily so streams work without it
-            from hub.services.printing import print_job_ack
-        except ImportError:
-            return await self._error(
-                "print_ack_unavailable", "Print acknowledgements are not available."
-            )
         try:
             await database_sync_to_async(print_job_ack)(
                 printer_id=self._object_id(),

@@ -1,4 +1,4 @@
-"""Outlet-local time: business dates and day bounds (CONTRACT section 2, docs/api.md "Orders and money").
+"""Outlet-local time: business dates (CONTRACT section 2, docs/api.md "Orders and money").
 
 A restaurant's day is its own time zone's day: an order opened at 00:30 in
 Bengaluru belongs to that local date, whatever UTC says. A stored zone that
@@ -9,7 +9,7 @@ zoneinfo does not know is refused, never replaced by UTC (docs/operations.md
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
@@ -63,10 +63,3 @@ def outlet_now(outlet: Outlet) -> datetime:
 def outlet_today(outlet: Outlet) -> date:
     """The outlet's business date now (the key of per-day counters such as KOT numbers)."""
     return outlet_now(outlet).date()
-
-
-def outlet_day_bounds(outlet: Outlet, day: date) -> tuple[datetime, datetime]:
-    """[start, end) of `day` in the outlet's zone, as aware datetimes."""
-    zone = outlet_zone(outlet)
-    start = datetime.combine(day, time.min, tzinfo=zone)
-    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)

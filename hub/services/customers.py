@@ -1,4 +1,4 @@
-"""Creating and finding customers (docs/api.md "Customers").
+"""Creating customers (docs/api.md "Customers").
 
 A customer belongs to one outlet; within it a phone number identifies one
 person. Phones are kept as typed (`phone`) and as the E.164 number's digits
@@ -15,19 +15,9 @@ from django.db import IntegrityError, transaction
 
 from hub.errors import Conflict, ValidationFailed
 from hub.models import Customer, Outlet, Staff
-from hub.phones import phone_digits, phone_normalize  # noqa: F401 - part of this module's API
+from hub.phones import phone_normalize
 
 NOT_A_NUMBER = "Not a phone number (add the country code, e.g. +91, for a foreign number)."
-
-
-def customer_find_by_phone(*, outlet: Outlet, phone: str) -> Customer | None:
-    """The outlet's customer with this number, however either was typed; None if the
-    phone is not a possible number or nobody has it."""
-    try:
-        digits = phone_normalize(phone, region=outlet.country)
-    except ValueError:
-        return None
-    return Customer.objects.filter(outlet=outlet, phone_digits=digits).order_by("id").first()
 
 
 @transaction.atomic
@@ -83,33 +73,6 @@ def customer_create(
         if not existing:
             raise
         raise _exists(existing) from None
-
-
-def customer_find_or_create(
-    *,
-    outlet: Outlet,
-    name: str,
-    phone: str,
-    email: str = "",
-    address: str = "",
-    by: Staff | None = None,
-) -> tuple[Customer, bool]:
-    """The outlet's customer with this number (however typed), or a new one: (customer,
-    created). For callers that bring a guest by phone (platform orders); same
-    preconditions as customer_create, which it calls under the same lock."""
-    existing = customer_find_by_phone(outlet=outlet, phone=phone)
-    if existing is not None:
-        return existing, False
-    try:
-        return (
-            customer_create(
-                outlet=outlet, name=name, phone=phone, email=email, address=address, by=by
-            ),
-            True,
-        )
-    except Conflict as exc:
-        # Another terminal created them between the look-up and the lock.
-        return Customer.objects.get(pk=exc.extra["existing_id"]), False
 
 
 def _exists(existing: Customer) -> Conflict:

@@ -169,7 +169,6 @@ def _voided_items(kot_id: int | None) -> list[dict]:
 ITEM = OrderItem.Status
 KOT_STATUS = Kot.Status
 COOKING_KINDS = (Kot.Kind.NEW, Kot.Kind.ADDON)
-TAKE_BACK_KINDS = (Kot.Kind.VOID, Kot.Kind.CANCELLATION)
 
 # The cooking walk of a new or add-on KOT; food_ready -> in_kitchen is a recall
 # (the pass sent the plate back). Void and cancellation tickets have nothing to

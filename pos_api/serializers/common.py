@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rest_framework import serializers
-
-MAX_MONEY = Decimal("9999999.99")
 
 
 class MoneyField(serializers.DecimalField):
@@ -40,10 +36,6 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
-
-
-def money_out(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.01"))
 
 
 class OutletOut(serializers.Serializer):

@@ -59,9 +59,6 @@ class PaymentIn(serializers.Serializer):
     tip_amount = MoneyField(min_value=Decimal("0"), required=False, default=Decimal("0"))
     transaction_id = TextField(max_length=120, required=False, allow_blank=True, default="")
 
-    def to_request(self, data: dict) -> PaymentRequest:
-        return payment_request(data)
-
 
 def payment_request(data: dict) -> PaymentRequest:
     return PaymentRequest(

@@ -7,7 +7,6 @@ from django.test import RequestFactory
 from hub.client_address import (
     client_address,
     client_address_of_request,
-    client_address_of_scope,
     parse_trusted_proxies,
 )
 
@@ -62,20 +61,11 @@ def test_ports_and_mapped_ipv4_are_one_client(behind_lb):
 
 
 @pytest.mark.embedded
-def test_request_and_scope_read_the_same(behind_lb):
+def test_a_request_reads_remote_addr_and_x_forwarded_for(behind_lb):
     request = RequestFactory().get(
         "/", REMOTE_ADDR=LB, HTTP_X_FORWARDED_FOR="9.9.9.9, 192.168.1.50"
     )
     assert client_address_of_request(request) == "192.168.1.50"
-    scope = {
-        "type": "websocket",
-        "client": [LB, 40000],
-        "headers": [(b"x-forwarded-for", b"9.9.9.9"), (b"X-Forwarded-For", b"192.168.1.50")],
-    }
-    assert client_address_of_scope(scope) == "192.168.1.50"
-    assert client_address_of_scope({"type": "websocket", "client": None, "headers": []}) == (
-        "unknown"
-    )
 
 
 @pytest.mark.embedded

@@ -6,9 +6,6 @@ ping/pong, and the no-gap/no-duplicate guarantee when the channel layer drops.
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 from channels.db import database_sync_to_async
 
@@ -456,9 +453,7 @@ async def test_print_ack_calls_the_printing_service(ws_demo, monkeypatch):
     def print_job_ack(*, printer_id, job_id, status, error="", by):
         calls.append((printer_id, job_id, status, error, by.username))
 
-    fake = types.ModuleType("hub.services.printing")
-    fake.print_job_ack = print_job_ack
-    monkeypatch.setitem(sys.modules, "hub.services.printing", fake)
+    monkeypatch.setattr("realtime.consumers.print_job_ack", print_job_ack)
     communicator, _, _ = await open_stream("/ws/v1/printers/1/", "cashier")
     await communicator.receive_json_from(timeout=5)
     await communicator.send_json_to(
@@ -484,22 +479,11 @@ async def test_print_ack_domain_errors_become_error_messages(ws_demo, monkeypatc
     def print_job_ack(**kwargs):
         raise NotFound("No such print job.")
 
-    fake = types.ModuleType("hub.services.printing")
-    fake.print_job_ack = print_job_ack
-    monkeypatch.setitem(sys.modules, "hub.services.printing", fake)
+    monkeypatch.setattr("realtime.consumers.print_job_ack", print_job_ack)
     communicator, _, _ = await open_stream("/ws/v1/printers/1/", "manager")
     await communicator.receive_json_from(timeout=5)
     await communicator.send_json_to({"type": "print.ack", "job_id": 99, "status": "printed"})
     assert (await communicator.receive_json_from(timeout=5))["code"] == "not_found"
-    await communicator.disconnect()
-
-
-async def test_print_ack_without_the_printing_service_answers_an_error(ws_demo, monkeypatch):
-    monkeypatch.setitem(sys.modules, "hub.services.printing", None)  # import fails
-    communicator, _, _ = await open_stream("/ws/v1/printers/1/", "cashier")
-    await communicator.receive_json_from(timeout=5)
-    await communicator.send_json_to({"type": "print.ack", "job_id": 1, "status": "printed"})
-    assert (await communicator.receive_json_from(timeout=5))["code"] == "print_ack_unavailable"
     await communicator.disconnect()
 
 

@@ -29,9 +29,6 @@ def test_the_business_date_is_the_outlets_local_date(demo):
     at = datetime(2031, 3, 1, 20, 0, tzinfo=ZoneInfo("UTC"))
     with mock.patch("hub.services.clock.timezone.now", return_value=at):
         assert clock.outlet_today(demo) == date(2031, 3, 2)
-    start, end = clock.outlet_day_bounds(demo, date(2031, 3, 2))
-    assert start.isoformat() == "2031-03-02T00:00:00+05:30"
-    assert end.isoformat() == "2031-03-03T00:00:00+05:30"
 
 
 def test_full_clean_refuses_a_misspelt_zone(demo):
@@ -64,8 +61,6 @@ def test_a_stored_zone_that_is_not_one_is_refused_not_read_as_utc(demo, caplog, 
         clock.outlet_today(outlet)
     with pytest.raises(ServiceUnavailable):
         clock.outlet_now(outlet)
-    with pytest.raises(ServiceUnavailable):
-        clock.outlet_day_bounds(outlet, date(2031, 3, 2))
 
 
 def test_invoice_numbers_refuse_a_bad_zone_rather_than_guess_the_financial_year(demo):

@@ -4,12 +4,8 @@ import pytest
 
 from hub.errors import Conflict, ValidationFailed
 from hub.models import Customer, Outlet
-from hub.services.customers import (
-    customer_create,
-    customer_find_by_phone,
-    customer_find_or_create,
-    phone_normalize,
-)
+from hub.phones import phone_normalize
+from hub.services.customers import customer_create
 from tests.concurrency import run_concurrently
 
 
@@ -86,17 +82,6 @@ def test_create_refuses_numbers_that_are_not_possible(demo, phone):
     with pytest.raises(ValidationFailed) as info:
         customer_create(outlet=demo, name="Ok", phone=phone)
     assert list(info.value.fields) == ["phone"]
-
-
-def test_find_or_create_finds_by_the_normalized_number(demo):
-    priya, created = customer_find_or_create(outlet=demo, name="P. Kapoor", phone="098765 43210")
-    assert (priya.pk, created) == (10, False)
-    neha, created = customer_find_or_create(outlet=demo, name="Neha", phone="+91 99887 76655")
-    assert created is True and neha.phone_digits == "919988776655"
-    again, created = customer_find_or_create(outlet=demo, name="Neha V", phone="099887-76655")
-    assert (again.pk, created) == (neha.pk, False)
-    assert customer_find_by_phone(outlet=demo, phone="0091 99887 76655") == neha
-    assert customer_find_by_phone(outlet=demo, phone="99887") is None  # not a whole number
 
 
 def test_phone_is_per_outlet(demo):
