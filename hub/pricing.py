@@ -278,3 +278,141 @@ def percent_of(part: Decimal, whole: Decimal) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = 30
         return part * HUNDRED / whole
+
+
+# --- checks (CONTRACT 12: splitting one order's bill) -------------------------------
+
+
+@dataclass(frozen=True)
+class CheckFigures:
+    """One check's share of an order's bill. The checks of an order add up exactly to the
+    order's subtotal, discount, each tax, service charge, round-off and total."""
+
+    subtotal: Decimal
+    discount_amount: Decimal
+    taxes: tuple[TaxAmount, ...]
+    tax_total: Decimal
+    service_charge: Decimal
+    round_off: Decimal
+    total: Decimal
+
+
+def _check(
+    subtotal: Decimal,
+    discount: Decimal,
+    taxes: tuple[TaxAmount, ...],
+    service_charge: Decimal,
+    round_off: Decimal,
+    *,
+    inclusive: bool,
+) -> CheckFigures:
+    tax_total = sum((t.amount for t in taxes), ZERO)
+    total = subtotal - discount + service_charge + round_off + (ZERO if inclusive else tax_total)
+    return CheckFigures(subtotal, discount, taxes, tax_total, service_charge, round_off, total)
+
+
+def apportion(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """`amount` shared in proportion to `weights`, to the cent, adding up exactly.
+
+    Each share is its exact value cut to the cent; the cents left over go one each to
+    the shares cut the most (the largest remainder), later shares first on a tie, so no
+    share is ever negative or more than a cent from its exact value."""
+    whole = sum(weights, Decimal(0))
+    if whole <= 0 or amount == 0:
+        return [ZERO for _ in weights]
+    cents = int((amount / CENT).to_integral_value())
+    with localcontext() as ctx:
+        ctx.prec = 50
+        exact = [Decimal(cents) * w / whole for w in weights]
+    floors = [int(e) for e in exact]  # int() cuts towards 0; amounts here are >= 0
+    left = cents - sum(floors)
+    by_remainder = sorted(
+        range(len(weights)), key=lambda i: (exact[i] - floors[i], i), reverse=True
+    )
+    for i in by_remainder[:left]:
+        floors[i] += 1
+    return [f * CENT for f in floors]
+
+
+def split_by_items(
+    data: PricingInput, order: PricingResult, parts: Sequence[Sequence[tuple[int, int]]]
+) -> list[CheckFigures]:
+    """Checks holding lines or parts of lines: `parts[c]` lists (line index, quantity).
+
+    A check's subtotal is its lines' totals. The order's discount and service charge
+    are shared in proportion to the checks' subtotals, and each tax component in
+    proportion to the part of its base each check holds (`apportion`: exact sums,
+    rounding cents to the shares cut most). The order's round-off goes to the last
+    check. Each check's total is its own figures' sum, so the checks add up exactly.
+    """
+    inclusive = data.prices_include_tax
+    subtotals: list[Decimal] = []
+    bases: list[dict[tuple[str, Decimal], Decimal]] = []
+    for check_parts in parts:
+        subtotal = ZERO
+        base: dict[tuple[str, Decimal], Decimal] = {}
+        for i, quantity in check_parts:
+            line = data.lines[i]
+            amount = line_total(Line(line.unit_price, quantity))
+            subtotal += amount
+            combined = sum((t.rate for t in line.taxes), Decimal(0))
+            with localcontext() as ctx:
+                ctx.prec = 50
+                net = amount * HUNDRED / (HUNDRED + combined) if inclusive else amount
+            for tax in line.taxes:
+                key = (tax.name, plain_rate(tax.rate))
+                base[key] = base.get(key, Decimal(0)) + net
+        subtotals.append(subtotal)
+        bases.append(base)
+    discounts = apportion(order.discount_amount, subtotals)
+    services = apportion(order.service_charge, subtotals)
+    taxes = [
+        apportion(t.amount, [b.get((t.name, t.rate), Decimal(0)) for b in bases])
+        for t in order.taxes
+    ]
+    last = len(parts) - 1
+    return [
+        _check(
+            subtotals[c],
+            discounts[c],
+            tuple(TaxAmount(t.name, t.rate, taxes[j][c]) for j, t in enumerate(order.taxes)),
+            services[c],
+            order.round_off if c == last else ZERO,
+            inclusive=inclusive,
+        )
+        for c in range(len(parts))
+    ]
+
+
+def split_equally(order: PricingResult, parts: int) -> list[CheckFigures]:
+    """`parts` checks whose totals differ by at most 0.01 (the extra cents on the last
+    ones). Each figure is shared the same way; what keeps each check's own sum exact
+    is its round-off, which absorbs the cents the separate sharing left over (the
+    checks' round-offs add up to the order's)."""
+    if parts < 1:
+        raise ValueError("at least one part")
+    equal = [Decimal(1)] * parts
+    totals = apportion(order.total, equal)
+    subtotals = apportion(order.subtotal, equal)
+    discounts = apportion(order.discount_amount, equal)
+    services = apportion(order.service_charge, equal)
+    taxes = [apportion(t.amount, equal) for t in order.taxes]
+    inclusive = order.prices_include_tax
+    checks = []
+    for i in range(parts):
+        check_taxes = tuple(
+            TaxAmount(t.name, t.rate, taxes[j][i]) for j, t in enumerate(order.taxes)
+        )
+        tax_total = sum((t.amount for t in check_taxes), ZERO)
+        before = subtotals[i] - discounts[i] + services[i] + (ZERO if inclusive else tax_total)
+        checks.append(
+            _check(
+                subtotals[i],
+                discounts[i],
+                check_taxes,
+                services[i],
+                totals[i] - before,
+                inclusive=inclusive,
+            )
+        )
+    return checks
