@@ -19,7 +19,7 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from hub.services.demo import seed_demo
+    from hub.demo import seed_demo
 
     with django_db_blocker.unblock():
         seed_demo()
@@ -28,7 +28,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo(db):
     """The demo restaurant of CONTRACT section 9 (re-seeded after a flushing test)."""
-    from hub.services.demo import demo_is_loaded, seed_demo
+    from hub.demo import demo_is_loaded, seed_demo
 
     if not demo_is_loaded():
         seed_demo()
@@ -40,7 +40,7 @@ def demo(db):
 @pytest.fixture
 def transactional_demo(transactional_db):
     from hub.models import Outlet
-    from hub.services.demo import demo_is_loaded, seed_demo
+    from hub.demo import demo_is_loaded, seed_demo
 
     if not demo_is_loaded():
         seed_demo()

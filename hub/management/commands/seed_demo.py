@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hub.services.demo import DatabaseNotEmpty, seed_demo
+from hub.demo import DatabaseNotEmpty, seed_demo
 
 
 class Command(BaseCommand):
