@@ -1,7 +1,8 @@
 """The print dispatcher: delivers queued jobs, retries with backoff (docs/printing.md "Delivery").
 
 `dispatch_once()` is one pass: give up on jobs too old, resend unconfirmed
-agent jobs, then claim due jobs (SKIP LOCKED) and send each to its printer.
+agent jobs, then claim due jobs (SKIP LOCKED) and send each to its printer,
+rendering its ticket to ESC/POS right then (printers/jobs.py).
 The state changes are hub/services/printing.py's; this module only does the
 I/O between them, outside any transaction, so a slow or dead printer never
 holds a database lock (on SQLite, a lock would stall the whole hub).
@@ -24,6 +25,7 @@ from django.db import close_old_connections, connection
 from hub.services import printing as svc
 
 from .connections import PrinterUnavailable, deliver
+from .jobs import job_rendered
 
 log = logging.getLogger("printers.dispatcher")
 
@@ -50,10 +52,20 @@ def dispatch_once(*, limit: int = 50) -> PassReport:
         if printer.pk in failed_printers:
             continue  # already pushed back behind the failed job by print_job_mark_failed
         try:
+            payload = job_rendered(job).payload
+        except Exception as exc:  # a bug, not the printer: retried, then failed for staff
+            log.exception("print job %s (%s) could not be rendered", job.pk, job.kind)
+            failed_printers.add(printer.pk)  # its later tickets wait behind it, in order
+            svc.print_job_mark_failed(
+                job_id=job.pk, error=f"the ticket could not be rendered: {exc}"
+            )
+            report.retrying.append(job.pk)
+            continue
+        try:
             deliver(
                 printer.connection,
                 printer.address,
-                bytes(job.payload),
+                payload,
                 on_written=lambda job_id=job.pk: svc.print_job_mark_sent(job_id=job_id),
             )
         except PrinterUnavailable as exc:

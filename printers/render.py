@@ -5,7 +5,9 @@ paper's columns), then written twice: to python-escpos's Dummy printer for the
 bytes the printer gets, and to plain text for the admin and the tests. Both
 come from the same lines, so the preview never drifts from the paper.
 
-Pure functions of printers/data.py values: no database, no clock, no I/O.
+Pure functions of the ticket values of hub/tickets.py (a print job's snapshot): no
+database, no clock, no I/O. `render_ticket` renders any of them; printers/jobs.py
+renders a job when it is sent.
 
 Text the printer's code page cannot show (Devanagari, emoji...) becomes "?",
 one character for one, so the columns stay where the layout put them; control
@@ -25,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from escpos.printer import Dummy
 
-from .data import BillTicket, KotTicket
+from hub.tickets import BillTicket, KotTicket, TestPageTicket, Ticket
 
 # Characters per line in font A: 58 mm paper prints 32, 80 mm prints 48.
 COLUMNS = {58: 32, 80: 48}
@@ -209,6 +211,9 @@ def kot_lines(ticket: KotTicket, *, columns: int) -> list[Line]:
         head = f"{prefix}{line.quantity} x "
         out += _lines(wrap(head + line.name, columns, indent=" " * len(head)), bold=True, tall=True)
         out += _lines(wrap(f"> {line.note}", columns, indent="  ") if line.note else [])
+        if line.voided:  # printed after a void took some back: say so, nobody cooks it twice
+            taken = "all" if line.voided >= line.quantity else str(line.voided)
+            out += _lines(wrap(f"VOIDED SINCE: {taken}", columns), bold=True)
     out.append(rule(columns))
     count = sum(line.quantity for line in ticket.lines)
     out.append(Line(f"Items: {count}"))
@@ -328,22 +333,6 @@ def render_bill(
 # --- test page -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TestPageTicket:
-    """What a printer's test page says (the admin's "Print a test page"). Kept beside its
-    renderer, like the other tickets' values in printers/data.py."""
-
-    __test__ = False  # a ticket, not a pytest test class
-
-    printer: str
-    connection: str
-    paper_width_mm: int
-    outlet: str
-    printed_at: datetime
-    timezone: str
-    asked_by: str = ""
-
-
 # One line of the characters a ticket may carry: accents and the euro of PC858.
 TEST_CHARACTERS = "ABC xyz 0123456789 äéñöü ÄÉÑÖÜ € £ ½"
 
@@ -381,3 +370,19 @@ def render_test_page(
     tickets use, then the cut, through the same writer as every ticket."""
     lines = test_page_lines(ticket, columns=columns_for(paper_width_mm))
     return render(lines, paper_width_mm=paper_width_mm, codepage=codepage)
+
+
+# --- any ticket --------------------------------------------------------------
+
+
+def render_ticket(
+    ticket: Ticket, *, paper_width_mm: int = 80, codepage: str = DEFAULT_CODEPAGE
+) -> Rendered:
+    """The bytes and preview of any ticket (what a print job's snapshot holds)."""
+    if isinstance(ticket, KotTicket):
+        return render_kot(ticket, paper_width_mm=paper_width_mm, codepage=codepage)
+    if isinstance(ticket, BillTicket):
+        return render_bill(ticket, paper_width_mm=paper_width_mm, codepage=codepage)
+    if isinstance(ticket, TestPageTicket):
+        return render_test_page(ticket, paper_width_mm=paper_width_mm, codepage=codepage)
+    raise TypeError(f"not a ticket: {type(ticket).__name__}")

@@ -40,9 +40,10 @@ from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 
 from hub.errors import DomainError, Forbidden, NotFound
-from hub.selectors.events import REPLAY_PAGE, events_after, stream_last_seq, stream_resume_check
+from hub.events.replay import REPLAY_PAGE, events_after, stream_last_seq, stream_resume_check
 from hub.services.printing import print_job_ack
 from hub.services.streams import stream_resolve
+from printers.jobs import print_job_wire_data
 from realtime.publish import event_wire, group_name
 from realtime.watch import watch_of_running_loop
 
@@ -248,9 +249,13 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         stays in the outbox for a later catch-up (revoked: there is no later)."""
         if not await self.watch.clear_to_send(self, event["seq"]):
             return False
-        await self.send_json(event)
+        await self.send_json(await self.outgoing(event))
         self.last_sent = event["seq"]
         return True
+
+    async def outgoing(self, event: dict) -> dict:
+        """The event as this stream's clients receive it; the outbox's by default."""
+        return event
 
     async def _deliver(self, event: dict) -> None:
         """Send a live event after any events missing before it; drop it if already sent."""
@@ -385,11 +390,26 @@ class OrdersConsumer(StreamConsumer):
 PRINT_ACK_STATUSES = ("printed", "failed")
 
 
+@database_sync_to_async
+def _print_job_wire_data(printer_id: int, data: dict) -> dict:
+    return print_job_wire_data(printer_id=printer_id, data=data)
+
+
 class PrinterConsumer(StreamConsumer):
-    """A print agent's stream: `print.job` events in, `print.ack` messages back."""
+    """A print agent's stream: `print.job` events in, `print.ack` messages back.
+
+    The outbox keeps which job an event is for; its ESC/POS bytes (`payload_b64`) are
+    rendered from the job's ticket as the event goes out, live or replayed, so agents
+    get the wire they always got (docs/printing.md "The print agent")."""
 
     kind = "printer"
     client_messages = {**StreamConsumer.client_messages, "print.ack": "on_print_ack"}
+
+    async def outgoing(self, event: dict) -> dict:
+        if event["type"] != "print.job":
+            return event
+        data = await _print_job_wire_data(self._object_id(), event["data"])
+        return {**event, "data": data}  # a copy: the live message is shared by all sockets
 
     async def on_print_ack(self, content):
         job_id = content.get("job_id")

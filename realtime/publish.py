@@ -1,6 +1,7 @@
 """The one place that talks to the channel layer on the way out (docs/realtime.md "Publishing").
 
-hub.services.events.record_event hands committed events here (transaction.on_commit).
+hub.events.outbox hands committed events here after each commit: realtime/apps.py registers
+`publish_events` as the process's publisher at start-up.
 The channel layer is only the fast path: a message it drops is recovered from the
 outbox by the consumer (gap fill, tail check) or by the client's resume.
 
@@ -221,7 +222,7 @@ def _deliver_in_process(layer, messages: list[tuple[str, dict]]) -> None:
 def publish_events(events: Iterable) -> None:
     """Send committed events to their stream groups. Never raises: the outbox has them.
 
-    Called after commit only (hub.services.events.publish_on_commit); there is
+    Called after commit only (the publisher hub/events/outbox.py calls); there is
     no other publishing path, so nothing reaches a screen before it is durable.
     """
     messages = [(group_name(event.stream), event_message(event)) for event in events]

@@ -40,7 +40,7 @@ from typing import Protocol
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from hub.selectors.events import stream_last_seqs
+from hub.events.replay import stream_last_seqs
 from hub.services.tokens import tokens_mark_used, tokens_no_longer_valid
 from realtime.publish import publisher_failing
 

@@ -1,11 +1,11 @@
-"""Printers and print jobs in the admin (docs/admin.md "Printers", docs/printing.md).
+"""Printers in the admin (docs/admin.md "Printers", docs/printing.md).
 
 "Print a test page" queues a job through hub/services/printing.py, so it takes
 the same road as every ticket (queue, dispatcher or agent, retries) and a page
 that comes out proves the whole path. A manager may point a printer only where
 printer_target_check allows (the spool directory, device nodes, the restaurant's
-network), since the hub itself writes to it. Jobs are read-only: a reprint is
-asked for at the till.
+network), since the hub itself writes to it. Print jobs' pages are printers/admin.py's:
+they show the ticket rendered, which only printers/ can do.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hub import models as m
 from hub.errors import DomainError, ValidationFailed
 from hub.services.printing import print_job_create_test_page, printer_target_check
 
-from .base import EDIT, VIEW, OutletAdmin, manager_outlet_id
+from .base import EDIT, OutletAdmin, manager_outlet_id
 
 
 @admin.register(m.Printer)
@@ -86,21 +86,3 @@ class PrinterAdmin(OutletAdmin):
                 "its status shows here once the printer answers.",
                 messages.SUCCESS,
             )
-
-
-@admin.register(m.PrintJob)
-class PrintJobAdmin(OutletAdmin):
-    manager_may = VIEW
-    list_display = (
-        "id",
-        "printer",
-        "kind",
-        "status",
-        "attempts",
-        "reprint",
-        "created_at",
-        "printed_at",
-    )
-    list_filter = ("status", "kind", ("printer", admin.RelatedOnlyFieldListFilter))
-    readonly_fields = ("preview",)
-    exclude = ("payload",)

@@ -70,8 +70,19 @@ class PrintJob(models.Model):
     reprint = models.PositiveIntegerField(
         default=0, help_text="0 for the first print, n for REPRINT n"
     )
-    payload = models.BinaryField(help_text="ESC/POS bytes, rendered when the job was created")
-    preview = models.TextField(blank=True, help_text="Plain-text preview of the same layout")
+    # What the job prints, kept when it was queued (hub/tickets.py; docs/printing.md "What
+    # a job keeps"): printers/ renders it to ESC/POS each time it sends the job.
+    ticket = models.JSONField(
+        null=True, blank=True, help_text="The ticket's values as queued (null: a job with bytes)"
+    )
+    paper_width_mm = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The printer's paper when the job was queued"
+    )
+    # Jobs queued before tickets were kept: their bytes and preview, rendered back then.
+    payload = models.BinaryField(
+        default=b"", blank=True, help_text="ESC/POS bytes of a job queued without a ticket"
+    )
+    preview = models.TextField(blank=True, help_text="Text preview of a job without a ticket")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)

@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from hub.errors import Forbidden, NotFound
-from hub.models import Kitchen, Kot, KotLine, Order, Outlet, Staff
+from hub.models import Kitchen, Kot, KotLine, Order, OrderItem, Outlet, Staff
 from hub.roles import KITCHEN
 
 # Tickets that no longer belong on a kitchen screen: done, or their order was cancelled.
@@ -27,6 +27,22 @@ def kot_waiter_name(order: Order) -> str | None:
 
 def kot_sent_by_name(kot: Kot) -> str | None:
     return kot.created_by.name if kot.created_by_id else None
+
+
+def kot_line_voided_quantity(line: KotLine) -> int:
+    """How much of a line of a new or add-on KOT was taken back since it was sent (removed,
+    reduced, or the order cancelled); 0 on void and cancellation tickets, which are the
+    taking back themselves. Needs `line.kot` and `line.order_item` (prefetch them).
+    A read of the rows, here so that the services that need it (kitchen's events, the
+    print tickets) and the KOT representation share it without importing each other."""
+    if line.kot.kind not in (Kot.Kind.NEW, Kot.Kind.ADDON):
+        return 0
+    item = line.order_item
+    if item.status == OrderItem.Status.VOID:
+        return line.quantity
+    # A reduction keeps this order line with the lower quantity (the rest became a void
+    # line of its own), so the difference is what the kitchen must not cook.
+    return max(0, line.quantity - item.quantity)
 
 
 def staff_works_kitchen(*, staff: Staff, kitchen_id: int) -> bool:

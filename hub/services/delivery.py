@@ -28,9 +28,9 @@ from collections.abc import Collection
 from typing import Any
 
 from hub.errors import BusinessRuleViolation, Conflict, Forbidden, ValidationFailed
+from hub.events import driver_stream, orders_stream, record_event, service_transaction
 from hub.models import DeliveryDriver, Order, Outlet, Staff
 from hub.roles import DRIVER, role_may
-from hub.services.events import driver_stream, orders_stream, record_event, service_transaction
 from hub.services.order_core import order_bump, order_lock
 
 D = Order.DeliveryStatus

@@ -18,10 +18,15 @@ from hub.errors import (
     ValidationFailed,
     invalid_transition,
 )
-from hub.services.events import kitchen_stream, record_event, service_transaction
+from hub.events import kitchen_stream, record_event, service_transaction
 from hub.models import Kitchen, Kot, KotLine, Order, OrderItem, Outlet, Staff
 from hub.roles import KITCHEN, WAITER, role_may
-from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name, staff_works_kitchen
+from hub.selectors.kitchen import (
+    kot_line_voided_quantity,
+    kot_sent_by_name,
+    kot_waiter_name,
+    staff_works_kitchen,
+)
 from hub.services.clock import outlet_today
 from hub.services.numbering import sequence_next
 from hub.services.order_core import (
@@ -132,20 +137,6 @@ def void_ticket_create(
         kot_auto_print(kot=kot, by=by)
         tickets.append(kot)
     return tickets
-
-
-def kot_line_voided_quantity(line: KotLine) -> int:
-    """How much of a line of a new or add-on KOT was taken back since it was sent (removed,
-    reduced, or the order cancelled); 0 on void and cancellation tickets, which are the
-    taking back themselves. Needs `line.kot` and `line.order_item` (prefetch them)."""
-    if line.kot.kind not in COOKING_KINDS:
-        return 0
-    item = line.order_item
-    if item.status == OrderItem.Status.VOID:
-        return line.quantity
-    # A reduction keeps this order line with the lower quantity (the rest became a void
-    # line of its own), so the difference is what the kitchen must not cook.
-    return max(0, line.quantity - item.quantity)
 
 
 def _voided_items(kot_id: int | None) -> list[dict]:

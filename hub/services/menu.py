@@ -17,14 +17,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Final
 
 from hub.errors import Forbidden, NotFound, ValidationFailed
-from hub.models import Kitchen, MenuCategory, MenuItem, Outlet, Staff, TaxCategory
-from hub.roles import KITCHEN
-from hub.services.events import (
+from hub.events import (
     kitchen_stream,
     orders_stream,
     record_event,
     service_transaction,
 )
+from hub.models import Kitchen, MenuCategory, MenuItem, Outlet, Staff, TaxCategory
+from hub.roles import KITCHEN
 
 
 @service_transaction

@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from hub.errors import Conflict, NotFound
+from hub.events import orders_stream, record_event, table_stream
 from hub.models import Order, Outlet
-from hub.services.events import orders_stream, record_event, table_stream
 
 # Joined into the lock's query: relations that never change on an order. Not the table
 # or the waiter: when the lock waited for another change of the row (a table transfer),
@@ -96,7 +96,7 @@ def order_bump(order: Order, *, fields: list[str] | None = None) -> None:
 
 
 def order_event_data(order: Order, **extra: Any) -> dict[str, Any]:
-    """The order summary every `order.*` event carries (realtime/events.py ORDER_SUMMARY)."""
+    """The order summary every `order.*` event carries (hub/events/registry.py OrderSummary)."""
     return {
         "order_id": order.pk,
         "order_number": order.number,

@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from hub.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from hub.events import service_transaction
 from hub.models import (
     Customer,
     DeliveryPlatform,
@@ -36,7 +37,6 @@ from hub.roles import role_may
 from hub.selectors.floor import open_orders_on
 from hub.services.clock import outlet_today
 from hub.services.coupons import coupon_check, coupon_usage_count, coupons_active  # noqa: F401
-from hub.services.events import service_transaction
 from hub.services.kitchen import kots_end_for_cancelled_order, void_ticket_create
 from hub.services.numbering import sequence_next
 from hub.services.order_core import (

@@ -34,9 +34,9 @@ from hub.errors import (
     NotFound,
     ValidationFailed,
 )
+from hub.events import record_event, service_transaction
 from hub.models import Order, Outlet, Payment, PaymentMethod, Refund, Staff
 from hub.roles import role_may
-from hub.services.events import record_event, service_transaction
 from hub.services.order_core import order_bump, order_closed_error, order_lock, order_streams
 from hub.services.order_pricing import order_recalculate, payment_status_of
 from hub.services.orders import PAYABLE_STATUSES, order_after_paid, order_mark_paid_if_settled

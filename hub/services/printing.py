@@ -1,11 +1,14 @@
 """Print jobs: queue, deliver, acknowledge (CONTRACT section 7, docs/printing.md).
 
 Every print is a PrintJob row (`queued -> sent -> printed | failed`), created in
-the transaction of the request that asked for it, with the ticket already
-rendered, so the request answers at once whatever the printer is doing. The
-dispatcher (printers/dispatcher.py) delivers queued jobs with retries and
-backoff; agent printers get their jobs as `print.job` events on the printer's
-stream and answer with `print_job_ack`.
+the transaction of the request that asked for it, with a snapshot of the ticket
+(hub/services/print_tickets.py builds it, hub/tickets.py defines it) and the paper
+width it is for, so the request answers at once whatever the printer is doing and
+the job prints what was asked, whatever changes later. printers/ renders the
+snapshot to ESC/POS when it sends: the dispatcher (printers/dispatcher.py) delivers
+queued jobs with retries and backoff; agent printers get their jobs as `print.job`
+events on the printer's stream (the stream's consumer adds the bytes) and answer
+with `print_job_ack`.
 
 Never lose, never double: a job leaves `queued` only once its bytes were
 handed over completely (or the agent said printed); a failed attempt goes
@@ -16,7 +19,6 @@ to see and reprint. Asking again (reprint) is the only way to print twice.
 
 from __future__ import annotations
 
-import base64
 import os
 from datetime import date, datetime, timedelta
 
@@ -25,14 +27,14 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from hub.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from hub.events import orders_stream, printer_stream, record_event, service_transaction
 from hub.models import Kot, Order, Outlet, Printer, PrintJob, Staff
 from hub.roles import role_may
-from hub.selectors.printing import bill_ticket, kot_ticket
 from hub.services.clock import outlet_zone
-from hub.services.events import orders_stream, printer_stream, record_event, service_transaction
 from hub.services.numbering import sequence_next
 from hub.services.order_core import order_lock
-from printers.render import render_bill, render_kot
+from hub.services.print_tickets import bill_ticket, kot_ticket, test_page_ticket
+from hub.tickets import Ticket, ticket_from_snapshot, ticket_snapshot
 
 # How long a job keeps being retried before it is marked failed (staff then reprint).
 MAX_AGE = timedelta(seconds=int(os.environ.get("HUB_PRINT_MAX_AGE_SECONDS", "1800")))
@@ -92,17 +94,14 @@ def _job_status_event(job: PrintJob) -> None:
 
 
 def _print_job_event(job: PrintJob) -> None:
-    """The job as an agent receives it, on the printer's stream (published after commit)."""
+    """The job for its agent, on the printer's stream (published after commit). The
+    outbox keeps which job; the stream's consumer adds its bytes on the way out
+    (printers/jobs.py print_job_wire_data), so agents get the ESC/POS they always got."""
     record_event(
         outlet=job.outlet_id,
         streams=[printer_stream(job.printer_id)],
         type="print.job",
-        data={
-            "job_id": job.pk,
-            "kind": job.kind,
-            "reprint": job.reprint,
-            "payload_b64": base64.b64encode(bytes(job.payload)).decode("ascii"),
-        },
+        data={"job_id": job.pk, "kind": job.kind, "reprint": job.reprint},
     )
 
 
@@ -118,8 +117,7 @@ def _job_create(
     *,
     printer: Printer,
     kind: str,
-    payload: bytes,
-    preview: str,
+    ticket: Ticket,
     reprint: int,
     kot: Kot | None = None,
     order: Order | None = None,
@@ -127,6 +125,10 @@ def _job_create(
 ) -> PrintJob:
     now = timezone.now()
     agent = printer.connection == Printer.Connection.AGENT
+    snapshot = ticket_snapshot(ticket)
+    # Read back now, in the transaction: a snapshot printers/ could not read would fail
+    # this request loudly instead of a ticket that never prints (TicketSnapshotError).
+    ticket_from_snapshot(kind, snapshot)
     job = PrintJob.objects.create(
         outlet_id=printer.outlet_id,
         printer=printer,
@@ -134,8 +136,8 @@ def _job_create(
         kot=kot,
         order_id=order.pk if order is not None else order_id,
         reprint=reprint,
-        payload=payload,
-        preview=preview,
+        ticket=snapshot,
+        paper_width_mm=printer.paper_width_mm,
         status=PrintJob.Status.QUEUED,
         next_attempt_at=now + AGENT_ACK_TIMEOUT if agent else now,
     )
@@ -181,16 +183,13 @@ def print_job_create_for_kot(*, kot: Kot, by: Staff | None, reprint: bool = Fals
 
 
 def _kot_job_create(*, kot: Kot, printer: Printer, number: int) -> PrintJob:
-    rendered = render_kot(
-        kot_ticket(kot_id=kot.pk, reprint=number), paper_width_mm=printer.paper_width_mm
-    )
+    ticket = kot_ticket(kot_id=kot.pk, reprint=number)
     kot.print_count += 1
     kot.save(update_fields=["print_count", "updated_at"])
     return _job_create(
         printer=printer,
         kind=KOT_KIND_TO_JOB[kot.kind],
-        payload=rendered.payload,
-        preview=rendered.preview,
+        ticket=ticket,
         reprint=number,
         kot=kot,
         order_id=kot.order_id,  # the id is all the job needs: no query for the order
@@ -246,12 +245,10 @@ def print_job_create_for_bill(*, order: Order, by: Staff | None) -> PrintJob:
         raise refusal
     number = order.print_jobs.filter(kind=PrintJob.Kind.BILL).count()
     ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), reprint=number)
-    rendered = render_bill(ticket, paper_width_mm=printer.paper_width_mm)
     return _job_create(
         printer=printer,
         kind=PrintJob.Kind.BILL,
-        payload=rendered.payload,
-        preview=rendered.preview,
+        ticket=ticket,
         reprint=number,
         order=order,
     )
@@ -304,12 +301,10 @@ def print_job_create_for_invoice(*, order: Order, by: Staff | None) -> PrintJob:
     invoice_number_issue(order=order)
     number = order.print_jobs.filter(kind=PrintJob.Kind.INVOICE).count()
     ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), reprint=number, invoice=True)
-    rendered = render_bill(ticket, paper_width_mm=printer.paper_width_mm)
     return _job_create(
         printer=printer,
         kind=PrintJob.Kind.INVOICE,
-        payload=rendered.payload,
-        preview=rendered.preview,
+        ticket=ticket,
         reprint=number,
         order=order,
     )
@@ -562,8 +557,6 @@ def print_job_create_test_page(
     printer shows up as the job retrying with the printer's `last_error`. Each call
     prints one page. Locks the printer row. Another outlet's printer is NotFound.
     """
-    from printers.render import TestPageTicket, render_test_page
-
     outlet_id = outlet if isinstance(outlet, int) else outlet.pk
     printer = (
         Printer.objects.select_for_update(of=("self",))
@@ -573,24 +566,10 @@ def print_job_create_test_page(
     )
     if printer is None:
         raise NotFound("No such printer.")
-    target = printer.connection
-    if printer.address and printer.connection != Printer.Connection.AGENT:
-        target += f" {printer.address}"
-    ticket = TestPageTicket(
-        printer=printer.name,
-        connection=target,
-        paper_width_mm=printer.paper_width_mm,
-        outlet=printer.outlet.name,
-        printed_at=timezone.now(),
-        timezone=printer.outlet.timezone,
-        asked_by=by.name if by is not None else "",
-    )
-    rendered = render_test_page(ticket, paper_width_mm=printer.paper_width_mm)
     return _job_create(
         printer=printer,
         kind=TEST_PAGE_KIND,
-        payload=rendered.payload,
-        preview=rendered.preview,
+        ticket=test_page_ticket(printer=printer, printed_at=timezone.now(), by=by),
         reprint=0,
     )
 

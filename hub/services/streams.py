@@ -18,9 +18,7 @@ refusal for a role-level reason reveals nothing about which ids exist.
 from __future__ import annotations
 
 from hub.errors import Forbidden, NotFound
-from hub.models import DeliveryDriver, Kitchen, Printer, Staff, Table
-from hub.roles import DRIVER, KITCHEN, role_may
-from hub.services.events import (
+from hub.events import (
     driver_stream,
     floor_stream,
     kitchen_stream,
@@ -28,6 +26,8 @@ from hub.services.events import (
     printer_stream,
     table_stream,
 )
+from hub.models import DeliveryDriver, Kitchen, Printer, Staff, Table
+from hub.roles import DRIVER, KITCHEN, role_may
 
 # kind -> (model of the object in the URL, stream name helper); None: outlet-wide stream
 STREAM_KINDS: dict[str, tuple[type | None, object]] = {

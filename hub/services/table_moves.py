@@ -24,9 +24,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from hub.events import kitchen_stream, record_event, service_transaction
 from hub.models import Kot, Order, OrderItem, Outlet, Payment, Staff, Table
 from hub.selectors.floor import open_orders_on
-from hub.services.events import kitchen_stream, record_event, service_transaction
 from hub.services.order_core import (
     order_bump,
     order_check_version,

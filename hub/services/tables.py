@@ -21,9 +21,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from hub.errors import Conflict, NotFound, ValidationFailed
+from hub.events import floor_stream, record_event, service_transaction, table_stream
 from hub.models import Order, Outlet, Staff, Table
 from hub.selectors.floor import open_orders_on
-from hub.services.events import floor_stream, record_event, service_transaction, table_stream
 
 MAX_GUESTS = 99
 

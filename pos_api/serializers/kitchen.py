@@ -10,8 +10,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from hub.models import Kot, KotLine, Staff
-from hub.selectors.kitchen import kot_sent_by_name, kot_waiter_name
-from hub.services.kitchen import kot_line_voided_quantity
+from hub.selectors.kitchen import kot_line_voided_quantity, kot_sent_by_name, kot_waiter_name
 
 from .orders import AllowedKotStatusesField, KitchenRefOut, RefOut, TableRefOut
 

@@ -192,8 +192,8 @@ def test_after_a_drop_the_screen_resumes_and_shows_both_missed_tickets_once(scre
 
 
 def test_resync_required_reloads_the_state_from_rest(screens, rest):
+    from hub.events import kitchen_stream
     from hub.models import Event
-    from hub.services.events import kitchen_stream
 
     kds = screens("chef")
     page = kds.open("/kds/1/")

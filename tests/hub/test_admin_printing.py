@@ -11,6 +11,7 @@ import pytest
 from hub.models import Event, Printer, PrintJob, Staff
 from hub.services.printing import TEST_PAGE_KIND
 from printers import dispatcher
+from printers.jobs import job_rendered, print_job_wire_data
 from printers.render import TestPageTicket, render_test_page
 from tests.printers.conftest import fake_printer, use_network_printer  # noqa: F401 - a fixture
 
@@ -73,7 +74,8 @@ def test_a_test_page_asked_in_the_admin_reaches_a_network_printer(demo, fake_pri
     job = PrintJob.objects.get(printer_id=1)
     assert (job.kind, job.status) == (TEST_PAGE_KIND, "queued")
     assert job.kot_id is None and job.order_id is None
-    assert "TEST PAGE" in job.preview and "Asked by: Maya Manager" in job.preview
+    preview = job_rendered(job).preview
+    assert "TEST PAGE" in preview and "Asked by: Maya Manager" in preview
     messages = client.get("/admin/hub/printer/").content.decode()
     assert f"Test page queued for Kitchen Printer (print job {job.pk})" in messages
 
@@ -81,7 +83,7 @@ def test_a_test_page_asked_in_the_admin_reaches_a_network_printer(demo, fake_pri
     report = dispatcher.dispatch_once()
     assert report.printed == [job.pk]
     (received,) = fake_printer.wait_for(1)
-    assert received == bytes(job.payload)
+    assert received == job_rendered(job).payload
     text = paper(received)
     assert "TEST PAGE" in text and "Kitchen Printer" in text
     assert f"network {fake_printer.address}" in text
@@ -108,7 +110,8 @@ def test_an_agent_printer_gets_its_test_page_as_a_print_job_event(demo):
     job = PrintJob.objects.get(printer_id=2)
     (event,) = Event.objects.filter(stream="printer.2", type="print.job")
     assert event.data["job_id"] == job.pk and event.data["kind"] == TEST_PAGE_KIND
-    assert base64.b64decode(event.data["payload_b64"]) == bytes(job.payload)
+    wire = print_job_wire_data(printer_id=2, data=event.data)  # as the stream sends it
+    assert base64.b64decode(wire["payload_b64"]) == job_rendered(job).payload
 
 
 @pytest.mark.embedded

@@ -1,104 +1,126 @@
-"""Printing test helpers: orders and KOTs built straight from the models, a fake network printer."""
+"""Printing test helpers: orders and KOTs built through the services, a fake network printer."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from hub.models import Kot, KotLine, Order, OrderItem, Printer, Staff
+from hub.models import Kot, Order, OrderItem, Outlet, Printer, PrintJob, Staff
 
 D = Decimal
-GST5 = [{"name": "CGST", "rate": "2.5"}, {"name": "SGST", "rate": "2.5"}]
 PORTS = range(9201, 9221)  # this engineer's fake printer ports
 
+# (menu item id, quantity, note): Paneer Tikka goes to the Main Kitchen (1), Masala Chai
+# to the Bar (2); both GST 5% (CGST + SGST 2.5%) in the demo.
+PANEER_AND_CHAI = ((15, 2, "no onions"), (16, 1, ""))
 
-_numbers = iter(range(1, 10**6))
+
+def staff(username: str) -> Staff:
+    return Staff.objects.get(username=username)
 
 
-def make_order(
+def take_order(
     *,
-    outlet_id: int = 1,
-    table_id: int | None = 5,
-    status: str = "kot",
-    items=((15, "Paneer Tikka", 2, "12.99", "no onions", 1), (16, "Masala Chai", 1, "4.50", "", 2)),
+    table_id: int | None = None,
+    items=PANEER_AND_CHAI,
     customer_id: int | None = None,
     waiter: str = "waiter",
+    outlet_id: int = 1,
 ) -> Order:
-    """An order with priced lines and stored totals (GST 5% split CGST/SGST), no services."""
-    n = next(_numbers)
-    lines = [
-        (mid, name, qty, D(price), note, kitchen)
-        for (mid, name, qty, price, note, kitchen) in items
-    ]
-    subtotal = sum((price * qty for (_, _, qty, price, _, _) in lines), D("0"))
-    half = (subtotal * D("0.025")).quantize(D("0.01"))
-    total = subtotal + 2 * half
-    order = Order.objects.create(
-        outlet_id=outlet_id,
-        number=f"ORD-{outlet_id:03d}-T{n}",
+    """A new order (order_create): at `table_id` (dine in) or, without one, a takeaway."""
+    from hub.services.orders import ItemInput, order_create
+
+    return order_create(
+        outlet=Outlet.objects.get(pk=outlet_id),
+        by=staff(waiter),
         order_type_id=1 if table_id else 2,
         table_id=table_id,
         customer_id=customer_id,
-        status=status,
-        business_date=date.today(),
-        subtotal=subtotal,
-        taxes=[
-            {"name": "CGST", "rate": 2.5, "amount": float(half)},
-            {"name": "SGST", "rate": 2.5, "amount": float(half)},
-        ],
-        tax_total=2 * half,
-        total=total,
-        # a paid order is paid in full (the database refuses status and payment status apart)
-        paid_total=total if status == "paid" else D("0"),
-        payment_status="paid" if status == "paid" else "unpaid",
-        created_by=Staff.objects.get(username=waiter),
+        items=[ItemInput(quantity=q, menu_item_id=m, note=note) for m, q, note in items],
     )
-    for mid, name, qty, price, note, kitchen in lines:
-        OrderItem.objects.create(
-            order=order,
-            menu_item_id=mid,
-            name=name,
-            quantity=qty,
-            unit_price=price,
-            tax_components=GST5,
-            kitchen_id=kitchen,
-            note=note,
-            status="sent_to_kitchen",
-        )
-    return order
 
 
-def make_kot(
-    order: Order,
-    *,
-    kitchen_id: int = 1,
-    kind: str = "new",
-    voids: Kot | None = None,
-    reason: str = "",
-    number: str | None = None,
-) -> Kot:
-    n = next(_numbers)
-    kot = Kot.objects.create(
-        outlet_id=order.outlet_id,
-        order=order,
-        kitchen_id=kitchen_id,
-        number=number or f"KOT-{n:03d}",
-        business_date=order.business_date,
-        kind=kind,
-        voids=voids,
-        reason=reason,
-        created_by=order.created_by,
-    )
-    for item in order.items.filter(kitchen_id=kitchen_id):
-        KotLine.objects.create(
-            kot=kot, order_item=item, name=item.name, quantity=item.quantity, note=item.note
-        )
+def send(order: Order, *, by: str = "waiter", auto_print: bool = False) -> list[Kot]:
+    """kot_send the order's unsent lines. The demo prints KOTs as they are sent; here only
+    with `auto_print`, so a test asks for the print it is about."""
+    from hub.services.kitchen import kot_send
+
+    Outlet.objects.filter(pk=order.outlet_id).update(auto_print_kot=auto_print)
+    return kot_send(order_id=order.pk, outlet=order.outlet, by=staff(by))
+
+
+def kitchen_kot(order: Order | None = None, *, kitchen_id: int = 1, **send_kwargs) -> Kot:
+    """The KOT that sending `order` (a new takeaway by default) gives kitchen `kitchen_id`."""
+    order = order or take_order()
+    (kot,) = [k for k in send(order, **send_kwargs) if k.kitchen_id == kitchen_id]
     return kot
+
+
+def billed(order: Order | None = None, **take) -> Order:
+    """An order sent to the kitchens (what is not sent yet), then billed (order_set_status)."""
+    from hub.services.orders import order_set_status
+
+    order = order or take_order(**take)
+    if order.items.filter(status=OrderItem.Status.PENDING).exists():
+        send(order)
+    return order_set_status(
+        order_id=order.pk, outlet=order.outlet, by=staff("cashier"), status="billed"
+    )
+
+
+def paid(order: Order | None = None, **take) -> Order:
+    """A billed order paid in full in cash (payments_capture)."""
+    from hub.services.payments import PaymentRequest, payments_capture
+
+    order = billed(order, **take)
+    outcome = payments_capture(
+        order_id=order.pk,
+        outlet=order.outlet,
+        by=staff("cashier"),
+        requests=[PaymentRequest("cash", order.total)],
+    )
+    return outcome.order
+
+
+def cancelled(order: Order | None = None, *, reason: str = "guest left", **take) -> Order:
+    from hub.services.orders import order_cancel
+
+    order = order or take_order(**take)
+    return order_cancel(order_id=order.pk, outlet=order.outlet, by=staff("manager"), reason=reason)
+
+
+def taking_back(kind: str, *, reason: str = "guest left") -> tuple[Kot, Kot]:
+    """(the KOT, the ticket of `kind` void or cancellation that takes its lines back):
+    every line of a sent takeaway removed (order_update) or the order cancelled."""
+    from hub.services.orders import order_update
+
+    order = take_order()
+    original = kitchen_kot(order)
+    if kind == "void":
+        order_update(
+            order_id=order.pk, outlet=order.outlet, by=staff("waiter"), items=[], void_reason=reason
+        )
+    else:
+        cancelled(order, reason=reason)
+    ticket = Kot.objects.get(order=order, kitchen_id=original.kitchen_id, kind=kind)
+    return Kot.objects.get(pk=original.pk), ticket
+
+
+def job_bytes(job: PrintJob) -> bytes:
+    """What the printer gets for `job`: its ticket rendered (printers/jobs.py)."""
+    from printers.jobs import job_rendered
+
+    return job_rendered(job).payload
+
+
+def job_preview(job: PrintJob) -> str:
+    from printers.jobs import job_rendered
+
+    return job_rendered(job).preview
 
 
 class FakePrinter:

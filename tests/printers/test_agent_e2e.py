@@ -15,7 +15,7 @@ from hub.services import printing as svc
 from hub.services.tokens import token_issue
 from tests.liveserver import run_daphne, server_env
 
-from .conftest import make_kot, make_order
+from .conftest import job_bytes, kitchen_kot
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -73,10 +73,11 @@ def test_agent_prints_acks_and_resumes_without_printing_twice(daphne_hub, tmp_pa
         # the agent connects and records where the stream is
         _wait(lambda: (tmp_path / "agent.json").exists(), what="the agent's first state")
         # a KOT queued on the agent printer reaches the agent, is printed and acked
-        first = svc.print_job_create_for_kot(kot=make_kot(make_order(), number="KOT-101"), by=None)
+        kot = kitchen_kot()
+        first = svc.print_job_create_for_kot(kot=kot, by=None)
         _wait(lambda: _status(first.pk) == "printed", what="job 1 printed")
-        assert paper.read_bytes() == bytes(first.payload)
-        assert b"KOT-101" in paper.read_bytes()
+        assert paper.read_bytes() == job_bytes(first)
+        assert kot.number.encode() in paper.read_bytes()
         printer = Printer.objects.get(pk=1)
         assert printer.status == "online" and printer.last_contact_at
     finally:
@@ -93,15 +94,15 @@ def test_agent_prints_acks_and_resumes_without_printing_twice(daphne_hub, tmp_pa
     agent = _start_agent(daphne_hub, token, tmp_path)
     try:
         _wait(lambda: _status(second.pk) == "printed", what="job 2 printed after reconnect")
-        assert paper.read_bytes() == bytes(first.payload) + bytes(second.payload)
-        assert b"REPRINT 1" in bytes(second.payload)
+        assert paper.read_bytes() == job_bytes(first) + job_bytes(second)
+        assert b"REPRINT 1" in job_bytes(second)
         # the hub resends an unconfirmed job (as after a lost ack): acked, not printed again
         PrintJob.objects.filter(pk=first.pk).update(status="queued")
         PrintJob.objects.filter(pk=first.pk).update(next_attempt_at=first.created_at)
         assert svc.print_jobs_resend_to_agents() == 1
         _wait(lambda: _status(first.pk) == "printed", what="resent job 1 acked")
         time.sleep(0.3)
-        assert paper.read_bytes() == bytes(first.payload) + bytes(second.payload)
+        assert paper.read_bytes() == job_bytes(first) + job_bytes(second)
     finally:
         agent.terminate()
         agent.wait(timeout=10)

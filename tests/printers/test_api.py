@@ -6,14 +6,14 @@ import pytest
 
 from hub.models import Kitchen, Kot, Printer, PrintJob
 
-from .conftest import make_kot, make_order
+from .conftest import billed, job_preview, kitchen_kot, send, take_order
 
 BASE = "/api/v1/pos"
 
 
 @pytest.mark.embedded
 def test_print_kot_answers_201_with_the_queued_job(api_as):
-    kot = make_kot(make_order())
+    kot = kitchen_kot()
     res = api_as("waiter").post(f"{BASE}/kot/{kot.pk}/print", format="json")
     assert res.status_code == 201, res.content
     body = res.json()
@@ -29,7 +29,7 @@ def test_print_kot_answers_201_with_the_queued_job(api_as):
 
 
 def test_print_kot_again_answers_200_with_the_same_job(api_as):
-    kot = make_kot(make_order())
+    kot = kitchen_kot()
     client = api_as("waiter")
     first = client.post(f"{BASE}/kot/{kot.pk}/print/")  # trailing slash served too
     second = client.post(f"{BASE}/kot/{kot.pk}/print")
@@ -39,19 +39,19 @@ def test_print_kot_again_answers_200_with_the_same_job(api_as):
 
 
 def test_reprint_kot_counts_and_marks(api_as):
-    kot = make_kot(make_order())
+    kot = kitchen_kot()
     client = api_as("waiter")
     client.post(f"{BASE}/kot/{kot.pk}/print")
     one = client.post(f"{BASE}/kot/{kot.pk}/reprint")
     two = client.post(f"{BASE}/kot/{kot.pk}/reprint")
     assert (one.status_code, two.status_code) == (201, 201)
     assert (one.json()["data"]["reprint"], two.json()["data"]["reprint"]) == (1, 2)
-    assert "REPRINT 2" in PrintJob.objects.get(pk=two.json()["data"]["job_id"]).preview
+    assert "REPRINT 2" in job_preview(PrintJob.objects.get(pk=two.json()["data"]["job_id"]))
     assert Kot.objects.get(pk=kot.pk).print_count == 3
 
 
 def test_print_bill_and_invoice(api_as):
-    order = make_order(status="billed", customer_id=10)
+    order = billed(customer_id=10)
     cashier = api_as("cashier")
     bill = cashier.post(f"{BASE}/orders/{order.pk}/print-bill")
     assert bill.status_code == 201
@@ -67,7 +67,8 @@ def test_print_bill_and_invoice(api_as):
 
 
 def test_invoice_of_an_unbilled_order_is_409(api_as):
-    order = make_order(status="kot")
+    order = take_order()
+    send(order)
     res = api_as("cashier").post(f"{BASE}/orders/{order.pk}/print-invoice")
     assert res.status_code == 409
     assert res.json()["error"]["code"] == "order_not_billed"
@@ -75,7 +76,7 @@ def test_invoice_of_an_unbilled_order_is_409(api_as):
 
 def test_no_printer_is_409_no_printer(api_as):
     Kitchen.objects.filter(pk=1).update(printer=None)
-    kot = make_kot(make_order())
+    kot = kitchen_kot()
     res = api_as("waiter").post(f"{BASE}/kot/{kot.pk}/print")
     assert res.status_code == 409
     assert res.json()["error"]["code"] == "no_printer"
@@ -95,8 +96,9 @@ def test_no_printer_is_409_no_printer(api_as):
     ],
 )
 def test_roles(api_as, user, path, expected):
-    order = make_order(status="billed")
-    kot = make_kot(order)
+    order = take_order()
+    kot = kitchen_kot(order)
+    billed(order)
     res = api_as(user).post(f"{BASE}/" + path.format(kot=kot.pk, order=order.pk))
     assert res.status_code == expected, res.content
     if expected == 403:
@@ -113,8 +115,9 @@ def test_roles(api_as, user, path, expected):
     ],
 )
 def test_another_outlets_kot_or_order_is_404(api_as, path):
-    order = make_order(status="billed")
-    kot = make_kot(order)
+    order = take_order()
+    kot = kitchen_kot(order)
+    billed(order)
     res = api_as("manager2").post(f"{BASE}/" + path.format(kot=kot.pk, order=order.pk))
     assert res.status_code == 404
     assert res.json()["error"]["code"] == "not_found"
@@ -130,7 +133,7 @@ def test_unknown_ids_are_404_and_anonymous_is_401(api_as, anon):
 @pytest.mark.embedded
 def test_printers_list_shows_status_and_never_the_address(api_as):
     Printer.objects.filter(pk=1).update(status="offline", last_error="cannot connect")
-    make_kot(make_order())
+    kitchen_kot()
     res = api_as("waiter").get(f"{BASE}/printers")
     assert res.status_code == 200
     body = res.json()
@@ -156,6 +159,6 @@ def test_printers_list_roles_and_outlet_scope(api_as):
 def test_queued_jobs_are_counted_per_printer(api_as):
     client = api_as("waiter")
     for _ in range(2):
-        client.post(f"{BASE}/kot/{make_kot(make_order()).pk}/print")
+        client.post(f"{BASE}/kot/{kitchen_kot().pk}/print")
     data = client.get(f"{BASE}/printers").json()["data"]
     assert data[0]["queued_jobs"] == 2 and data[1]["queued_jobs"] == 0

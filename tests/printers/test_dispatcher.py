@@ -16,7 +16,13 @@ from hub.services import printing as svc
 from printers import dispatcher
 from printers.connections import PrinterUnavailable, parse_host_port, send_network
 
-from .conftest import make_kot, make_order, use_file_printer, use_network_printer
+from .conftest import (
+    job_bytes,
+    kitchen_kot,
+    take_order,
+    use_file_printer,
+    use_network_printer,
+)
 
 BASE = "/api/v1/pos"
 
@@ -29,10 +35,10 @@ def paper(payload: bytes) -> str:
 def test_file_printer_gets_the_bytes_appended_and_the_job_is_printed(demo, tmp_path):
     target = tmp_path / "spool" / "deep" / "kitchen.bin"  # directories are created
     use_file_printer(1, target)
-    jobs = [svc.print_job_create_for_kot(kot=make_kot(make_order()), by=None) for _ in range(2)]
+    jobs = [svc.print_job_create_for_kot(kot=kitchen_kot(), by=None) for _ in range(2)]
     report = dispatcher.dispatch_once()
     assert report.printed == [j.pk for j in jobs]
-    assert target.read_bytes() == b"".join(bytes(j.payload) for j in jobs)
+    assert target.read_bytes() == b"".join(job_bytes(j) for j in jobs)
     for job in jobs:
         job.refresh_from_db()
         assert job.status == "printed" and job.attempts == 1 and job.printed_at
@@ -40,15 +46,14 @@ def test_file_printer_gets_the_bytes_appended_and_the_job_is_printed(demo, tmp_p
     assert printer.status == "online" and printer.last_contact_at and printer.last_error == ""
     # nothing is printed twice
     assert not dispatcher.dispatch_once()
-    assert target.read_bytes() == b"".join(bytes(j.payload) for j in jobs)
+    assert target.read_bytes() == b"".join(job_bytes(j) for j in jobs)
 
 
 @pytest.mark.embedded
 def test_a_kot_print_reaches_the_network_printer_as_escpos(api_as, fake_printer):
     fake_printer.on()
     use_network_printer(1, fake_printer)
-    order = make_order(table_id=5)
-    kot = make_kot(order, number="KOT-042")
+    kot = kitchen_kot(take_order(table_id=5))
     client = api_as("waiter")
     # when a waiter prints the KOT and the dispatcher runs
     assert client.post(f"{BASE}/kot/{kot.pk}/print").status_code == 201
@@ -59,7 +64,7 @@ def test_a_kot_print_reaches_the_network_printer_as_escpos(api_as, fake_printer)
     assert received.endswith(b"\x1dV\x00")
     text = paper(received)
     for expected in (
-        "KOT-042",
+        kot.number,
         "TABLE T5",
         "2 x Paneer Tikka",
         "> no onions",
@@ -69,19 +74,19 @@ def test_a_kot_print_reaches_the_network_printer_as_escpos(api_as, fake_printer)
     assert "REPRINT" not in text
     job = PrintJob.objects.get(kot=kot)
     assert job.status == "printed" and job.sent_at and job.printed_at
-    assert bytes(job.payload) == received
+    assert job_bytes(job) == received
     # and a reprint reaches it marked REPRINT 1
     assert client.post(f"{BASE}/kot/{kot.pk}/reprint").status_code == 201
     dispatcher.dispatch_once()
     jobs = fake_printer.wait_for(2)
     assert len(jobs) == 2
-    assert "REPRINT 1" in paper(jobs[1]) and "KOT-042" in paper(jobs[1])
+    assert "REPRINT 1" in paper(jobs[1]) and kot.number in paper(jobs[1])
 
 
 def test_printer_off_then_on_the_job_waits_is_retried_and_prints_once(api_as, fake_printer):
     use_network_printer(1, fake_printer)  # nothing listens on the port: the printer is off
     client = api_as("waiter")
-    kot = make_kot(make_order())
+    kot = kitchen_kot()
     client.get(f"{BASE}/printers")  # the process's first request loads the middleware: not timed
     # the API answers at once, printer off or not
     started = time.monotonic()
@@ -126,8 +131,8 @@ def test_printer_off_then_on_the_job_waits_is_retried_and_prints_once(api_as, fa
 
 def test_a_failed_printer_holds_back_its_later_jobs_to_keep_their_order(demo, fake_printer):
     use_network_printer(1, fake_printer)
-    first = svc.print_job_create_for_kot(kot=make_kot(make_order()), by=None)
-    second = svc.print_job_create_for_kot(kot=make_kot(make_order()), by=None)
+    first = svc.print_job_create_for_kot(kot=kitchen_kot(), by=None)
+    second = svc.print_job_create_for_kot(kot=kitchen_kot(), by=None)
     report = dispatcher.dispatch_once()
     assert report.retrying == [first.pk]  # the second was not even tried
     first.refresh_from_db()
@@ -141,8 +146,8 @@ def test_the_receipt_printer_keeps_printing_while_the_kitchen_printer_is_off(
 ):
     use_network_printer(1, fake_printer)
     use_file_printer(2, tmp_path / "receipt.bin")
-    kot_job = svc.print_job_create_for_kot(kot=make_kot(make_order()), by=None)
-    bill_job = svc.print_job_create_for_bill(order=make_order(), by=None)
+    kot_job = svc.print_job_create_for_kot(kot=kitchen_kot(), by=None)
+    bill_job = svc.print_job_create_for_bill(order=take_order(), by=None)
     report = dispatcher.dispatch_once()
     assert report.retrying == [kot_job.pk] and report.printed == [bill_job.pk]
 
@@ -178,7 +183,7 @@ def test_two_dispatchers_never_send_one_job_twice(transactional_demo, fake_print
     fake_printer.on()
     use_network_printer(1, fake_printer)
     waiter = Staff.objects.get(username="waiter")
-    jobs = [svc.print_job_create_for_kot(kot=make_kot(make_order()), by=waiter) for _ in range(30)]
+    jobs = [svc.print_job_create_for_kot(kot=kitchen_kot(), by=waiter) for _ in range(30)]
     barrier = threading.Barrier(2)
     reports = []
 
@@ -204,7 +209,7 @@ def test_two_dispatchers_never_send_one_job_twice(transactional_demo, fake_print
     received = fake_printer.wait_for(30)
     time.sleep(0.2)
     assert len(fake_printer.jobs) == 30
-    assert sorted(received) == sorted(bytes(j.payload) for j in jobs)
+    assert sorted(received) == sorted(job_bytes(j) for j in jobs)
     assert set(PrintJob.objects.values_list("status", flat=True)) == {"printed"}
 
 
@@ -224,7 +229,7 @@ def test_dispatcher_loop_prints_a_job_committed_while_it_waits(transactional_dem
     thread.start()
     try:
         time.sleep(0.5)
-        job = svc.print_job_create_for_kot(kot=make_kot(make_order()), by=None)
+        job = svc.print_job_create_for_kot(kot=kitchen_kot(), by=None)
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline and not target.exists():
             time.sleep(0.05)
@@ -235,3 +240,35 @@ def test_dispatcher_loop_prints_a_job_committed_while_it_waits(transactional_dem
         thread.join(timeout=10)
     job.refresh_from_db()
     assert job.status == "printed"
+
+
+@pytest.mark.embedded
+def test_a_job_queued_with_bytes_before_tickets_were_kept_still_prints(demo, tmp_path):
+    # a row as the hub wrote them before migration 0007: bytes, no ticket
+    target = tmp_path / "old.bin"
+    use_file_printer(1, target)
+    old = PrintJob.objects.create(
+        outlet_id=1,
+        printer_id=1,
+        kind="kot",
+        payload=b"\x1b@OLD TICKET\n",
+        preview="OLD TICKET\n",
+        next_attempt_at=timezone.now(),
+    )
+    assert dispatcher.dispatch_once().printed == [old.pk]
+    assert target.read_bytes() == b"\x1b@OLD TICKET\n"
+
+
+def test_a_ticket_that_cannot_be_rendered_waits_and_other_printers_print(demo, tmp_path):
+    use_file_printer(1, tmp_path / "kitchen.bin")
+    use_file_printer(2, tmp_path / "receipt.bin")
+    broken = svc.print_job_create_for_kot(kot=kitchen_kot(), by=None)
+    PrintJob.objects.filter(pk=broken.pk).update(ticket={"kitchen": "Main Kitchen"})
+    later = svc.print_job_create_for_kot(kot=kitchen_kot(), by=None)
+    bill = svc.print_job_create_for_bill(order=take_order(), by=None)
+    report = dispatcher.dispatch_once()
+    assert report.printed == [bill.pk] and report.retrying == [broken.pk]
+    broken.refresh_from_db()
+    assert broken.status == "queued" and "could not be rendered" in broken.last_error
+    later.refresh_from_db()
+    assert later.attempts == 0  # its printer's later ticket waits behind it, in order

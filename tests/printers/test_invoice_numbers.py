@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from hub.models import Order, PrintJob
 from hub.services import printing as svc
 
-from .conftest import make_order
+from .conftest import billed, job_preview, paid
 
 
 def _run_all(targets):
@@ -43,7 +43,7 @@ def _seq(number: str) -> int:
 
 @pytest.mark.postgres
 def test_concurrent_invoice_prints_get_consecutive_numbers_without_gaps(transactional_demo):
-    orders = [make_order(status="billed") for _ in range(12)]
+    orders = [billed() for _ in range(12)]
 
     def print_invoice(order):
         return lambda: svc.print_job_create_for_invoice(order=order, by=None)
@@ -61,7 +61,7 @@ def test_concurrent_invoice_prints_get_consecutive_numbers_without_gaps(transact
 
         return run
 
-    doomed = [make_order(status="billed") for _ in range(4)]
+    doomed = [billed() for _ in range(4)]
     errors = _run_all([print_invoice(o) for o in orders] + [issue_then_fail(o) for o in doomed])
     assert len(errors) == 4 and all(isinstance(e, Boom) for e in errors)
 
@@ -78,9 +78,9 @@ def test_concurrent_invoice_prints_get_consecutive_numbers_without_gaps(transact
     # every invoice job carries its own order's number
     for order in Order.objects.filter(pk__in=[o.pk for o in orders]):
         job = PrintJob.objects.get(order=order, kind="invoice")
-        assert order.invoice_number in job.preview
+        assert order.invoice_number in job_preview(job)
     # and the next invoice continues right after
-    later = make_order(status="paid")
+    later = paid()
     svc.print_job_create_for_invoice(order=later, by=None)
     later.refresh_from_db()
     assert _seq(later.invoice_number) == 13
@@ -88,7 +88,7 @@ def test_concurrent_invoice_prints_get_consecutive_numbers_without_gaps(transact
 
 @pytest.mark.postgres
 def test_concurrent_invoice_prints_of_one_order_issue_one_number(transactional_demo):
-    order = make_order(status="billed")
+    order = billed()
     errors = _run_all([lambda: svc.print_job_create_for_invoice(order=order, by=None)] * 6)
     assert errors == []
     order.refresh_from_db()

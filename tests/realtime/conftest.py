@@ -20,7 +20,7 @@ def token_for(username: str) -> str:
 def record_availability(stream: str, count: int = 1, *, outlet: int = 1) -> list[int]:
     """Record `count` menu.item_availability events on `stream`, one transaction each;
     returns their seqs. Published after each commit, as services do."""
-    from hub.services.events import record_event
+    from hub.events import record_event
 
     seqs = []
     for i in range(count):

@@ -1,6 +1,6 @@
 """One scenario per event type: drive the real service, check what it recorded (Zulip's test_events idea).
 
-realtime/events.py is the typed registry; docs/realtime.md "Event types" shows a
+hub/events/registry.py is the typed registry; docs/realtime.md "Event types" shows a
 payload of each. For every registry type with a scenario below, the scenario runs
 the service that records it, and each recorded Event is checked: its data matches
 the type's schema after the round trip through the database, and it was put on a
@@ -19,8 +19,20 @@ from pathlib import Path
 
 import pytest
 
-from hub.models import Event, Outlet, Printer, PrintJob, Staff
-from realtime.events import REGISTRY, validate_event
+from hub.events.registry import REGISTRY, EventSchemaError, validate_event
+from hub.events.streams import KINDS
+from hub.models import (
+    Event,
+    Kot,
+    KotLine,
+    MenuItem,
+    Order,
+    OrderItem,
+    Outlet,
+    Printer,
+    PrintJob,
+    Staff,
+)
 
 
 def staff(username: str) -> Staff:
@@ -200,7 +212,7 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
 
 
 def documented_stream_kinds(type_name: str) -> set[str]:
-    return {kind.strip() for kind in REGISTRY[type_name].streams.split(",")}
+    return set(REGISTRY[type_name].streams)
 
 
 @pytest.mark.parametrize("type_name", sorted(SCENARIOS))
@@ -237,3 +249,157 @@ def test_every_type_a_service_records_has_a_scenario():
 
 def test_every_registry_type_has_a_scenario():
     assert set(SCENARIOS) == set(REGISTRY)
+
+
+# --- strict schemas: what the registry refuses --------------------------------------------
+
+
+def recorded(outlet: Outlet, type_name: str) -> dict:
+    """The data of a real `type_name` event, recorded by its scenario's service."""
+    before = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    SCENARIOS[type_name](outlet)
+    return Event.objects.filter(id__gt=before, type=type_name).order_by("id").first().data
+
+
+def without(data: dict, key: str) -> dict:
+    return {k: v for k, v in data.items() if k != key}
+
+
+def first_item(data: dict, key: str = "items", **change) -> list[dict]:
+    return [{**data[key][0], **change}, *data[key][1:]]
+
+
+REFUSED = [
+    # (type, how the recorded data is spoiled, what the error names)
+    ("kot.created", lambda d: {**d, "colour": "red"}, "colour: Extra inputs"),
+    ("kot.created", lambda d: {**d, "items": first_item(d, price=1.0)}, "items.0.price: Extra"),
+    (
+        "kot.created",
+        lambda d: {**d, "items": [without(d["items"][0], "quantity")]},
+        "items.0.quantity",
+    ),
+    ("kot.created", lambda d: {**d, "items": first_item(d, quantity="2")}, "items.0.quantity"),
+    ("kot.created", lambda d: {**d, "status": "cooking"}, "status: Input should be"),
+    ("kot.created", lambda d: {**d, "kind": "extra"}, "kind: Input should be"),
+    (
+        "kot.created",
+        lambda d: {**d, "allowed_statuses": ["in_kitchen", "eaten"]},
+        "allowed_statuses.1",
+    ),
+    ("kot.created", lambda d: {**d, "kitchen_id": True}, "kitchen_id"),
+    ("kot.created", lambda d: {**d, "kitchen_name": None}, "kitchen_name"),
+    ("kot.created", lambda d: {**d, "created_at": "yesterday"}, "created_at"),
+    ("kot.created", lambda d: without(d, "order_version"), "order_version: Field required"),
+    (
+        "kot.voided",
+        lambda d: {**d, "voids_kot_items": first_item(d, "voids_kot_items", voided="yes")},
+        "voids_kot_items.0.voided",
+    ),
+    ("kot.status_changed", lambda d: {**d, "order_item_ids": ["6"]}, "order_item_ids.0"),
+    ("order.created", lambda d: {**d, "total": "27.28"}, "total"),
+    ("order.created", lambda d: {**d, "payment_status": "owing"}, "payment_status"),
+    ("order.updated", lambda d: {**d, "merged_order_id": None}, "merged_order_id"),
+    ("payment.received", lambda d: {**d, "amount": True}, "amount"),
+    ("table.status_changed", lambda d: {**d, "status": "dirty"}, "status"),
+    (
+        "delivery.assigned",
+        lambda d: {**d, "allowed_delivery_statuses": ["lost"]},
+        "allowed_delivery_statuses.0",
+    ),
+    ("print.job", lambda d: {**d, "payload_b64": "AAAA"}, "payload_b64: Extra"),
+    ("print.job", lambda d: {**d, "kind": "poster"}, "kind"),
+    ("menu.item_changed", lambda d: {**d, "changed": ["colour"]}, "changed.0"),
+]
+
+
+@pytest.mark.parametrize(("type_name", "spoil", "complaint"), REFUSED)
+def test_the_registry_refuses_unknown_keys_wrong_types_and_values_at_any_depth(
+    demo, type_name, spoil, complaint
+):
+    data = recorded(demo, type_name)
+    validate_event(type_name, data)  # as recorded it passes
+    with pytest.raises(EventSchemaError) as error:
+        validate_event(type_name, spoil(data))
+    assert complaint in str(error.value)
+
+
+def test_an_unknown_type_and_a_stream_of_another_kind_are_refused(demo):
+    data = recorded(demo, "menu.item_availability")
+    with pytest.raises(EventSchemaError, match="unknown event type"):
+        validate_event("menu.item_deleted", data)
+    validate_event("menu.item_availability", data, streams=["orders.1", "kitchen.2"])
+    with pytest.raises(EventSchemaError, match="not carried on 'printer.1'"):
+        validate_event("menu.item_availability", data, streams=["orders.1", "printer.1"])
+
+
+def test_a_refused_event_fails_the_service_and_leaves_nothing_of_the_change(demo, monkeypatch):
+    from hub.services import kitchen
+
+    order = dine_in(demo)
+    real_card = kitchen.kot_card_data
+    monkeypatch.setattr(kitchen, "kot_card_data", lambda **kw: {**real_card(**kw), "colour": 1})
+    before = Event.objects.count()
+    with pytest.raises(EventSchemaError, match="colour"):
+        kitchen.kot_send(order_id=order.pk, outlet=demo, by=staff("waiter"))
+    # no ticket, no line sent, no version raised, no event, no print job
+    assert not Kot.objects.filter(order=order).exists()
+    assert not KotLine.objects.filter(order_item__order=order).exists()
+    assert set(OrderItem.objects.filter(order=order).values_list("status", flat=True)) == {
+        "pending"
+    }
+    assert Order.objects.get(pk=order.pk).version == order.version
+    assert Event.objects.count() == before
+    assert not PrintJob.objects.filter(order=order).exists()
+
+
+def test_an_event_refused_after_others_were_recorded_drops_them_all(demo):
+    from hub.events import record_event, service_transaction
+
+    good = {"menu_item_id": 15, "name": "Paneer Tikka", "kitchen_id": 1, "is_available": False}
+
+    @service_transaction
+    def change():
+        MenuItem.objects.filter(pk=15).update(is_available=False)
+        record_event(outlet=demo, streams=["orders.1"], type="menu.item_availability", data=good)
+        record_event(
+            outlet=demo,
+            streams=["orders.1"],
+            type="menu.item_availability",
+            data={**good, "is_available": "no"},
+        )
+
+    before = Event.objects.count()
+    with pytest.raises(EventSchemaError, match="is_available"):
+        change()
+    assert Event.objects.count() == before
+    assert MenuItem.objects.get(pk=15).is_available
+
+
+def _objects(schema: dict):
+    """Every object schema in a JSON Schema: the top and each nested definition."""
+    yield schema
+    yield from schema.get("$defs", {}).values()
+
+
+@pytest.mark.parametrize("type_name", sorted(REGISTRY))
+def test_each_type_describes_its_streams_and_a_closed_json_schema(type_name):
+    event_type = REGISTRY[type_name]
+    assert isinstance(event_type.streams, tuple) and event_type.streams
+    assert set(event_type.streams) <= set(KINDS)
+    assert event_type.description
+    schema = event_type.json_schema()
+    assert schema["type"] == "object" and schema["required"]
+    for part in _objects(schema):
+        if part.get("type") == "object":
+            assert part["additionalProperties"] is False, part.get("title")
+
+
+def test_enums_are_the_models_choices():
+    from hub.services.menu import EDITABLE
+
+    props = {name: REGISTRY[name].json_schema()["properties"] for name in REGISTRY}
+    assert props["kot.created"]["status"]["enum"] == Kot.Status.values
+    assert props["kot.created"]["kind"]["enum"] == Kot.Kind.values
+    assert props["order.created"]["status"]["enum"] == Order.Status.values
+    assert props["print.job"]["kind"]["enum"] == PrintJob.Kind.values
+    assert props["menu.item_changed"]["changed"]["items"]["enum"] == list(EDITABLE)

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from hub.events.replay import stream_resume_check
 from hub.models import Event, StreamCursor
-from hub.selectors.events import stream_resume_check
 from tests.realtime.conftest import record_availability
 
 
@@ -46,7 +46,7 @@ def test_prune_never_keeps_less_than_24_hours(demo, settings):
 def test_prune_works_in_batches(demo):
     record_availability("table.3", 7)
     _age("table.3", list(range(1, 8)), hours=100)
-    from hub.services.events import events_prune
+    from hub.events.outbox import events_prune
 
     assert events_prune(older_than_hours=24, batch_size=3) == 7
     assert not Event.objects.filter(stream="table.3").exists()

@@ -53,8 +53,8 @@ def test_events_are_published_after_commit_in_order_from_one_thread(
 
 @pytest.mark.embedded
 def test_a_rolled_back_change_publishes_nothing(transactional_demo, recording_layer):
+    from hub.events import record_event
     from hub.models import Event
-    from hub.services.events import record_event
 
     with pytest.raises(RuntimeError), transaction.atomic():
         record_event(

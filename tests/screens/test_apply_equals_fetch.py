@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from hub.events.registry import REGISTRY
 from hub.models import Event, Order, Outlet, Printer, PrintJob, Staff
-from realtime.events import REGISTRY
 from tests.conftest import _client_for
 
 RUNNER = Path(__file__).with_name("run_reducers.js")
@@ -458,7 +458,7 @@ def snapshots_after_each_change(take: Callable[[], dict]) -> Iterator[list]:
     """[(last event id, take())] right after each change wrote its events (a service's
     events are its last statements), for the screens that reload a part when an event
     does not carry enough: they reload at once, so they read the state of that moment."""
-    from hub.services import events as outbox
+    from hub.events import outbox
 
     write, taken = outbox._write, []
 

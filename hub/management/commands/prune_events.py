@@ -6,7 +6,7 @@ Run it from cron or a systemd timer, e.g. hourly: `python manage.py prune_events
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hub.services.events import EVENT_RETENTION_FLOOR_HOURS, events_prune
+from hub.events.outbox import EVENT_RETENTION_FLOOR_HOURS, events_prune
 
 
 class Command(BaseCommand):

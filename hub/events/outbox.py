@@ -1,14 +1,17 @@
-"""The event outbox: record in the change's transaction, publish after commit.
+"""The event outbox: record in the change's transaction, publish after commit
+(docs/realtime.md "How the hub keeps the promise", docs/architecture.md "Lock order").
 
-docs/realtime.md explains the streams, `seq` and resume. In short:
-- `record_event` appends one Event row per stream, with `seq` taken from
-  StreamCursor by an UPSERT that keeps the cursor row locked until commit, so
-  per stream, events commit in `seq` order and replay has no holes;
-- inside a service (`service_transaction`, `events_deferred`) the rows are
-  written as the change's last statements, all streams' cursors locked in one
-  sorted order, so two changes can never deadlock on cursors;
-- after commit, the rows are handed to realtime.publish, the one place that
-  talks to the channel layer. A rolled-back change publishes nothing.
+- `record_event` checks the data against the event type's schema (hub/events/registry.py)
+  and appends one Event row per stream, with `seq` taken from StreamCursor by an UPSERT
+  that keeps the cursor row locked until commit, so per stream, events commit in `seq`
+  order and replay has no holes;
+- inside a service (`service_transaction`, `events_deferred`) the rows are written as
+  the change's last statements, all streams' cursors locked in one sorted order, so two
+  changes can never deadlock on cursors;
+- after commit, the rows are handed to the publisher that the process registered
+  (`publisher_register`; realtime/apps.py registers realtime.publish at start-up). A
+  rolled-back change publishes nothing. With no publisher registered (a process
+  without realtime), committed events stay in the outbox, where consumers replay them.
 """
 
 from __future__ import annotations
@@ -25,34 +28,29 @@ from django.db import connection, transaction
 from rest_framework.utils.encoders import JSONEncoder
 
 from hub.db_retry import run_retrying
+from hub.events.registry import validate_event
 from hub.models import Event, Outlet
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+Publisher = Callable[[list[Event]], None]
 
-def kitchen_stream(kitchen_id: int) -> str:
-    return f"kitchen.{kitchen_id}"
-
-
-def table_stream(table_id: int) -> str:
-    return f"table.{table_id}"
+# The process's publisher: the hub knows nothing of channel layers, the transport tells
+# it where committed events go (the arrow runs realtime -> hub, never back).
+_publisher: Publisher | None = None
 
 
-def driver_stream(driver_id: int) -> str:
-    return f"driver.{driver_id}"
+def publisher_register(publish: Publisher | None) -> None:
+    """Where committed events go from now on in this process: `publish(events)` runs after
+    each commit that recorded events and must never raise. None: nowhere (the outbox
+    keeps them for replay). Called by realtime's AppConfig.ready()."""
+    global _publisher
+    _publisher = publish
 
 
-def floor_stream(outlet_id: int) -> str:
-    return f"floor.{outlet_id}"
-
-
-def orders_stream(outlet_id: int) -> str:
-    return f"orders.{outlet_id}"
-
-
-def printer_stream(printer_id: int) -> str:
-    return f"printer.{printer_id}"
+def publisher_registered() -> Publisher | None:
+    return _publisher
 
 
 @dataclass
@@ -182,19 +180,19 @@ def record_event(
 ) -> list[Event]:
     """Append `type` with `data` to every stream in `streams`, inside the current transaction.
 
-    Must be called inside transaction.atomic (services are). The data is checked against
-    the event type's schema now; inside `events_deferred` (every service) the rows are
-    written when the outermost block ends and [] is returned, otherwise they are written
-    at once and returned.
+    Must be called inside transaction.atomic (services are). The data, as JSON, and the
+    streams' kinds are checked against the event type's schema now (EventSchemaError:
+    the service raises and its transaction rolls back); inside `events_deferred` (every
+    service) the rows are written when the outermost block ends and [] is returned,
+    otherwise they are written at once and returned.
     """
-    from realtime.events import validate_event  # the typed registry of event types
-
     if not connection.in_atomic_block:
         raise RuntimeError("record_event must run inside the change's transaction")
     outlet_id = outlet if isinstance(outlet, int) else outlet.pk
     payload = _jsonable(data)
-    validate_event(type, payload)
-    item = _Pending(outlet_id=outlet_id, streams=sorted(set(streams)), type=type, payload=payload)
+    streams = sorted(set(streams))
+    validate_event(type, payload, streams=streams)
+    item = _Pending(outlet_id=outlet_id, streams=streams, type=type, payload=payload)
     if _batch.depth:
         _batch.pending.append(item)
         return []
@@ -202,10 +200,14 @@ def record_event(
 
 
 def publish_on_commit(events: list[Event]) -> None:
-    """Push events to the channel layer once the transaction commits (never before)."""
-    from realtime.publish import publish_events
+    """Hand events to the registered publisher once the transaction commits (never before)."""
+    transaction.on_commit(lambda: _publish(events))
 
-    transaction.on_commit(lambda: publish_events(events))
+
+def _publish(events: list[Event]) -> None:
+    publish = _publisher  # read at commit: the one registered when the change is durable
+    if publish is not None:
+        publish(events)
 
 
 EVENT_RETENTION_FLOOR_HOURS = 24  # CONTRACT 6: events are kept at least 24 h

@@ -1,9 +1,11 @@
-"""Read queries on the event outbox, for replay and resume (docs/realtime.md "Resume").
+"""Read queries on the event outbox, for replay and resume (docs/realtime.md "seq, resume
+and resync" and "How the hub keeps the promise").
 
 The outbox is the source of truth for live streams: the channel layer is only
-the fast path. Events of one stream commit in `seq` order (record_event holds
-the stream's cursor row locked until commit), so "every event after N" read
-here never has a hole that a later commit could fill.
+the fast path. Events of one stream commit in `seq` order (hub/events/outbox.py's
+record_event holds the stream's cursor row locked until commit), so "every event
+after N" read here never has a hole that a later commit could fill. The realtime
+consumers and their connection watch read through these.
 """
 
 from __future__ import annotations
