@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hub.models import Customer
-from tests.order_rows import order_row
+from hub.services.orders import ItemInput
+from tests.given import order_given
 
 
 @pytest.mark.embedded
@@ -47,17 +48,18 @@ def test_search_too_long_or_with_nul_is_400(api_as):
 
 @pytest.mark.embedded
 def test_details_with_visits_spent_and_last_orders(api_as):
-    oldest = order_row(customer_id=10, order_type_id=2, status="kot", total="1.00")
-    paid = [
-        order_row(customer_id=10, order_type_id=2, status="paid", total=t)
-        for t in ("10.00", "20.50", "5.25")
-    ]
-    order_row(customer_id=10, order_type_id=2, status="cancelled", total="99.00")
-    latest = order_row(customer_id=10, order_type_id=2, status="draft", total="7.00")
+    def water(quantity: int) -> list[ItemInput]:
+        return [ItemInput(menu_item_id=21, quantity=quantity)]  # 1.50 each, tax-free
+
+    guest = {"customer_id": 10, "order_type_id": 2}
+    oldest = order_given(**guest, status="kot", items=water(1))
+    paid = [order_given(**guest, status="paid", items=water(n)) for n in (1, 2, 4)]
+    order_given(**guest, status="cancelled", items=water(9))
+    latest = order_given(**guest, items=water(3))
     data = api_as("cashier").get("/api/v1/pos/customers/10").json()["data"]
     assert data["id"] == 10 and data["email"] == "priya.kapoor@example.com"
     assert data["visits"] == 3
-    assert data["total_spent"] == 35.75
+    assert data["total_spent"] == 10.5  # the paid orders only: 1.50 + 3.00 + 6.00
     assert len(data["last_orders"]) == 5
     assert data["last_orders"][0]["id"] == latest.pk
     assert set(data["last_orders"][0]) == {
@@ -87,7 +89,7 @@ def test_details_cost_constant_queries(api_as):
 
     before = count()
     for _ in range(8):
-        order_row(customer_id=10, order_type_id=2, status="paid")
+        order_given(customer_id=10, order_type_id=2, status="paid")
     assert count() == before
 
 
@@ -200,11 +202,11 @@ def test_kitchen_may_not_read_details(api_as):
 def test_driver_reads_only_customers_of_their_deliveries(api_as):
     client = api_as("driver")  # driver id 1
     assert client.get("/api/v1/pos/customers/10").status_code == 404
-    order_row(customer_id=10, order_type_id=3, driver_id=1, delivery_status="assigned")
+    order_given(customer_id=10, order_type_id=3, driver_id=1)
     assert client.get("/api/v1/pos/customers/10").status_code == 200
-    order_row(customer_id=9, order_type_id=3, driver_id=1, delivery_status="delivered")
+    order_given(customer_id=9, order_type_id=3, driver_id=1, delivery_status="delivered")
     assert client.get("/api/v1/pos/customers/9").status_code == 404
-    order_row(customer_id=8, order_type_id=3, driver_id=2, delivery_status="assigned")
+    order_given(customer_id=8, order_type_id=3, driver_id=2)
     assert client.get("/api/v1/pos/customers/8").status_code == 404
 
 

@@ -5,23 +5,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hub.models import DeliveryDriver
-from tests.order_rows import order_row
+from tests.given import order_given
 
 
 @pytest.mark.embedded
 def test_drivers_with_availability_and_active_deliveries(api_as):
+    delivery = {"order_type_id": 3, "customer_id": 10, "driver_id": 1}
     for status in ("assigned", "picked_up", "out_for_delivery"):
-        order_row(
-            order_type_id=3, customer_id=10, driver_id=1, delivery_status=status, status="billed"
-        )
-    order_row(
-        order_type_id=3, customer_id=10, driver_id=1, delivery_status="delivered", status="paid"
-    )
-    order_row(order_type_id=3, customer_id=10, driver_id=1, delivery_status="failed")
-    order_row(
-        order_type_id=3, customer_id=10, driver_id=1, delivery_status="assigned", status="cancelled"
-    )
-    order_row(order_type_id=3, customer_id=9, driver_id=2, delivery_status="assigned")
+        order_given(**delivery, delivery_status=status, status="billed")
+    order_given(**delivery, delivery_status="delivered", status="paid")
+    order_given(**delivery, delivery_status="failed")
+    order_given(**delivery, delivery_status="assigned", status="cancelled")
+    order_given(order_type_id=3, customer_id=9, driver_id=2, delivery_status="assigned")
     DeliveryDriver.objects.filter(pk=3).update(is_available=False)
     body = api_as("cashier").get("/api/v1/pos/delivery-drivers").json()
     assert body["meta"] == {"page": 1, "per_page": 25, "total": 3}
@@ -48,7 +43,7 @@ def test_drivers_constant_queries(api_as):
 
     before = count()
     for driver_id in (1, 2, 3):
-        order_row(order_type_id=3, customer_id=10, driver_id=driver_id, delivery_status="assigned")
+        order_given(order_type_id=3, customer_id=10, driver_id=driver_id)
     assert count() == before
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hub.models import Table
-from tests.order_rows import order_row
+from tests.given import order_given
 
 
 @pytest.mark.embedded
@@ -60,15 +60,14 @@ def test_list_costs_the_same_queries_however_many_orders(api_as):
 
     before = count()
     for table_id in range(1, 11):
-        order_row(table_id=table_id)
+        order_given(order_type_id=1, table_id=table_id)
     assert count() == before
 
 
 def test_details_carry_the_open_order_and_time_occupied(api_as):
-    order = order_row(table_id=5, status="kot", total="25.98")
-    Table.objects.filter(pk=5).update(
-        status="occupied", guests=2, status_changed_at=timezone.now() - timedelta(minutes=42)
-    )
+    order = order_given(order_type_id=1, table_id=5, guests=2, status="kot")
+    # seated 42 minutes ago: the one thing a test cannot wait for
+    Table.objects.filter(pk=5).update(status_changed_at=timezone.now() - timedelta(minutes=42))
     data = api_as("waiter").get("/api/v1/pos/tables/5").json()["data"]
     assert data["status"] == "occupied" and data["guests"] == 2
     assert data["occupied_minutes"] in (41, 42, 43)
@@ -76,12 +75,12 @@ def test_details_carry_the_open_order_and_time_occupied(api_as):
         "id": order.pk,
         "order_number": order.number,
         "status": "kot",
-        "total": 25.98,
+        "total": 27.28,  # 2 x 12.99 + GST 5%
     }
 
 
 def test_details_of_free_table_have_no_order(api_as):
-    order_row(table_id=2, status="paid")
+    order_given(order_type_id=1, table_id=2, status="paid")
     data = api_as("waiter").get("/api/v1/pos/tables/2/").json()["data"]
     assert data["current_order"] is None
     assert data["occupied_since"] is None and data["occupied_minutes"] is None
@@ -102,8 +101,7 @@ def test_set_status_walk_in_then_free(api_as):
 
 @pytest.mark.embedded
 def test_set_status_with_open_order_is_409_table_occupied(api_as):
-    order = order_row(table_id=4, status="draft")
-    Table.objects.filter(pk=4).update(status="occupied")
+    order = order_given(order_type_id=1, table_id=4)  # occupies the table
     response = api_as("waiter").put(
         "/api/v1/pos/tables/4/status", {"status": "free"}, format="json"
     )

@@ -65,9 +65,9 @@ def test_a_stored_zone_that_is_not_one_is_refused_not_read_as_utc(demo, caplog, 
 
 def test_invoice_numbers_refuse_a_bad_zone_rather_than_guess_the_financial_year(demo):
     from hub.services.printing import invoice_number_issue
-    from tests.order_rows import order_row
+    from tests.given import order_given
 
-    order = order_row(status="billed")
+    order = order_given(status="billed")
     order.outlet = _break_zone(demo)
     with pytest.raises(ServiceUnavailable):
         invoice_number_issue(order=order)

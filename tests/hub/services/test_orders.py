@@ -10,7 +10,7 @@ from hub.services import orders as svc
 from hub.services.coupons import coupon_evaluate, coupon_usage_count
 from hub.services.orders import ItemInput
 from hub.services.payments import PaymentRequest, payments_capture
-from tests.kitchen_rows import send_pending
+from tests.given import kots_sent
 
 D = Decimal
 PANEER = ItemInput(menu_item_id=15, quantity=2, price=D("12.99"), note="No onions")
@@ -195,7 +195,7 @@ def test_reducing_a_sent_line_voids_the_difference_with_a_void_ticket(demo):
     order = create(
         order_type_id=1, table_id=7, items=[ItemInput(menu_item_id=15, quantity=3), CHAI]
     )
-    kots = send_pending(order)
+    kots = kots_sent(order)
     paneer, chai = OrderItem.objects.filter(order=order).order_by("id")
     person = staff("waiter")
     updated = svc.order_update(
@@ -225,7 +225,7 @@ def test_reducing_a_sent_line_voids_the_difference_with_a_void_ticket(demo):
 
 def test_removing_a_sent_line_voids_it_and_raising_it_adds_a_pending_line(demo):
     order = create(items=[PANEER, CHAI])
-    send_pending(order)
+    kots_sent(order)
     paneer, chai = OrderItem.objects.filter(order=order).order_by("id")
     person = staff("waiter")
     svc.order_update(
@@ -248,7 +248,7 @@ def test_removing_a_sent_line_voids_it_and_raising_it_adds_a_pending_line(demo):
 
 def test_billed_orders_freeze_items(demo):
     order = create()
-    send_pending(order)
+    kots_sent(order)
     person = staff("cashier")
     svc.order_set_status(order_id=order.pk, outlet=person.outlet, by=person, status="billed")
     with pytest.raises(Conflict) as frozen:
@@ -267,7 +267,7 @@ def test_billed_orders_freeze_items(demo):
 
 def test_billing_needs_every_item_sent(demo):
     order = create()
-    send_pending(order)
+    kots_sent(order)
     person = staff("cashier")
     svc.order_update(
         order_id=order.pk,
@@ -283,7 +283,7 @@ def test_billing_needs_every_item_sent(demo):
 def test_bill_then_pay_releases_the_table_and_counts_the_coupon(demo):
     order = create(order_type_id=1, table_id=8, coupon_code="welcome10")
     assert order.coupon.code == "WELCOME10" and order.discount_amount == D("2.60")
-    send_pending(order)
+    kots_sent(order)
     person = staff("cashier")
     billed = svc.order_set_status(
         order_id=order.pk, outlet=person.outlet, by=person, status="billed"
@@ -318,7 +318,7 @@ def test_billing_an_order_with_nothing_to_pay_makes_it_paid_in_both(demo):
     # payment status says so too (CONTRACT 4: status and payment status never disagree).
     order = create(by="manager", discount_type="percent", discount_value=D("100"))
     assert order.total == 0 and order.payment_status == "unpaid"
-    send_pending(order)
+    kots_sent(order)
     person = staff("cashier")
     paid = svc.order_set_status(order_id=order.pk, outlet=person.outlet, by=person, status="billed")
     assert (paid.status, paid.payment_status) == ("paid", "paid")
@@ -326,13 +326,13 @@ def test_billing_an_order_with_nothing_to_pay_makes_it_paid_in_both(demo):
     assert [
         (e.data["status"], e.data["payment_status"])
         for e in events("order.status_changed", order.pk)
-    ] == [("billed", "unpaid"), ("paid", "paid")]
+    ] == [("kot", "unpaid"), ("billed", "unpaid"), ("paid", "paid")]
 
 
 def _order_in(status: str) -> Order:
     order = create()
     if status in ("kot", "billed", "paid"):
-        send_pending(order)
+        kots_sent(order)
     person = staff("manager")
     if status in ("billed", "paid"):
         svc.order_set_status(order_id=order.pk, outlet=person.outlet, by=person, status="billed")
@@ -394,7 +394,7 @@ def test_closed_orders_cannot_be_cancelled_or_discounted(demo, start):
 
 def test_cancel_voids_everything_tickets_each_kitchen_and_releases_the_table(demo):
     order = create(order_type_id=1, table_id=9, items=[PANEER, CHAI])
-    send_pending(order)
+    kots_sent(order)
     kept = [ItemInput(id=i.pk, quantity=i.quantity) for i in order.items.all()]
     svc.order_update(
         order_id=order.pk,

@@ -7,10 +7,12 @@ import pytest
 from django.db import connection
 
 from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
-from hub.models import Event, Kot, Order, OrderItem, Payment, PaymentMethod, Staff, Table
+from hub.models import Event, Kot, Order, OrderItem, Staff, Table
 from hub.services import table_moves as svc
-from hub.services.orders import ItemInput, order_cancel, order_create
-from tests.kitchen_rows import send_pending
+from hub.services.kitchen import kot_set_status
+from hub.services.orders import ItemInput, order_cancel, order_create, order_set_status
+from hub.services.payments import PaymentRequest, payments_capture
+from tests.given import kots_sent
 
 PANEER = ItemInput(menu_item_id=15, quantity=2)  # kitchen 1
 CHAI = ItemInput(menu_item_id=16, quantity=1)  # kitchen 2 (Bar)
@@ -57,10 +59,10 @@ def last_event_id() -> int:
 @pytest.mark.embedded
 def test_transfer_moves_the_order_and_tells_tables_and_kitchens(demo):
     order = dine_in(3, items=[PANEER, CHAI])
-    kots = send_pending(order)
+    kots = kots_sent(order)
     mark = last_event_id()
     moved = transfer(order, 7)
-    assert moved.table_id == 7 and moved.version == order.version + 2  # send_pending + transfer
+    assert moved.table_id == 7 and moved.version == order.version + 2  # the send + transfer
     assert Table.objects.get(pk=3).status == demo.table_release_status
     assert Table.objects.get(pk=7).status == "occupied"
     updated = new_events(mark, "order.updated")
@@ -89,8 +91,10 @@ def test_transfer_without_kots_tells_no_kitchen_and_served_tickets_are_left_alon
     mark = last_event_id()
     order = transfer(order, 8)
     assert new_events(mark, "kot.table_changed") == []
-    kot = send_pending(order)[0]
-    Kot.objects.filter(pk=kot.pk).update(status="served")
+    kot = kots_sent(order)[0]
+    for status, by in (("in_kitchen", "chef"), ("food_ready", "chef"), ("served", "waiter")):
+        person = staff(by)
+        kot_set_status(kot_id=kot.pk, outlet=person.outlet, status=status, by=person)
     mark = last_event_id()
     transfer(order, 9)
     assert new_events(mark, "kot.table_changed") == []
@@ -144,7 +148,7 @@ def test_transfer_to_the_same_table_changes_nothing(demo):
 def test_merge_moves_items_and_tickets_and_cancels_the_source(demo):
     target = dine_in(1, items=[PANEER], guests=2)
     source = dine_in(2, items=[PANEER, CHAI], guests=3)
-    kots = send_pending(source)
+    kots = kots_sent(source)
     source.refresh_from_db()
     source_items = set(OrderItem.objects.filter(order=source).values_list("id", "kot_id", "status"))
     mark = last_event_id()
@@ -200,21 +204,23 @@ def test_merge_refusals(demo):
     target, source = dine_in(3), dine_in(4)
     with pytest.raises(ValidationFailed):
         merge(target, target)
-    other = dine_in(5)
-    Order.objects.filter(pk=other.pk).update(outlet_id=2)
+    waiter2 = staff("waiter2")
+    other = order_create(outlet=waiter2.outlet, by=waiter2, order_type_id=1, table_id=13)
     with pytest.raises(ValidationFailed):
-        merge(target, other)
-    Payment.objects.create(
-        order=source,
-        method=PaymentMethod.objects.get(code="cash"),
-        amount=Decimal("1.00"),
-        created_by=staff("cashier"),
+        merge(target, other)  # another outlet's order, named by id
+    cashier = staff("cashier")
+    payments_capture(
+        order_id=source.pk,
+        outlet=cashier.outlet,
+        by=cashier,
+        requests=[PaymentRequest(payment_method="cash", amount=Decimal("1.00"))],
     )
     with pytest.raises(Conflict) as caught:
         merge(target, source)
     assert caught.value.code == "order_has_payments"
     billed = dine_in(6)
-    Order.objects.filter(pk=billed.pk).update(status="billed")
+    kots_sent(billed)
+    order_set_status(order_id=billed.pk, outlet=cashier.outlet, by=cashier, status="billed")
     with pytest.raises(Conflict) as caught:
         merge(target, billed)
     assert caught.value.code == "order_billed"
