@@ -14,7 +14,7 @@ from .menu import (
     TaxCategory,
     TaxComponent,
 )
-from .orders import Order, OrderItem, OrderType
+from .orders import Check, Order, OrderItem, OrderType
 from .outlet import Outlet, Sequence
 from .payments import Payment, PaymentMethod, Refund
 from .printing import Printer, PrintJob
@@ -24,6 +24,7 @@ from .staff import ApiToken, FailedLogin, IdempotencyRecord, Staff
 
 __all__ = [
     "ApiToken",
+    "Check",
     "Coupon",
     "Customer",
     "DeliveryDriver",

@@ -197,3 +197,41 @@ class OrderItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.name}"
+
+
+class Check(models.Model):
+    """One part of a split bill (CONTRACT 12), paid on its own.
+
+    `items` lists the order lines and quantities the check holds ([] for a check of an
+    equal split, which holds a share of everything). The figures are hub/pricing.py's
+    split of the order's, stored when the bill was split (the order's lines cannot
+    change while a check has a payment; without one, a change removes the split)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="checks")
+    number = models.PositiveSmallIntegerField()
+    items = models.JSONField(default=list, blank=True, help_text="[{item_id, quantity}]")
+    subtotal = MoneyField()
+    discount_amount = MoneyField()
+    taxes = models.JSONField(default=list, blank=True)
+    tax_total = MoneyField()
+    service_charge = MoneyField()
+    round_off = MoneyField()
+    total = MoneyField()
+    paid_total = MoneyField(help_text="Payments applied to this check, less their refunds")
+    payment_status = models.CharField(
+        max_length=10, choices=Order.PaymentStatus.choices, default=Order.PaymentStatus.UNPAID
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="uniq_check_number")
+        ]
+
+    @property
+    def balance_due(self) -> Decimal:
+        return self.total - self.paid_total
+
+    def __str__(self) -> str:
+        return f"{self.order_id} check {self.number}"

@@ -20,6 +20,14 @@ class PaymentMethod(models.Model):
 
 class Payment(models.Model):
     order = models.ForeignKey("hub.Order", on_delete=models.PROTECT, related_name="payments")
+    split_check = models.ForeignKey(
+        "hub.Check",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        help_text="The check of a split bill it pays (CONTRACT 12)",
+    )
     method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="+")
     amount = MoneyField(help_text="Applied to the balance (change excluded)")
     tendered = MoneyField(help_text="What the guest handed over")
