@@ -30,6 +30,7 @@ def take_order(
     customer_id: int | None = None,
     waiter: str = "waiter",
     outlet_id: int = 1,
+    guests: int | None = None,
 ) -> Order:
     """A new order (order_create): at `table_id` (dine in) or, without one, a takeaway."""
     from hub.services.orders import ItemInput, order_create
@@ -40,6 +41,7 @@ def take_order(
         order_type_id=1 if table_id else 2,
         table_id=table_id,
         customer_id=customer_id,
+        guests=guests,
         items=[ItemInput(quantity=q, menu_item_id=m, note=note) for m, q, note in items],
     )
 

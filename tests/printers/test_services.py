@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -278,36 +278,40 @@ def test_a_kot_the_cashier_sends_prints_the_orders_waiter_and_the_cashier(demo):
 # --- what a job keeps: the ticket, rendered when it is sent ----------------------------
 
 
+NOW = datetime(2026, 3, 14, 14, 12, 5, 123456, tzinfo=UTC)  # the clock the jobs are asked at
+
+
 def _ticket_rendered_now(job):
-    """The old path: the ticket built from the rows now and rendered at once (what a job
-    stored as bytes before it kept its ticket). A bill's time is the job's own."""
-    from hub.services.print_tickets import bill_ticket, kot_ticket
-    from hub.tickets import ticket_from_snapshot
+    """The old path: the ticket built from the rows (at NOW) and rendered at once, what a
+    job stored as bytes before it kept its ticket; nothing read from the job's snapshot."""
+    from hub.services.print_tickets import bill_ticket, kot_ticket, test_page_ticket
     from printers.render import render_bill, render_kot, render_test_page
 
     width = job.printer.paper_width_mm
     if job.kind in ("kot", "void", "cancellation"):
         return render_kot(kot_ticket(kot_id=job.kot_id, reprint=job.reprint), paper_width_mm=width)
-    kept = ticket_from_snapshot(job.kind, job.ticket)
     if job.kind == "test_page":
-        return render_test_page(kept, paper_width_mm=width)
+        ticket = test_page_ticket(printer=job.printer, printed_at=NOW, by=waiter())
+        return render_test_page(ticket, paper_width_mm=width)
     ticket = bill_ticket(
-        order_id=job.order_id,
-        printed_at=kept.printed_at,
-        reprint=job.reprint,
-        invoice=job.kind == "invoice",
+        order_id=job.order_id, printed_at=NOW, reprint=job.reprint, invoice=job.kind == "invoice"
     )
     return render_bill(ticket, paper_width_mm=width)
 
 
-def test_a_job_keeps_its_ticket_and_prints_the_bytes_the_ticket_renders_to(demo):
+def test_a_job_keeps_its_ticket_and_prints_the_bytes_the_ticket_renders_to(demo, monkeypatch):
+    from types import SimpleNamespace
+
     from hub.tickets import ticket_from_snapshot
 
+    monkeypatch.setattr(svc, "timezone", SimpleNamespace(now=lambda: NOW))
     original, void = taking_back("void")
     order = billed(take_order(customer_id=10))
     Printer.objects.filter(pk=2).update(paper_width_mm=58)  # and the narrow paper
     jobs = [
-        svc.print_job_create_for_kot(kot=kitchen_kot(take_order(table_id=5)), by=waiter()),
+        svc.print_job_create_for_kot(
+            kot=kitchen_kot(take_order(table_id=5, guests=3)), by=waiter()
+        ),
         svc.print_job_create_for_kot(kot=original, by=waiter(), reprint=True),
         svc.print_job_create_for_kot(kot=void, by=waiter()),
         svc.print_job_create_for_kot(kot=taking_back("cancellation")[1], by=waiter()),
