@@ -180,9 +180,11 @@ def record_event(
 ) -> list[Event]:
     """Append `type` with `data` to every stream in `streams`, inside the current transaction.
 
-    Must be called inside transaction.atomic (services are). The data, as JSON, and the
-    streams' kinds are checked against the event type's schema now (EventSchemaError:
-    the service raises and its transaction rolls back); inside `events_deferred` (every
+    Must be called inside transaction.atomic (services are). The data, as JSON, is checked
+    against the event type's schema now (EventSchemaError: the service raises and its
+    transaction rolls back); which kinds of stream carry each type is the registry's
+    description, checked for every type by tests/realtime/test_event_schemas.py (not
+    here: the stream tests record one type on every kind of stream). Inside `events_deferred` (every
     service) the rows are written when the outermost block ends and [] is returned,
     otherwise they are written at once and returned.
     """
@@ -191,7 +193,7 @@ def record_event(
     outlet_id = outlet if isinstance(outlet, int) else outlet.pk
     payload = _jsonable(data)
     streams = sorted(set(streams))
-    validate_event(type, payload, streams=streams)
+    validate_event(type, payload)
     item = _Pending(outlet_id=outlet_id, streams=streams, type=type, payload=payload)
     if _batch.depth:
         _batch.pending.append(item)

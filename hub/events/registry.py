@@ -8,9 +8,10 @@ number nor a bool for an int. `NotRequired` marks the keys only some changes car
 transfer's `from_table_id`); `X | None` the keys that may be null.
 
 Every event a service records is checked here before it reaches the outbox
-(hub/events/outbox.py record_event): an unknown type, data that does not match, or a
-stream of a kind the type is not carried on raises EventSchemaError inside the change's
-transaction, which then rolls back whole. `REGISTRY` also describes each type for the
+(hub/events/outbox.py record_event): an unknown type or data that does not match raises
+EventSchemaError inside the change's transaction, which then rolls back whole.
+`validate_event(..., streams=)` also checks the streams' kinds (the schema test does,
+for every type). `REGISTRY` also describes each type for the
 docs: the stream kinds that carry it (a tuple) and the JSON Schema of its data.
 """
 
