@@ -8,7 +8,6 @@ comment that says why that state is the point of the test.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from hub.models import Kot, Order, Staff
 from hub.services.delivery import delivery_assign, delivery_set_status
@@ -102,7 +101,3 @@ def _deliver(order: Order, *, driver_id: int, delivery_status: str) -> None:
         delivery_set_status(
             order_id=order.pk, outlet=cashier.outlet, status=step, by=cashier, reason=reason
         )
-
-
-def total_of(order: Order) -> Decimal:
-    return Order.objects.get(pk=order.pk).total

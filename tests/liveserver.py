@@ -1,10 +1,17 @@
-"""A real daphne serving the test database, for end-to-end tests (browser screens,
-agents). Shared helpers; tests/displays/conftest.py builds its fixture on them.
+"""The one way tests start a real daphne (docs/architecture.md, "Tests"): browser screens,
+print agents, WebSocket streams over several workers, fault tests that kill a worker.
 
-The server is a subprocess: it reads the same test database as the test process
-(DATABASE_URL is rewritten to the name pytest-django created) and, when REDIS_URL is
-set, the same channel layer (HUB_CHANNEL_PREFIX included). Data the test wants the
+`LiveServer` is one daphne process serving hub.asgi on 127.0.0.1 and a free port. It
+reads the test database (DATABASE_URL is rewritten to the name pytest-django created)
+and, when REDIS_URL is set, the test process's channel layer (its REDIS_URL and
+HUB_CHANNEL_PREFIX), so events the test records reach the server; any variable can be
+overridden per server (a private Redis, a proxied database, a prefix of its own), and
+None removes one. Its output goes to a log file (`log_path`, `log()`); `wait_ready()`
+polls /healthz; `stop()` terminates it, `kill()` is SIGKILL. Data the test wants the
 server to see must be committed: use `transactional_demo`.
+
+`run_daphne()` is one ready server for a `with` block; `live_servers()` starts any
+number on demand (several workers sharing PostgreSQL and Redis) and stops them all.
 """
 
 from __future__ import annotations
@@ -12,13 +19,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from django.conf import settings
@@ -43,49 +51,120 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def server_env(**extra: str) -> dict:
+def server_env(**extra: str | None) -> dict[str, str]:
+    """The environment of a process that must see what the tests see; `extra` overrides
+    (None removes a variable)."""
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url()
     env["HUB_VAR_DIR"] = str(settings.VAR_DIR)
+    if settings.REDIS_URL:  # the same channel layer: events published here reach the server
+        env["REDIS_URL"] = settings.REDIS_URL
+        env["HUB_CHANNEL_PREFIX"] = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
     # No idle connections left behind when the test run drops its database.
     env["HUB_DB_CONN_MAX_AGE"] = "0"
-    env.update(extra)
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     return env
 
 
-def wait_port(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"daphne did not listen on {port}")
+class LiveServer:
+    """One daphne process on 127.0.0.1:<free port>, started at once; see the module doc."""
+
+    def __init__(
+        self,
+        *,
+        name: str = "live",
+        env: Mapping[str, str | None] | None = None,
+        log_dir: Path | None = None,
+    ):
+        self.port = free_port()
+        log_dir = Path(log_dir or settings.VAR_DIR)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_dir / f"daphne-{name}-{self.port}.log"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(self.port), "hub.asgi:application"],
+            cwd=ROOT,
+            env=server_env(**dict(env or {})),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def log(self, tail: int = 3000) -> str:
+        return self.log_path.read_text(errors="replace")[-tail:]
+
+    def wait_ready(self, timeout: float = 30) -> LiveServer:
+        """Until /healthz answers 200; fails with the log's end if daphne exits or never does."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"daphne exited ({self.process.returncode}): {self.log()}")
+            try:
+                with urllib.request.urlopen(self.http + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"daphne on {self.port} not ready after {timeout} s: {self.log()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush, whatever was in flight is cut."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self._log.close()
 
 
 @contextlib.contextmanager
-def run_daphne(name: str = "live") -> Iterator[str]:
-    """Start daphne on a free port; yields its base URL "http://127.0.0.1:<port>"."""
-    port = free_port()
-    log_path = Path(settings.VAR_DIR) / f"daphne-{name}-{port}.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "hub.asgi:application"],
-            cwd=ROOT,
-            env=server_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_port(port)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+def run_daphne(name: str = "live", **env: str | None) -> Iterator[LiveServer]:
+    """One ready daphne for the block, stopped after it."""
+    server = LiveServer(name=name, env=env)
+    try:
+        yield server.wait_ready()
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def live_servers(
+    *, name: str = "live", log_dir: Path | None = None, **env: str | None
+) -> Iterator[Callable[..., list[LiveServer]]]:
+    """start(count=1, **more_env) -> `count` ready servers; every one is stopped afterwards.
+    They start together and are then waited for, so several cost one start-up."""
+    started: list[LiveServer] = []
+
+    def start(count: int = 1, **more_env: str | None) -> list[LiveServer]:
+        new = [
+            LiveServer(name=name, env={**env, **more_env}, log_dir=log_dir) for _ in range(count)
+        ]
+        started.extend(new)
+        return [server.wait_ready() for server in new]
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.stop()
 
 
 class HttpClient:

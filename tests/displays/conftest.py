@@ -39,8 +39,8 @@ def token_for(username: str) -> str:
 @pytest.fixture(scope="session")
 def live_hub(django_db_setup) -> str:
     """Base URL of a daphne serving the test database, for the whole run."""
-    with run_daphne("screens") as base:
-        yield base
+    with run_daphne("screens") as server:
+        yield server.http
 
 
 @pytest.fixture(scope="module")

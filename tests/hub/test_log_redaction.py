@@ -4,10 +4,8 @@ Python logging in-process, and a real daphne's access log and output."""
 import asyncio
 import io
 import logging
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from hub.log_redaction import redact
 from tests.liveserver import HttpClient, run_daphne
@@ -82,14 +80,13 @@ def test_a_real_daphne_writes_no_token_to_its_output(transactional_demo):
     from hub.services.tokens import token_issue
 
     token = token_issue(staff=Staff.objects.get(username="waiter"), label="redaction test")
-    with run_daphne("redaction") as base:
-        client = HttpClient(base)
+    with run_daphne("redaction") as server:
+        client = HttpClient(server.http)
         # a token in a REST query string (ignored by auth: 401), then a live stream's
         status, _ = client.call("GET", f"/api/v1/pos/payment-methods?token={token}")
         assert status == 401
-        _websocket_with_query_token(base, token)
-        port = base.rsplit(":", 1)[1]
-    output = (Path(settings.VAR_DIR) / f"daphne-redaction-{port}.log").read_text()
+        _websocket_with_query_token(server.http, token)
+    output = server.log_path.read_text()  # all of it, once daphne has stopped
     assert token not in output
     assert '"GET /api/v1/pos/payment-methods?token=[redacted]" 401' in output
     assert "WSCONNECT /ws/v1/orders/" in output

@@ -33,8 +33,8 @@ def _wait(predicate, timeout: float = 15, what: str = "condition"):
 
 @pytest.fixture
 def daphne_hub(transactional_demo):
-    with run_daphne("agent-e2e") as base:
-        yield base.replace("http://", "ws://", 1)
+    with run_daphne("agent-e2e") as server:
+        yield server.ws
 
 
 def _start_agent(hub: str, token: str, tmp_path: Path) -> subprocess.Popen:

@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connections, transaction
 
-from tests.liveserver import database_url
+from tests.liveserver import live_servers
 
 
 def token_for(username: str) -> str:
@@ -89,109 +89,18 @@ async def ws_demo(transactional_demo):
 
 # --- live servers: real daphne processes on PostgreSQL + Redis ----------------------
 
-LIVE_PORTS = range(8104, 8110)  # this area's ports; the first free ones are used
-
-
-def _free_port(taken: set[int]) -> int:
-    import socket
-
-    for port in LIVE_PORTS:
-        if port in taken:
-            continue
-        with socket.socket() as sock:
-            # as daphne does: a port whose old connections are in TIME_WAIT is free
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {LIVE_PORTS}")
-
-
-class LiveHub:
-    """One daphne process serving hub.asgi on 127.0.0.1:<port>."""
-
-    def __init__(self, port: int, log_dir) -> None:
-        import os
-        import subprocess
-        import sys
-        from pathlib import Path
-
-        from django.conf import settings
-
-        self.port = port
-        env = dict(
-            os.environ,
-            DATABASE_URL=database_url(),
-            REDIS_URL=settings.REDIS_URL,
-            HUB_CHANNEL_PREFIX=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
-            HUB_STREAM_TAIL_CHECK_SECONDS="30",  # the tests prove the live path, not the safety net
-        )
-        daphne = Path(sys.executable).with_name("daphne")
-        self.log_path = Path(log_dir) / f"daphne-{port}.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [str(daphne), "-b", "127.0.0.1", "-p", str(port), "hub.asgi:application"],
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    def wait_ready(self, timeout: float = 30) -> None:
-        import time
-        import urllib.request
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.http + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"daphne on {self.port} not ready: {self.log_path.read_text()[-2000:]}")
-
-    def stop(self) -> None:
-        import subprocess
-
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        self._log.close()
-
 
 @pytest.fixture
 def live_hubs(ws_demo, settings, tmp_path):
-    """start(n) -> n daphne processes sharing this run's PostgreSQL test database and Redis."""
+    """start(n) -> n daphne processes (tests/liveserver.LiveServer) sharing this run's
+    PostgreSQL test database and Redis channel layer; all stopped after the test."""
     if not settings.IS_POSTGRES or not settings.REDIS_URL:
         pytest.skip("needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); CI runs it there")
-    hubs: list[LiveHub] = []
-
-    def start(count: int = 1) -> list[LiveHub]:
-        for _ in range(count):
-            hubs.append(LiveHub(_free_port({h.port for h in hubs}), tmp_path))
-        for hub in hubs[-count:]:
-            hub.wait_ready()
-        return hubs[-count:]
-
-    yield start
-    for hub in hubs:
-        hub.stop()
+    # the tests prove the live path, not the safety net: the tail check waits 30 s
+    with live_servers(
+        name="realtime", log_dir=tmp_path, HUB_STREAM_TAIL_CHECK_SECONDS="30"
+    ) as start:
+        yield start
 
 
 def http_json(method: str, url: str, token: str | None = None, body: dict | None = None):

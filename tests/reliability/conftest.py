@@ -1,6 +1,7 @@
-"""Fault tests' tools: hub processes with chosen settings, an HTTP client that shows
-headers, a TCP proxy that can be cut, a private redis-server (docs/performance.md,
-"Reliability"). Everything listens on 127.0.0.1 only; every wait has a bound.
+"""Fault tests' tools: hub processes with chosen settings (tests/liveserver.py), an HTTP
+client that shows headers, a TCP proxy that can be cut, a private redis-server
+(docs/performance.md, "Reliability"). Everything listens on 127.0.0.1 only; every wait
+has a bound.
 """
 
 from __future__ import annotations
@@ -8,12 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -23,9 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.liveserver import database_url, free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.liveserver import free_port, live_servers
 
 
 def wait_until(predicate, *, timeout: float, what: str, interval: float = 0.1):
@@ -76,89 +73,18 @@ def call(
         return Reply(error.code, dict(error.headers), parsed)
 
 
-class Hub:
-    """One daphne process on a free port, with the test database and extra settings."""
-
-    def __init__(self, log_dir: Path, **env: str):
-        self.port = free_port()
-        full_env = dict(os.environ)
-        full_env.update(
-            DATABASE_URL=database_url(),
-            HUB_LOG_LEVEL="WARNING",
-            HUB_STREAM_TAIL_CHECK_SECONDS="1",  # faults drop live messages: the net must be quick
-        )
-        full_env.update(env)
-        if not full_env.get("REDIS_URL"):
-            full_env.pop("REDIS_URL", None)
-        self.log_path = log_dir / f"daphne-{self.port}.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("daphne")),
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "hub.asgi:application",
-            ],
-            cwd=ROOT,
-            env=full_env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    def wait_ready(self, timeout: float = 30) -> Hub:
-        def up():
-            if self.process.poll() is not None:
-                raise AssertionError(f"daphne exited: {self.log()}")
-            try:
-                return call(self.http, "GET", "/healthz", timeout=1).status == 200
-            except OSError:
-                return False
-
-        wait_until(up, timeout=timeout, what=f"daphne on {self.port}")
-        return self
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no flush, whatever was in flight is cut."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        self._log.close()
-
-
 @pytest.fixture
 def hubs(transactional_demo, tmp_path):
-    """start(**env) -> a ready Hub; all are stopped after the test."""
-    started: list[Hub] = []
-
-    def start(**env: str) -> Hub:
-        hub = Hub(tmp_path, **env)
-        started.append(hub)
-        return hub.wait_ready()
-
-    yield start
-    for hub in started:
-        hub.stop()
+    """start(**env) -> a ready hub process (tests/liveserver.LiveServer: .http, .ws, .kill(),
+    .log()); all are stopped after the test. Quiet logs, and a quick tail check: faults
+    drop live messages, so the safety net must be quick."""
+    with live_servers(
+        name="reliability",
+        log_dir=tmp_path,
+        HUB_LOG_LEVEL="WARNING",
+        HUB_STREAM_TAIL_CHECK_SECONDS="1",
+    ) as start:
+        yield lambda **env: start(**env)[0]
 
 
 def token_for(username: str) -> str:
