@@ -39,8 +39,8 @@ def demo(db):
 
 @pytest.fixture
 def transactional_demo(transactional_db):
-    from hub.models import Outlet
     from hub.demo import demo_is_loaded, seed_demo
+    from hub.models import Outlet
 
     if not demo_is_loaded():
         seed_demo()
