@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "order.cancel_billed": frozenset({MANAGER}),
     "order.discount": frozenset({MANAGER, CASHIER, WAITER}),
     "order.transfer": FRONT_OF_HOUSE,
+    "order.split": FRONT_OF_HOUSE,  # CONTRACT 13: splitting a bill is for managers, cashiers, waiters
     "price.override": frozenset({MANAGER}),
     # kitchen
     "kot.send": FRONT_OF_HOUSE,

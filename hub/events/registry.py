@@ -74,12 +74,53 @@ class OrderCreated(OrderSummary):
 
 
 @with_config(STRICT)
+class CheckTax(TypedDict):
+    name: str
+    rate: float
+    amount: Money
+
+
+@with_config(STRICT)
+class CheckLine(TypedDict):
+    item_id: int
+    quantity: int
+
+
+@with_config(STRICT)
+class CheckData(TypedDict):
+    """One check of a split bill (hub/services/checks.py check_data)."""
+
+    id: int
+    number: int
+    items: list[CheckLine]  # [] for a check of an equal split
+    subtotal: Money
+    discount_amount: Money
+    taxes: list[CheckTax]
+    tax_total: Money
+    service_charge: Money
+    round_off: Money
+    total: Money
+    paid_total: Money
+    balance_due: Money
+    payment_status: PaymentStatus
+
+
+@with_config(STRICT)
 class OrderUpdated(OrderSummary):
     """Lines, notes, guests, a discount or the table changed; a KOT was sent (the order's
     status stayed); another order was merged into this one."""
 
     from_table_id: NotRequired[int | None]  # a table transfer: the table it left
     merged_order_id: NotRequired[int]  # a merge: the order merged into this one
+    checks: NotRequired[list[CheckData]]  # [] when the change removed the order's split
+
+
+@with_config(STRICT)
+class OrderSplit(OrderSummary):
+    """The bill was split into checks, split again, or put back to one bill (`checks`
+    []) (hub/services/checks.py)."""
+
+    checks: list[CheckData]
 
 
 @with_config(STRICT)
@@ -223,6 +264,8 @@ class PaymentReceived(TypedDict):
     balance_due: Money
     table_id: int | None
     version: int  # the order's, after the whole call
+    check_id: NotRequired[int]  # a split bill: the check it paid (CONTRACT 12)
+    check_balance_due: NotRequired[Money]
 
 
 @with_config(STRICT)
@@ -385,6 +428,7 @@ REGISTRY: dict[str, EventType] = {
         EventType("order.updated", ORDER_STREAMS, OrderUpdated),
         EventType("order.status_changed", ORDER_STREAMS, OrderStatusChanged),
         EventType("order.cancelled", ORDER_STREAMS, OrderCancelled),
+        EventType("order.split", ORDER_STREAMS, OrderSplit),
         EventType("kot.created", KOT_STREAMS, KotCreated),
         EventType("kot.status_changed", KOT_STREAMS, KotStatusChanged),
         EventType("kot.voided", KOT_STREAMS, KotVoided),

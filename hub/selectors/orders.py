@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from hub.errors import NotFound
-from hub.models import Kot, Order, OrderItem, Outlet, Payment, Staff
+from hub.models import Check, Kot, Order, OrderItem, Outlet, Payment, Staff
 from hub.roles import DRIVER
 
 
@@ -26,6 +26,7 @@ def orders_prefetched(queryset: QuerySet[Order]) -> QuerySet[Order]:
             "kots",
             queryset=Kot.objects.select_related("kitchen").prefetch_related("lines").order_by("id"),
         ),
+        Prefetch("checks", queryset=Check.objects.order_by("number")),
     )
 
 

@@ -217,7 +217,11 @@ def check_discount_still_allowed(order: Order, *, subtotal: Decimal) -> None:
     if limit is None:
         return
     amount = pricing.discount_amount(subtotal, discount)
-    if pricing.percent_of(amount, subtotal) > limit:
+    # a percent keeps its percent whatever the subtotal (its amount only rounds to the cent)
+    given = (
+        discount.value if discount.kind == pricing.PERCENT else pricing.percent_of(amount, subtotal)
+    )
+    if given > limit:
         raise BusinessRuleViolation(
             f"The discount of {amount} given by {giver.name} would be more than their "
             f"{pricing.plain_rate(limit)}% limit of the new subtotal {subtotal}; change or "

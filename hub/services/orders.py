@@ -35,6 +35,7 @@ from hub.models import (
 )
 from hub.roles import role_may
 from hub.selectors.floor import open_orders_on
+from hub.services.checks import checks_drop_for_change
 from hub.services.clock import outlet_today
 from hub.services.coupons import coupon_check, coupon_usage_count, coupons_active  # noqa: F401
 from hub.services.kitchen import kots_end_for_cancelled_order, void_ticket_create
@@ -298,7 +299,9 @@ def order_update(
     if not changed:
         return order
     order_recalculate(order, save=False)
+    split_removed = False
     if items is not UNSET:
+        split_removed = checks_drop_for_change(order)
         check_discount_still_allowed(order, subtotal=order.subtotal)
         check_payments_fit(order)
     from_status = order.status
@@ -316,7 +319,12 @@ def order_update(
             reason=void_reason or "removed from the order",
             by=by,
         )
-    order_record(order, "order.updated", old_table_id if old_table_id != order.table_id else None)
+    order_record(
+        order,
+        "order.updated",
+        old_table_id if old_table_id != order.table_id else None,
+        **({"checks": []} if split_removed else {}),
+    )
     if settled:
         _after_paid(order, from_status=from_status)
     return order
@@ -605,12 +613,13 @@ def order_apply_discount(
             outlet=outlet, by=by, kind=discount_type, value=discount_value, subtotal=subtotal
         )
         set_manual_discount(order, kind=discount_type, value=discount_value, reason=reason, by=by)
+    split_removed = checks_drop_for_change(order)
     order_recalculate(order, save=False)
     check_payments_fit(order)
     from_status = order.status
     settled = _settle_if_paid_off(order)
     order_bump(order)
-    order_record(order, "order.updated")
+    order_record(order, "order.updated", **({"checks": []} if split_removed else {}))
     if settled:
         _after_paid(order, from_status=from_status)
     return order

@@ -35,8 +35,9 @@ from hub.errors import (
     ValidationFailed,
 )
 from hub.events import record_event, service_transaction
-from hub.models import Order, Outlet, Payment, PaymentMethod, Refund, Staff
+from hub.models import Check, Order, Outlet, Payment, PaymentMethod, Refund, Staff
 from hub.roles import role_may
+from hub.services.checks import check_payment_status, checks_locked
 from hub.services.order_core import order_bump, order_closed_error, order_lock, order_streams
 from hub.services.order_pricing import order_recalculate, payment_status_of
 from hub.services.orders import PAYABLE_STATUSES, order_after_paid, order_mark_paid_if_settled
@@ -52,6 +53,7 @@ class PaymentRequest:
     amount: Decimal
     tip_amount: Decimal = Decimal("0")
     transaction_id: str = ""
+    check_id: int | None = None  # the check of a split bill it pays (CONTRACT 12)
 
 
 @dataclass(frozen=True)
@@ -114,27 +116,60 @@ def _check_amounts(request: PaymentRequest, field_prefix: str) -> None:
         raise ValidationFailed(fields=problems)
 
 
+def _check_of(request: PaymentRequest, checks: dict[int, Check], field_prefix: str) -> Check | None:
+    """CONTRACT 12: on a split order every payment names its check; on one that is not
+    split none does (400 on `check_id`)."""
+    if not checks:
+        if request.check_id is not None:
+            raise ValidationFailed(
+                fields={f"{field_prefix}check_id": ["This order's bill is not split."]}
+            )
+        return None
+    if request.check_id is None:
+        raise ValidationFailed(
+            fields={f"{field_prefix}check_id": ["The bill is split: say which check this pays."]}
+        )
+    check = checks.get(request.check_id)
+    if check is None:
+        raise ValidationFailed(fields={f"{field_prefix}check_id": ["No such check on this order."]})
+    return check
+
+
 def _apply_one(
-    *, order: Order, request: PaymentRequest, by: Staff, field_prefix: str
+    *,
+    order: Order,
+    request: PaymentRequest,
+    by: Staff,
+    field_prefix: str,
+    checks: dict[int, Check],
 ) -> tuple[Payment, Decimal, dict]:
     """One payment row; returns it, its change and its `payment.received` data, which
     payments_capture records once the order's new version is known."""
     _check_amounts(request, field_prefix)
     method = _method(request.payment_method)
-    balance = order.total - order.paid_total
+    check = _check_of(request, checks, field_prefix)
+    balance = check.balance_due if check is not None else order.total - order.paid_total
     refusal = payment_due_refusal(balance=balance)
     if refusal is not None:
         raise refusal
     if request.amount > balance and not method.is_cash:
+        # an unsplit order keeps the sentence clients have always seen
+        on_check = f" on check {check.number}" if check is not None else ""
         raise BusinessRuleViolation(
-            f"{method.name} payment of {request.amount} exceeds the balance due of {balance}.",
+            f"{method.name} payment of {request.amount} exceeds the balance due of "
+            f"{balance}{on_check}.",
             code="amount_exceeds_balance",
             balance_due=balance,
         )
     applied = min(request.amount, balance)
     change = request.amount - applied
+    if check is not None:
+        check.paid_total += applied
+        check.payment_status = check_payment_status(check)
+        check.save(update_fields=["paid_total", "payment_status"])
     payment = Payment.objects.create(
         order=order,
+        split_check=check,
         method=method,
         amount=applied,
         tendered=request.amount,
@@ -155,6 +190,8 @@ def _apply_one(
         "balance_due": order.total - order.paid_total,
         "table_id": order.table_id,
     }
+    if check is not None:
+        data |= {"check_id": check.pk, "check_balance_due": check.balance_due}
     return payment, change, data
 
 
@@ -175,10 +212,13 @@ def payments_capture(
     refusal = payment_refusal(order=order, by=by)
     if refusal is not None:
         raise refusal
+    checks = checks_locked(order)
     payments, change_total, received = [], Decimal("0.00"), []
     for index, request in enumerate(requests):
         prefix = f"payments.{index}." if len(requests) > 1 else ""
-        payment, change, data = _apply_one(order=order, request=request, by=by, field_prefix=prefix)
+        payment, change, data = _apply_one(
+            order=order, request=request, by=by, field_prefix=prefix, checks=checks
+        )
         payments.append(payment)
         received.append(data)
         change_total += change
@@ -229,6 +269,12 @@ def payment_refund(
     )
     payment.refunded_amount += amount
     payment.save(update_fields=["refunded_amount"])
+    if payment.split_check_id:
+        # CONTRACT 12: a refund reduces the paid total of the check the payment paid
+        check = checks_locked(order)[payment.split_check_id]
+        check.paid_total -= amount
+        check.payment_status = check_payment_status(check)
+        check.save(update_fields=["paid_total", "payment_status"])
     order.refunded_total += amount
     order.payment_status = payment_status_of(order)
     order_bump(order)

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hub.models import Kot, Order, OrderItem, Staff
+from hub.services.checks import check_data
 from hub.services.kitchen import kot_statuses_for, staff_kitchen_ids
 from hub.services.order_actions import (
     ORDER_ACTIONS,
@@ -324,6 +325,35 @@ class OrderItemOut(serializers.Serializer):
         return item_line_total(item)
 
 
+class CheckTaxOut(serializers.Serializer):
+    name = serializers.CharField()
+    rate = serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=False)
+    amount = Money()
+
+
+class CheckLineOut(serializers.Serializer):
+    item_id = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+
+
+class CheckOut(serializers.Serializer):
+    """One check of a split bill; the shape is hub.services.checks.check_data's."""
+
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    items = CheckLineOut(many=True, help_text="The lines it holds; [] for an equal split")
+    subtotal = Money()
+    discount_amount = Money()
+    taxes = CheckTaxOut(many=True)
+    tax_total = Money()
+    service_charge = Money()
+    round_off = Money()
+    total = Money()
+    paid_total = Money()
+    balance_due = Money()
+    payment_status = serializers.ChoiceField(choices=Order.PaymentStatus.values)
+
+
 class PaymentOut(serializers.Serializer):
     id = serializers.IntegerField()
     method = RefOut()
@@ -332,6 +362,9 @@ class PaymentOut(serializers.Serializer):
     change_due = Money()
     transaction_id = serializers.CharField()
     refunded_amount = Money()
+    check_id = serializers.IntegerField(
+        source="split_check_id", allow_null=True, help_text="The check it paid; null when not split"
+    )
     created_at = serializers.DateTimeField()
 
 
@@ -440,6 +473,9 @@ class OrderOut(serializers.Serializer):
     balance_due = Money()
     payments = PaymentOut(source="payments.all", many=True)
     kots = KotRefOut(source="kots.all", many=True)
+    checks = serializers.SerializerMethodField(
+        help_text="The checks of a split bill (CONTRACT 12); [] when the bill is not split"
+    )
     delivery = serializers.SerializerMethodField()
     notes = serializers.CharField()
     cancel_reason = serializers.CharField()
@@ -497,6 +533,10 @@ class OrderOut(serializers.Serializer):
             }
             for t in (order.taxes or [])
         ]
+
+    @extend_schema_field(CheckOut(many=True))
+    def get_checks(self, order: Order) -> list[dict]:
+        return [check_data(check) for check in order.checks.all()]
 
     @extend_schema_field(DeliveryOut(allow_null=True))
     def get_delivery(self, order: Order) -> dict | None:

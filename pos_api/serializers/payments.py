@@ -58,6 +58,11 @@ class PaymentIn(serializers.Serializer):
     amount = MoneyField(min_value=Decimal("0.01"))
     tip_amount = MoneyField(min_value=Decimal("0"), required=False, default=Decimal("0"))
     transaction_id = TextField(max_length=120, required=False, allow_blank=True, default="")
+    check_id = IdField(
+        required=False,
+        allow_null=True,
+        help_text="On a split bill, the check this pays (required there; CONTRACT 12)",
+    )
 
 
 def payment_request(data: dict) -> PaymentRequest:
@@ -66,6 +71,7 @@ def payment_request(data: dict) -> PaymentRequest:
         amount=data["amount"],
         tip_amount=data.get("tip_amount") or Decimal("0"),
         transaction_id=data.get("transaction_id", ""),
+        check_id=data.get("check_id"),
     )
 
 

@@ -609,3 +609,28 @@ def test_a_zero_total_order_billed_is_paid_in_both_statuses(api_as):
     )
     data = billed.json()["data"]
     assert (data["status"], data["payment_status"], data["total"]) == ("paid", "paid", 0)
+
+
+def test_a_percent_discount_within_the_limit_survives_any_quantity_change(api_as):
+    # 10% of 12.99 rounds to 1.30, a hair over 10% of the subtotal: a percent discount is
+    # measured by its percent, so the cashier's 10% never blocks a change of lines
+    cashier = api_as("cashier")
+    created = cashier.post(
+        "/api/v1/pos/orders",
+        {
+            "order_type_id": 2,
+            "items": [{"menu_item_id": 15, "quantity": 2}],
+            "discount_type": "percent",
+            "discount_value": 10,
+        },
+        format="json",
+    ).json()["data"]
+    line = created["items"][0]["id"]
+    for quantity in (1, 3):
+        changed = cashier.put(
+            f"/api/v1/pos/orders/{created['id']}",
+            {"items": [{"id": line, "quantity": quantity}]},
+            format="json",
+        )
+        assert changed.status_code == 200, changed.content
+    assert changed.json()["data"]["discount"]["amount"] == 3.9

@@ -335,6 +335,13 @@ def _paid_by_card(client) -> tuple[dict, int]:
     return order, paid.json()["data"]["payment_id"]
 
 
+def _split(client) -> dict:
+    order = _order(client)
+    split = client.post(f"/api/v1/pos/orders/{order['id']}/split", {"equal": 2}, format="json")
+    assert split.status_code == 200, split.json()
+    return order
+
+
 def _two_dine_ins(client) -> tuple[dict, dict]:
     return _order(client, order_type_id=1, table_id=6), _order(client, order_type_id=1, table_id=7)
 
@@ -399,6 +406,11 @@ STATES = {
     ("post", "/api/v1/pos/orders/{order_id}/refund"): lambda c: (
         lambda paid: ({"order_id": paid[0]["id"]}, {"payment_id": paid[1]})
     )(_paid_by_card(c)),
+    ("post", "/api/v1/pos/orders/{order_id}/split"): lambda c: ({"order_id": _order(c)["id"]}, {}),
+    ("delete", "/api/v1/pos/orders/{order_id}/split"): lambda c: (
+        {"order_id": _split(c)["id"]},
+        {},
+    ),
     ("post", "/api/v1/pos/orders/{order_id}/split-payment"): lambda c: (
         {"order_id": _order(c)["id"]},
         {},

@@ -95,6 +95,14 @@ def scenario_order_cancelled(outlet):
     order_cancel(order_id=order.pk, outlet=outlet, by=staff("waiter"), reason="guest left")
 
 
+def scenario_order_split(outlet):
+    from hub.services.checks import order_split, order_unsplit
+
+    order = dine_in(outlet)
+    order_split(order_id=order.pk, outlet=outlet, by=staff("waiter"), equal=2)
+    order_unsplit(order_id=order.pk, outlet=outlet, by=staff("waiter"))
+
+
 def scenario_kot_status_changed(outlet):
     from hub.services.kitchen import kot_set_status
 
@@ -195,6 +203,7 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "order.updated": scenario_order_updated,
     "order.status_changed": sent,  # draft -> kot
     "order.cancelled": scenario_order_cancelled,
+    "order.split": scenario_order_split,
     "kot.created": sent,
     "kot.status_changed": scenario_kot_status_changed,
     "kot.voided": scenario_kot_voided,

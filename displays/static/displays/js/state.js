@@ -326,6 +326,7 @@
     "order.updated",
     "order.status_changed",
     "order.cancelled",
+    "order.split",
   ]);
 
   const floor = {
@@ -336,6 +337,7 @@
       "order.updated",
       "order.status_changed",
       "order.cancelled",
+      "order.split",
       "kot.status_changed",
       "menu.item_availability",
       "menu.item_changed",
@@ -604,6 +606,7 @@
       "order.updated",
       "order.status_changed",
       "order.cancelled",
+      "order.split",
       "kot.created",
       "kot.status_changed",
       "payment.received",
@@ -631,6 +634,7 @@
         case "order.updated":
         case "order.status_changed":
         case "order.cancelled":
+        case "order.split":
           changes = {
             id: d.order_id,
             number: d.order_number,
