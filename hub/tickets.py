@@ -40,6 +40,17 @@ class OutletInfo:
 
 
 @dataclass(frozen=True)
+class TicketOption:
+    """A chosen modifier option of a line (CONTRACT 11): "Full", "2 x Extra cheese"."""
+
+    __pydantic_config__ = _CLOSED
+
+    name: str
+    quantity: int = 1
+    price: Decimal = Decimal("0")  # per unit of the line; bills show it, KOTs do not
+
+
+@dataclass(frozen=True)
 class KotTicketLine:
     __pydantic_config__ = _CLOSED
 
@@ -47,6 +58,7 @@ class KotTicketLine:
     quantity: int
     note: str = ""
     voided: int = 0  # of `quantity`, taken back since it was sent (a later print says so)
+    options: tuple[TicketOption, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -78,8 +90,9 @@ class BillItem:
 
     name: str
     quantity: int
-    unit_price: Decimal
+    unit_price: Decimal  # the options' prices included
     line_total: Decimal
+    options: tuple[TicketOption, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,10 @@ class BillTicket:
     invoice_number: str | None = None
     invoice_issued_at: datetime | None = None
     prices_include_tax: bool = False
+    # one check of a split bill (CONTRACT 12): "Check 2 of 3"; its own lines and figures
+    check_number: int | None = None
+    check_count: int | None = None
+    check_shared_equally: bool = False  # an equal part: the order's lines, a share of the sum
 
 
 @dataclass(frozen=True)

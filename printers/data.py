@@ -15,6 +15,7 @@ from hub.tickets import (
     PaymentLine,
     TaxLine,
     TestPageTicket,
+    TicketOption,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "PaymentLine",
     "TaxLine",
     "TestPageTicket",
+    "TicketOption",
 ]

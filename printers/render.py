@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from escpos.printer import Dummy
 
-from hub.tickets import BillTicket, KotTicket, TestPageTicket, Ticket
+from hub.tickets import BillTicket, KotTicket, TestPageTicket, Ticket, TicketOption
 
 # Characters per line in font A: 58 mm paper prints 32, 80 mm prints 48.
 COLUMNS = {58: 32, 80: 48}
@@ -149,6 +149,12 @@ def wrap(text: str, width: int, *, indent: str = "") -> list[str]:
     ) or [""]
 
 
+def indented(text: str, width: int, *, by: int) -> list[str]:
+    """`text` wrapped to `width`, every line `by` spaces in (an option under its item)."""
+    pad = " " * by
+    return [pad + part for part in wrap(text, width - by, indent="  ")]
+
+
 def two_cols(left: str, right: str, width: int) -> list[str]:
     """`left ... right` on one line; a long left side wraps and right goes on its last line."""
     right = clean(right)
@@ -171,6 +177,11 @@ def _lines(texts: Iterable[str], **style) -> list[Line]:
 
 HEADERS = {"void": "VOID", "cancellation": "CANCELLED"}
 LINE_PREFIX = {"void": "VOID ", "cancellation": "CANCEL "}
+
+
+def option_text(option: TicketOption) -> str:
+    """An option as printed: its name, with a count when chosen more than once."""
+    return option.name if option.quantity == 1 else f"{option.quantity} x {option.name}"
 
 
 def banner(word: str, width: int) -> str:
@@ -210,6 +221,9 @@ def kot_lines(ticket: KotTicket, *, columns: int) -> list[Line]:
     for line in ticket.lines:
         head = f"{prefix}{line.quantity} x "
         out += _lines(wrap(head + line.name, columns, indent=" " * len(head)), bold=True, tall=True)
+        for option in line.options:  # under the item, as large: the cook makes it so
+            text = f"+ {option_text(option)}"
+            out += _lines(indented(text, columns, by=len(head)), bold=True, tall=True)
         out += _lines(wrap(f"> {line.note}", columns, indent="  ") if line.note else [])
         if line.voided:  # printed after a void took some back: say so, nobody cooks it twice
             taken = "all" if line.voided >= line.quantity else str(line.voided)
@@ -247,6 +261,9 @@ def bill_lines(ticket: BillTicket, *, columns: int) -> list[Line]:
         out += _lines(wrap(f"GSTIN/Tax ID: {outlet.tax_id}", columns), align="center")
     out.append(Line())
     out.append(Line("TAX INVOICE" if invoice else "BILL", align="center", bold=True, double=True))
+    if ticket.check_number is not None:
+        check = f"Check {ticket.check_number} of {ticket.check_count}"
+        out.append(Line(check[:half], align="center", bold=True, double=True))
     if ticket.reprint:
         label = "DUPLICATE" if invoice else "REPRINT"
         out.append(Line(f"{label} {ticket.reprint}", align="center", bold=True))
@@ -269,9 +286,15 @@ def bill_lines(ticket: BillTicket, *, columns: int) -> list[Line]:
     out.append(rule(columns))
     for item in ticket.items:
         out += _lines(two_cols(f"{item.quantity} x {item.name}", money(item.line_total), columns))
+        for option in item.options:
+            # the option's price is part of the unit price above, so it stays off the column
+            priced = f" (+{money(option.price * option.quantity)})" if option.price else ""
+            out += _lines(indented(f"+ {option_text(option)}{priced}", columns, by=2))
         if item.quantity != 1:
             out.append(Line(f"    @ {money(item.unit_price)}"))
     out.append(rule(columns))
+    if ticket.check_shared_equally:
+        out += _lines(wrap(f"Shared equally in {ticket.check_count}: this part", columns))
     out += _lines(two_cols("Subtotal", money(ticket.subtotal), columns))
     if ticket.discount_amount:
         label = f"Discount {ticket.discount_label}".strip()

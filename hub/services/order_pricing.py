@@ -80,11 +80,14 @@ def order_price(order: Order, *, items: Sequence[OrderItem] | None = None) -> pr
     )
 
 
-def item_line_total(item: OrderItem) -> Decimal:
-    """A line's `line_total` as the order shows it (0 for a void line)."""
+def item_line_total(item: OrderItem, *, quantity: int | None = None) -> Decimal:
+    """A line's `line_total` as the order shows it (0 for a void line); with `quantity`,
+    for that many of it (the part of a line a check of a split bill holds)."""
     return pricing.line_total(
         pricing.Line(
-            unit_price=item.unit_price, quantity=item.quantity, void=item.status == ITEM.VOID
+            unit_price=item.unit_price,
+            quantity=item.quantity if quantity is None else quantity,
+            void=item.status == ITEM.VOID,
         )
     )
 

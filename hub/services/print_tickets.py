@@ -19,7 +19,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from hub.models import Kot, Order, OrderItem, Outlet, Printer, Staff
+from hub.errors import ValidationFailed
+from hub.models import Check, Kot, Order, OrderItem, Outlet, Printer, Staff
 from hub.selectors.kitchen import kot_line_voided_quantity, kot_sent_by_name, kot_waiter_name
 from hub.services.order_pricing import item_line_total, order_taxable_values
 from hub.tickets import (
@@ -32,6 +33,7 @@ from hub.tickets import (
     PaymentLine,
     TaxLine,
     TestPageTicket,
+    TicketOption,
 )
 
 
@@ -79,6 +81,7 @@ def kot_ticket(*, kot_id: int, reprint: int = 0) -> KotTicket:
                 quantity=ln.quantity,
                 note=ln.note,
                 voided=kot_line_voided_quantity(ln),
+                options=_options(ln.modifiers),
             )
             for ln in lines
         ),
@@ -93,19 +96,94 @@ def _dec(value) -> Decimal:
     return Decimal(str(value if value is not None else 0))
 
 
+def _options(modifiers: list[dict]) -> tuple[TicketOption, ...]:
+    """A line's modifier snapshot (OrderItem.modifiers or KotLine.modifiers, CONTRACT 11)."""
+    return tuple(
+        TicketOption(
+            name=str(m.get("name", "")),
+            quantity=int(m.get("quantity", 1)),
+            price=_dec(m.get("price")),
+        )
+        for m in modifiers or []
+    )
+
+
+def _tax_lines(taxes: list[dict], taxable: dict) -> tuple[TaxLine, ...]:
+    return tuple(
+        TaxLine(
+            name=str(t.get("name", "")),
+            rate=_dec(t.get("rate")),
+            amount=_dec(t.get("amount")),
+            taxable=taxable.get((str(t.get("name", "")), _dec(t.get("rate")).normalize())),
+        )
+        for t in (taxes or [])
+    )
+
+
+def _bill_item(item: OrderItem, quantity: int) -> BillItem:
+    return BillItem(
+        name=item.name,
+        quantity=quantity,
+        unit_price=item.unit_price,
+        line_total=item_line_total(item, quantity=quantity),
+        options=_options(item.modifiers),
+    )
+
+
+def _payment_line(payment) -> PaymentLine:
+    return PaymentLine(
+        method=payment.method.name,
+        amount=payment.amount,
+        tendered=payment.tendered,
+        change=payment.change_due,
+        tip=payment.tip_amount,
+    )
+
+
+def _check_of(order: Order, check_id: int) -> tuple[Check, int]:
+    """The check `check_id` of `order` and the number of checks (400 on `check_id` if the
+    order is not split or the check is not one of its current checks)."""
+    checks = {c.pk: c for c in order.checks.all()}
+    if check_id not in checks:
+        problem = "No such check on this order." if checks else "This order's bill is not split."
+        raise ValidationFailed(fields={"check_id": [problem]})
+    return checks[check_id], len(checks)
+
+
 def bill_ticket(
-    *, order_id: int, printed_at: datetime, reprint: int = 0, invoice: bool = False
+    *,
+    order_id: int,
+    printed_at: datetime,
+    reprint: int = 0,
+    invoice: bool = False,
+    check_id: int | None = None,
 ) -> BillTicket:
-    """The bill of an order (or its tax invoice: the order must carry its invoice number)."""
+    """The bill of an order (or its tax invoice: the order must carry its invoice number),
+    or, with `check_id`, one check of its split bill: that check's lines (all of the
+    order's for an equal part), figures and payments (CONTRACT 12)."""
     order = (
         Order.objects.select_related(
             "outlet", "order_type", "table", "customer", "coupon", "created_by"
         )
-        .prefetch_related("items", "payments__method")
+        .prefetch_related("items", "payments__method", "checks")
         .get(pk=order_id)
     )
     items = [i for i in order.items.all() if i.status != OrderItem.Status.VOID and i.quantity > 0]
     payments = list(order.payments.all())
+    figures: Order | Check = order
+    check, check_count = None, None
+    bill_items = [_bill_item(i, i.quantity) for i in items]
+    if check_id is not None:
+        check, check_count = _check_of(order, check_id)
+        figures = check
+        payments = [p for p in payments if p.split_check_id == check.pk]
+        if check.items:  # a check by items: its lines and quantities
+            by_id = {i.pk: i for i in items}
+            bill_items = [
+                _bill_item(by_id[part["item_id"]], part["quantity"])
+                for part in check.items
+                if part["item_id"] in by_id
+            ]
     discount_label = ""
     if order.discount_amount:
         if order.coupon:
@@ -113,15 +191,6 @@ def bill_ticket(
         elif order.discount_type == "percent" and order.discount_value is not None:
             discount_label = f"({order.discount_value.normalize():f}%)"
     taxable = order_taxable_values(order, items) if invoice else {}
-    taxes = tuple(
-        TaxLine(
-            name=str(t.get("name", "")),
-            rate=_dec(t.get("rate")),
-            amount=_dec(t.get("amount")),
-            taxable=taxable.get((str(t.get("name", "")), _dec(t.get("rate")).normalize())),
-        )
-        for t in (order.taxes or [])
-    )
     customer = None
     if order.customer:
         customer = CustomerInfo(
@@ -132,42 +201,28 @@ def bill_ticket(
         order_number=order.number,
         order_type=order.order_type.name,
         printed_at=printed_at,
-        items=tuple(
-            BillItem(
-                name=i.name,
-                quantity=i.quantity,
-                unit_price=i.unit_price,
-                line_total=item_line_total(i),
-            )
-            for i in items
-        ),
-        subtotal=order.subtotal,
-        total=order.total,
+        items=tuple(bill_items),
+        subtotal=figures.subtotal,
+        total=figures.total,
         table=order.table.name if order.table else None,
         waiter=order.created_by.name if order.created_by else "",
         customer=customer,
         discount_label=discount_label,
-        discount_amount=order.discount_amount,
-        taxes=taxes,
-        tax_total=order.tax_total,
-        service_charge=order.service_charge,
-        round_off=order.round_off,
-        payments=tuple(
-            PaymentLine(
-                method=p.method.name,
-                amount=p.amount,
-                tendered=p.tendered,
-                change=p.change_due,
-                tip=p.tip_amount,
-            )
-            for p in payments
-        ),
-        paid_total=order.paid_total,
-        balance_due=order.total - order.paid_total,
+        discount_amount=figures.discount_amount,
+        taxes=_tax_lines(figures.taxes, taxable),
+        tax_total=figures.tax_total,
+        service_charge=figures.service_charge,
+        round_off=figures.round_off,
+        payments=tuple(_payment_line(p) for p in payments),
+        paid_total=figures.paid_total,
+        balance_due=figures.total - figures.paid_total,
         reprint=reprint,
         invoice_number=order.invoice_number if invoice else None,
         invoice_issued_at=order.invoice_issued_at if invoice else None,
         prices_include_tax=order.outlet.prices_include_tax,
+        check_number=check.number if check else None,
+        check_count=check_count,
+        check_shared_equally=bool(check is not None and not check.items),
     )
 
 

@@ -19,6 +19,7 @@ to see and reprint. Asking again (reprint) is the only way to print twice.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date, datetime, timedelta
 
@@ -234,17 +235,24 @@ def bill_print_refusal(
 
 
 @service_transaction
-def print_job_create_for_bill(*, order: Order, by: Staff | None) -> PrintJob:
-    """Queue the order's bill on the outlet's receipt printer. Each call prints one more
-    copy (a guest may ask again); copies after the first are marked REPRINT n.
-    Locks the order row. Refusals: bill_print_refusal."""
+def print_job_create_for_bill(
+    *, order: Order, by: Staff | None, check_id: int | None = None
+) -> PrintJob:
+    """Queue the order's bill on the outlet's receipt printer, or with `check_id` one check
+    of its split bill ("Check 2 of 3", CONTRACT 12; 400 on `check_id` when it is not one
+    of the order's checks). Each call prints one more copy (a guest may ask again); copies
+    after the first of the same bill or check are marked REPRINT n.
+    Locks the order row (its checks cannot change meanwhile). Refusals: bill_print_refusal."""
     order = order_lock(order_id=order.pk, outlet=order.outlet_id)
     printer = receipt_printer(order.outlet_id)
     refusal = bill_print_refusal(order=order, by=by, printer=printer)
     if refusal is not None:
         raise refusal
-    number = order.print_jobs.filter(kind=PrintJob.Kind.BILL).count()
-    ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), reprint=number)
+    ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), check_id=check_id)
+    # copies of this same bill or check so far (the snapshots say which one each printed)
+    printed = order.print_jobs.filter(kind=PrintJob.Kind.BILL).values_list("ticket", flat=True)
+    number = sum(1 for t in printed if (t or {}).get("check_number") == ticket.check_number)
+    ticket = dataclasses.replace(ticket, reprint=number)
     return _job_create(
         printer=printer,
         kind=PrintJob.Kind.BILL,

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from .orders import IdField
+
 
 class PrinterRefOut(serializers.Serializer):
     id = serializers.IntegerField()
@@ -40,3 +42,13 @@ class PrinterOut(serializers.Serializer):
 
     def get_kitchen_ids(self, printer) -> list[int]:
         return [k.pk for k in printer.kitchens.all()]
+
+
+class PrintBillIn(serializers.Serializer):
+    """The body of POST /orders/{id}/print-bill: none, or one check of a split bill."""
+
+    check_id = IdField(
+        required=False,
+        help_text="Print this check of a split bill alone (CONTRACT 12): its lines, taxes "
+        "and total, headed Check n of N",
+    )

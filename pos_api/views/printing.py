@@ -4,14 +4,14 @@ Each print endpoint queues a job in the request's transaction and answers at
 once (201 with the job); the printer being off never delays or fails it.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 
 from hub.selectors import printing as selectors
 from hub.services import printing as services
 
 from ..envelope import ok, ok_page
 from ..routes import api_path
-from ..serializers.printing import InvoicePrintJobOut, PrinterOut, PrintJobOut
+from ..serializers.printing import InvoicePrintJobOut, PrintBillIn, PrinterOut, PrintJobOut
 from .base import HubApiView
 
 _ERRORS = {
@@ -63,13 +63,18 @@ class OrderPrintBillApi(HubApiView):
     permission = "bill.print"
 
     @extend_schema(
-        request=None,
+        request=PrintBillIn,
         responses={201: PrintJobOut, **_ERRORS},
-        summary="Print the bill on the outlet's receipt printer",
+        summary="Print the bill on the outlet's receipt printer (or one check of it)",
+        examples=[OpenApiExample("The whole bill", value={}, request_only=True)],
     )
     def post(self, request, order_id: int):
+        data = self.validated(PrintBillIn)
         order = selectors.order_get(outlet=self.outlet, order_id=order_id)
-        return _job_response(services.print_job_create_for_bill(order=order, by=self.staff))
+        job = services.print_job_create_for_bill(
+            order=order, by=self.staff, check_id=data.get("check_id")
+        )
+        return _job_response(job)
 
 
 class OrderPrintInvoiceApi(HubApiView):

@@ -19,6 +19,7 @@ from printers.data import (
     OutletInfo,
     PaymentLine,
     TaxLine,
+    TicketOption,
 )
 from printers.render import Line, render_bill, render_kot, to_escpos, to_preview
 
@@ -189,13 +190,25 @@ def test_every_line_fits_the_paper(width, columns):
         KOT,
         lines=(
             KotTicketLine(
-                "Extremely Long Hyderabadi Dum Biryani Family Pack With Extra Raita", 12, "x" * 90
+                "Extremely Long Hyderabadi Dum Biryani Family Pack With Extra Raita",
+                12,
+                "x" * 90,
+                options=(TicketOption("Extra Large Family Portion With Double Masala Gravy", 3),),
             ),
         ),
+    )
+    long_option = TicketOption("Extra Large Family Portion With Double Masala", 9, D("199.99"))
+    long_bill = replace(
+        BILL,
+        items=(BillItem("Paneer Tikka", 2, D("12.99"), D("25.98"), options=(long_option,)),),
+        check_number=12,
+        check_count=20,
+        check_shared_equally=True,
     )
     for rendered in (
         render_kot(long, paper_width_mm=width),
         render_bill(BILL, paper_width_mm=width),
+        render_bill(long_bill, paper_width_mm=width),
         render_bill(replace(BILL, invoice_number="INV/001/2025-26/000001"), paper_width_mm=width),
         # an unknown zone prints the time with "UTC" after it, still within the paper
         render_bill(
