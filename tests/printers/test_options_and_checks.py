@@ -5,10 +5,12 @@ a POS calls it; what the paper says is read from the job's rendered preview."""
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 
-from hub.models import Kot, PrintJob
+from hub.models import Kot, Outlet, PrintJob
 
-from .conftest import job_preview
+from .conftest import job_preview, use_network_printer
+from .test_render import paper_text
 
 BASE = "/api/v1/pos"
 
@@ -134,3 +136,22 @@ def test_a_check_that_is_not_the_orders_is_a_400_and_prints_nothing(api_as):
     bad = _print_bill(cashier, split["id"], {"check_id": "two"})
     assert bad.status_code == 400 and list(bad.json()["error"]["fields"]) == ["check_id"]
     assert PrintJob.objects.count() == before
+
+
+def test_the_kot_a_tcp_printer_receives_carries_the_options_and_the_note(api_as, fake_printer):
+    # given the Main Kitchen's printer on the network (a TCP socket on 127.0.0.1) and KOTs
+    # printed as they are sent
+    fake_printer.on()
+    use_network_printer(1, fake_printer)
+    Outlet.objects.filter(pk=1).update(auto_print_kot=True)
+    waiter = api_as("waiter")
+    created = waiter.post(f"{BASE}/orders", {"order_type_id": 2, "items": ITEMS}, format="json")
+    # when the waiter sends it and the print worker runs
+    assert waiter.post(f"{BASE}/orders/{created.json()['data']['id']}/kot").status_code == 201
+    call_command("print_dispatcher", "--once")
+    # then the paper says each option under its item, then the note
+    (received,) = fake_printer.wait_for(1)
+    paper = _rows(paper_text(received))
+    at = paper.index("1 x Hyderabadi Biryani")
+    assert paper[at + 1 : at + 3] == ["+ Full", "> less oil"]
+    assert paper[paper.index("1 x Paneer Tikka") + 1] == "+ Extra cheese"
