@@ -1,17 +1,150 @@
-"""Domain errors with stable codes (CONTRACT section 1, docs/api.md "Errors").
+"""Domain errors with stable codes, and the one catalogue of those codes (CONTRACT
+section 1; docs/api.md "Status codes and error codes" lists each one).
 
 Services raise these; the one DRF exception handler in pos_api/envelope.py turns
 them into the error envelope. The code is the contract; the message is for people.
+
+The catalogue is an enum per area (`OrderCode.ORDER_CLOSED`, ...). Each member is a
+`str`, so it goes wherever a code goes (`Conflict(..., code=OrderCode.ORDER_CLOSED)`,
+a view's `error_codes`) and reads as its value in the envelope. A code is in exactly one
+area; tests/hub/test_error_catalogue.py fails when a code is raised that is not in the
+catalogue, when the catalogue has a code docs/api.md does not name, and when an
+operation answers a code its OpenAPI schema does not list.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class RequestCode(StrEnum):
+    """Any operation: the request itself, its caller, or the hub's state."""
+
+    VALIDATION_ERROR = "validation_error"  # 400
+    UNAUTHENTICATED = "unauthenticated"  # 401
+    FORBIDDEN = "forbidden"  # 403
+    NOT_FOUND = "not_found"  # 404, also another outlet's object
+    METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
+    PAYLOAD_TOO_LARGE = "payload_too_large"  # 413
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # 415
+    RATE_LIMITED = "rate_limited"  # 429
+    CONCURRENT_UPDATE = "concurrent_update"  # 409, a lock race lost even after retrying
+    SERVICE_UNAVAILABLE = "service_unavailable"  # 503, the database unreachable
+    INTERNAL_ERROR = "internal_error"  # 500, a fault of the hub (logged), never bad input
+    ERROR = "error"  # any other HTTP error DRF raises (never expected)
+
+
+class AuthCode(StrEnum):
+    INVALID_CREDENTIALS = "invalid_credentials"  # 401 on login
+
+
+class IdempotencyCode(StrEnum):
+    KEY_REUSED = "idempotency_key_reused"  # 409: the same key with another body
+    IN_PROGRESS = "idempotency_in_progress"  # 409: the same key still running
+
+
+class OutletCode(StrEnum):
+    OUTLET_MISCONFIGURED = "outlet_misconfigured"  # 503: stored settings unusable
+
+
+class OrderCode(StrEnum):
+    INVALID_TRANSITION = "invalid_transition"  # 409, with `allowed`
+    VERSION_CONFLICT = "version_conflict"  # 409, with `current_version`
+    ORDER_CLOSED = "order_closed"  # 409: paid or cancelled
+    ORDER_BILLED = "order_billed"  # 409: items frozen once billed
+    ORDER_NOT_DRAFT = "order_not_draft"  # 409
+    ITEM_VOID = "item_void"  # 409: a void line cannot change
+    ITEM_ALREADY_SENT = "item_already_sent"  # 409
+    ITEM_UNAVAILABLE = "item_unavailable"  # 422: sold out (an item or an option)
+    PRICE_MISMATCH = "price_mismatch"  # 422
+    MODIFIER_RULE = "modifier_rule"  # 422, with `group`
+    DISCOUNT_LIMIT_EXCEEDED = "discount_limit_exceeded"  # 422
+    COUPON_INVALID = "coupon_invalid"  # 422, with `reason`
+
+
+class CheckCode(StrEnum):
+    CHECK_PAID = "check_paid"  # 409: a check of the split has a payment
+    ORDER_HAS_PAYMENTS = "order_has_payments"  # 409: paid in part before a split
+
+
+class KitchenCode(StrEnum):
+    NOTHING_TO_SEND = "nothing_to_send"  # 409
+    ITEMS_NOT_SENT = "items_not_sent"  # 409
+
+
+class PaymentCode(StrEnum):
+    AMOUNT_EXCEEDS_BALANCE = "amount_exceeds_balance"  # 422, with `balance_due`
+    AMOUNT_EXCEEDS_REFUNDABLE = "amount_exceeds_refundable"  # 422
+    PAYMENTS_EXCEED_TOTAL = "payments_exceed_total"  # 409
+    NOTHING_DUE = "nothing_due"  # 409
+
+
+class TableCode(StrEnum):
+    TABLE_OCCUPIED = "table_occupied"  # 409
+    NOT_A_DINE_IN_ORDER = "not_a_dine_in_order"  # 409
+
+
+class CustomerCode(StrEnum):
+    CUSTOMER_EXISTS = "customer_exists"  # 409, with `existing_id`
+
+
+class DeliveryCode(StrEnum):
+    NOT_A_DELIVERY_ORDER = "not_a_delivery_order"  # 422
+    DRIVER_UNAVAILABLE = "driver_unavailable"  # 422
+
+
+class PrintingCode(StrEnum):
+    NO_PRINTER = "no_printer"  # 409
+    ORDER_CANCELLED = "order_cancelled"  # 409: a cancelled order has no bill
+    ORDER_NOT_BILLED = "order_not_billed"  # 409: no invoice before billing
+
+
+class SessionCode(StrEnum):
+    CART_TOO_LARGE = "cart_too_large"  # 413: a held cart above 64 KB
+    ALREADY_HELD = "already_held"  # 409
+    ALREADY_RESUMED = "already_resumed"  # 409
+
+
+class StreamCode(StrEnum):
+    """The `{"type": "error"}` messages of the WebSockets (docs/realtime.md); the
+    connection stays open."""
+
+    INVALID_MESSAGE = "invalid_message"  # not a JSON object with a `type`
+    UNKNOWN_TYPE = "unknown_type"  # with `allowed`
+    INVALID_SINCE = "invalid_since"
+
+
+# Every area's enum; a new area is added here (and to docs/api.md or docs/realtime.md).
+CODE_AREAS: tuple[type[StrEnum], ...] = (
+    RequestCode,
+    AuthCode,
+    IdempotencyCode,
+    OutletCode,
+    OrderCode,
+    CheckCode,
+    KitchenCode,
+    PaymentCode,
+    TableCode,
+    CustomerCode,
+    DeliveryCode,
+    PrintingCode,
+    SessionCode,
+    StreamCode,
+)
+
+# code -> its member, over every area
+ERROR_CODES: dict[str, StrEnum] = {member.value: member for area in CODE_AREAS for member in area}
+
+
+def error_code(code: str) -> StrEnum:
+    """The catalogue's member for `code`; KeyError for a code that is not catalogued."""
+    return ERROR_CODES[code]
 
 
 class DomainError(Exception):
     status = 400
-    code = "error"
+    code: str = RequestCode.ERROR
     default_message = "The request could not be completed."
 
     def __init__(
@@ -35,19 +168,19 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     status = 400
-    code = "validation_error"
+    code = RequestCode.VALIDATION_ERROR
     default_message = "The request is not valid."
 
 
 class NotFound(DomainError):
     status = 404
-    code = "not_found"
+    code = RequestCode.NOT_FOUND
     default_message = "Not found."
 
 
 class Forbidden(DomainError):
     status = 403
-    code = "forbidden"
+    code = RequestCode.FORBIDDEN
     default_message = "Your role may not do this."
 
 
@@ -55,14 +188,14 @@ class Conflict(DomainError):
     """409: the state of things does not allow it (invalid_transition, table_occupied...)."""
 
     status = 409
-    code = "conflict"
+    code = RequestCode.ERROR  # never answered: every raise names its code (a test checks)
 
 
 class BusinessRuleViolation(DomainError):
     """422: well-formed, but a business rule says no (price_mismatch, coupon_invalid...)."""
 
     status = 422
-    code = "unprocessable"
+    code = RequestCode.ERROR  # never answered: every raise names its code (a test checks)
 
 
 class ServiceUnavailable(DomainError):
@@ -70,12 +203,12 @@ class ServiceUnavailable(DomainError):
     whose stored settings are unusable: outlet_misconfigured). Nothing was changed."""
 
     status = 503
-    code = "service_unavailable"
+    code = RequestCode.SERVICE_UNAVAILABLE
 
 
 def invalid_transition(current: str, wanted: str, allowed: list[str]) -> Conflict:
     return Conflict(
         f"Cannot move from {current} to {wanted}.",
-        code="invalid_transition",
+        code=OrderCode.INVALID_TRANSITION,
         allowed=allowed,
     )

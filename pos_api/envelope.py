@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from hub.db_retry import is_lost_race
-from hub.errors import DomainError
+from hub.errors import DomainError, RequestCode
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ def ok_page(items: list, *, page: int, per_page: int, total: int) -> Response:
 
 
 def error_body(code: str, message: str, *, fields: dict | None = None, **extra: Any) -> dict:
-    error: dict[str, Any] = {"code": code, "message": message}
+    """The error envelope; `code` is one of hub/errors.py's catalogue (written as its value)."""
+    error: dict[str, Any] = {"code": str(code), "message": message}
     if fields:
         error["fields"] = fields
     error.update(extra)
@@ -65,7 +66,7 @@ def unavailable_json() -> JsonResponse:
     retries after Retry-After, with the same Idempotency-Key for writes."""
     response = error_json(
         503,
-        "service_unavailable",
+        RequestCode.SERVICE_UNAVAILABLE,
         "The hub cannot reach its database right now; retry in a few seconds.",
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -119,49 +120,53 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         about_the_body = fields.pop("", [])  # not one field's: the sentence is the message
         message = " ".join(about_the_body) or "The request is not valid."
         return Response(
-            error_body("validation_error", message, fields=fields),
+            error_body(RequestCode.VALIDATION_ERROR, message, fields=fields),
             status=http.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, drf.ParseError):
         return Response(
-            error_body("validation_error", f"Malformed request body: {exc.detail}"),
+            error_body(RequestCode.VALIDATION_ERROR, f"Malformed request body: {exc.detail}"),
             status=http.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
         response = Response(
-            error_body("unauthenticated", str(exc.detail)), status=http.HTTP_401_UNAUTHORIZED
+            error_body(RequestCode.UNAUTHENTICATED, str(exc.detail)),
+            status=http.HTTP_401_UNAUTHORIZED,
         )
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
     if isinstance(exc, (drf.PermissionDenied, DjangoPermissionDenied)):
         return Response(
-            error_body("forbidden", "Your role may not do this."), status=http.HTTP_403_FORBIDDEN
+            error_body(RequestCode.FORBIDDEN, "Your role may not do this."),
+            status=http.HTTP_403_FORBIDDEN,
         )
     if isinstance(exc, (drf.NotFound, Http404)):
-        return Response(error_body("not_found", "Not found."), status=http.HTTP_404_NOT_FOUND)
+        return Response(
+            error_body(RequestCode.NOT_FOUND, "Not found."), status=http.HTTP_404_NOT_FOUND
+        )
     if isinstance(exc, drf.MethodNotAllowed):
         return Response(
-            error_body("method_not_allowed", str(exc.detail)),
+            error_body(RequestCode.METHOD_NOT_ALLOWED, str(exc.detail)),
             status=http.HTTP_405_METHOD_NOT_ALLOWED,
         )
     if isinstance(exc, drf.UnsupportedMediaType):
         return Response(
-            error_body("unsupported_media_type", "Send the body as application/json."),
+            error_body(RequestCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."),
             status=http.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
         )
     if isinstance(exc, drf.Throttled):
         return Response(
-            error_body("rate_limited", "Too many attempts; try again later."),
+            error_body(RequestCode.RATE_LIMITED, "Too many attempts; try again later."),
             status=http.HTTP_429_TOO_MANY_REQUESTS,
         )
     if isinstance(exc, drf.APIException):
-        return Response(error_body("error", str(exc.detail)), status=exc.status_code)
+        return Response(error_body(RequestCode.ERROR, str(exc.detail)), status=exc.status_code)
     if is_lost_race(exc):
         # Lost a lock race even after hub.db_retry ran it again: a 409 to retry, not a 503.
         log.warning("Gave up on a transaction that kept losing lock races: %s", exc)
         return Response(
             error_body(
-                "concurrent_update",
+                RequestCode.CONCURRENT_UPDATE,
                 "Another change to the same order happened at the same moment; retry.",
             ),
             status=http.HTTP_409_CONFLICT,

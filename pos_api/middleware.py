@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
 from hub.db_retry import is_lost_race
+from hub.errors import RequestCode
 
 from .envelope import UNAVAILABLE, error_json, unavailable_json
 
@@ -31,25 +32,31 @@ class ApiEnvelopeMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return error_json(400, "validation_error", "Content-Length is not a number.")
+            return error_json(400, RequestCode.VALIDATION_ERROR, "Content-Length is not a number.")
         if length > settings.API_MAX_BODY_BYTES:
-            return error_json(413, "payload_too_large", "The request body is larger than 1 MB.")
+            return error_json(
+                413, RequestCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MB."
+            )
         response = self.get_response(request)
         content_type = response.get("Content-Type", "")
         if response.status_code == 404 and "json" not in content_type:
-            return error_json(404, "not_found", "No such endpoint.")
+            return error_json(404, RequestCode.NOT_FOUND, "No such endpoint.")
         if response.status_code == 405 and "json" not in content_type:
-            return error_json(405, "method_not_allowed", "Method not allowed.")
+            return error_json(405, RequestCode.METHOD_NOT_ALLOWED, "Method not allowed.")
         return response
 
     def process_exception(self, request, exception):
         if not request.path.startswith("/api/"):
             return None
         if isinstance(exception, RequestDataTooBig):
-            return error_json(413, "payload_too_large", "The request body is larger than 1 MB.")
+            return error_json(
+                413, RequestCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MB."
+            )
         if is_lost_race(exception):  # a lock race is the caller's to retry, not an outage
             return error_json(
-                409, "concurrent_update", "Another change happened at the same moment; retry."
+                409,
+                RequestCode.CONCURRENT_UPDATE,
+                "Another change happened at the same moment; retry.",
             )
         if isinstance(exception, UNAVAILABLE):
             log.warning(
@@ -57,4 +64,6 @@ class ApiEnvelopeMiddleware:
             )
             return unavailable_json()
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        return error_json(500, "internal_error", "Something went wrong on our side; it was logged.")
+        return error_json(
+            500, RequestCode.INTERNAL_ERROR, "Something went wrong on our side; it was logged."
+        )

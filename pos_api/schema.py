@@ -40,6 +40,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
+from hub.errors import IdempotencyCode, OutletCode, RequestCode
 from hub.roles import ALL_ROLES, PERMISSIONS
 
 from . import idempotency
@@ -52,15 +53,16 @@ NO_FIELDS = "No fields; may be omitted"
 # The codes every operation may answer with, per status (CONTRACT 1).
 GENERIC_ERRORS: dict[int, tuple[str, str]] = {
     400: (
-        "validation_error",
+        RequestCode.VALIDATION_ERROR,
         "The input is not valid: malformed JSON, wrong types, missing fields.",
     ),
-    401: ("unauthenticated", "No token, or a token that is unknown or revoked."),
-    403: ("forbidden", "The caller's role may not do this."),
-    404: ("not_found", "No such object in the caller's outlet."),
-    413: ("payload_too_large", "The body is larger than 1 MB."),
+    401: (RequestCode.UNAUTHENTICATED, "No token, or a token that is unknown or revoked."),
+    403: (RequestCode.FORBIDDEN, "The caller's role may not do this."),
+    404: (RequestCode.NOT_FOUND, "No such object in the caller's outlet."),
+    413: (RequestCode.PAYLOAD_TOO_LARGE, "The body is larger than 1 MB."),
+    415: (RequestCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."),
     503: (
-        "service_unavailable",
+        RequestCode.SERVICE_UNAVAILABLE,
         "The database is unreachable for the moment; retry after the Retry-After seconds.",
     ),
 }
@@ -405,12 +407,20 @@ class HubAutoSchema(AutoSchema):
             statuses[404] = [GENERIC_ERRORS[404][0]]
         if takes_body:
             statuses[413] = [GENERIC_ERRORS[413][0]]
+            statuses[415] = [GENERIC_ERRORS[415][0]]
         if self.method in ("POST", "PUT") and not self._is_public():
             # Idempotency-Key (pos_api/idempotency.py): a malformed key is a 400, a key
             # reused for another body or still running is a 409, on every write.
             statuses.setdefault(400, [GENERIC_ERRORS[400][0]])
-            statuses[409] = ["idempotency_key_reused", "idempotency_in_progress"]
+            statuses[409] = [
+                IdempotencyCode.KEY_REUSED,
+                IdempotencyCode.IN_PROGRESS,
+                RequestCode.CONCURRENT_UPDATE,
+            ]
         statuses[503] = [GENERIC_ERRORS[503][0]]  # any operation: the database may be down
+        if not self._is_public():
+            # what needs the outlet's business day, when its stored time zone is not one
+            statuses[503].append(OutletCode.OUTLET_MISCONFIGURED)
         extra = getattr(self.view, "error_codes", None) or {}
         if all(isinstance(k, str) for k in extra):
             extra = extra.get(self.method, {})  # given per method

@@ -15,6 +15,24 @@ from rest_framework.test import APIClient
 def pytest_configure(config):
     # Fast hashing in tests only; production keeps Django's PBKDF2 default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Note every error code the API answers, to check them against the schema at the end.
+    settings.MIDDLEWARE = ["tests.error_codes_seen.ErrorCodeRecorder", *settings.MIDDLEWARE]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_error_code_answered_is_in_its_operations_schema():
+    """Fails the run (an error at the last test's teardown) when an operation answered an
+    error code that its OpenAPI schema does not list (tests/error_codes_seen.py)."""
+    yield
+    from tests.error_codes_seen import codes_missing_from_the_schema
+
+    missing = codes_missing_from_the_schema()
+    if missing:
+        pytest.fail(
+            "error codes answered but not in the operation's schema (add them to the "
+            "view's error_codes):\n  " + "\n  ".join(missing),
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")

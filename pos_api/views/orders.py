@@ -69,7 +69,13 @@ class OrderApiView(HubApiView):
 
 
 # The refusals of docs/api.md "Error codes of this area", per operation, for the schema.
-LINE_RULES = ["price_mismatch", "item_unavailable", "discount_limit_exceeded", "coupon_invalid"]
+LINE_RULES = [
+    "price_mismatch",
+    "item_unavailable",
+    "modifier_rule",
+    "discount_limit_exceeded",
+    "coupon_invalid",
+]
 
 
 class OrderListCreateApi(OrderApiView):
@@ -151,6 +157,7 @@ class OrderDetailApi(OrderApiView):
                 "item_already_sent",
                 "item_void",
                 "payments_exceed_total",
+                "check_paid",
             ],
             422: LINE_RULES,
         }
@@ -249,7 +256,7 @@ class OrderCancelApi(OrderApiView):
 class OrderDiscountApi(OrderApiView):
     permission = "order.discount"
     error_codes = {
-        409: ["version_conflict", "order_closed"],
+        409: ["version_conflict", "order_closed", "check_paid"],
         422: ["discount_limit_exceeded", "coupon_invalid"],
     }
 

@@ -4,7 +4,7 @@ Each print endpoint queues a job in the request's transaction and answers at
 once (201 with the job); the printer being off never delays or fails it.
 """
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 
 from hub.selectors import printing as selectors
 from hub.services import printing as services
@@ -14,14 +14,9 @@ from ..routes import api_path
 from ..serializers.printing import InvoicePrintJobOut, PrintBillIn, PrinterOut, PrintJobOut
 from .base import HubApiView
 
-_ERRORS = {
-    403: OpenApiResponse(description="forbidden: the role may not print this"),
-    404: OpenApiResponse(description="not_found (also another outlet's)"),
-    409: OpenApiResponse(
-        description="no_printer: none set up for this kitchen/receipts; "
-        "order_cancelled; order_not_billed (invoice)"
-    ),
-}
+KOT_PRINT_REFUSALS = {409: ["no_printer"]}
+BILL_PRINT_REFUSALS = {409: ["no_printer", "order_cancelled"]}
+INVOICE_PRINT_REFUSALS = {409: ["no_printer", "order_cancelled", "order_not_billed"]}
 
 
 def _job_response(job, serializer=PrintJobOut):
@@ -31,10 +26,11 @@ def _job_response(job, serializer=PrintJobOut):
 
 class KotPrintApi(HubApiView):
     permission = "kot.print"
+    error_codes = KOT_PRINT_REFUSALS
 
     @extend_schema(
         request=None,
-        responses={201: PrintJobOut, 200: PrintJobOut, **_ERRORS},
+        responses={201: PrintJobOut, 200: PrintJobOut},
         summary="Print a KOT on its kitchen's printer",
         description="201 with the new job; 200 with the earlier job when this KOT's "
         "first print is already queued or printed (use reprint to print again).",
@@ -46,10 +42,11 @@ class KotPrintApi(HubApiView):
 
 class KotReprintApi(HubApiView):
     permission = "kot.print"
+    error_codes = KOT_PRINT_REFUSALS
 
     @extend_schema(
         request=None,
-        responses={201: PrintJobOut, **_ERRORS},
+        responses={201: PrintJobOut},
         summary="Reprint a KOT, marked REPRINT n",
     )
     def post(self, request, kot_id: int):
@@ -61,10 +58,11 @@ class KotReprintApi(HubApiView):
 
 class OrderPrintBillApi(HubApiView):
     permission = "bill.print"
+    error_codes = BILL_PRINT_REFUSALS
 
     @extend_schema(
         request=PrintBillIn,
-        responses={201: PrintJobOut, **_ERRORS},
+        responses={201: PrintJobOut},
         summary="Print the bill on the outlet's receipt printer (or one check of it)",
         examples=[OpenApiExample("The whole bill", value={}, request_only=True)],
     )
@@ -79,10 +77,11 @@ class OrderPrintBillApi(HubApiView):
 
 class OrderPrintInvoiceApi(HubApiView):
     permission = "invoice.print"
+    error_codes = INVOICE_PRINT_REFUSALS
 
     @extend_schema(
         request=None,
-        responses={201: InvoicePrintJobOut, **_ERRORS},
+        responses={201: InvoicePrintJobOut},
         summary="Print the tax invoice (the number is issued on the first call)",
     )
     def post(self, request, order_id: int):
