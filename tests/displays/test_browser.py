@@ -304,7 +304,12 @@ def _busy_kitchen(rest) -> dict:
         7,
         [
             {"menu_item_id": 6, "quantity": 2},
-            {"menu_item_id": 11, "quantity": 1, "note": "Extra raita"},
+            {
+                "menu_item_id": 11,
+                "quantity": 1,
+                "note": "Extra raita",
+                "modifiers": [{"option_id": 4}],  # Portion: Full (CONTRACT 11, required)
+            },
         ],
     )
     warn = _send(waiter, warn_order["id"])
@@ -370,12 +375,15 @@ def test_kitchen_shows_ages_add_ons_and_voids(screens, rest):
     ids = page.eval_on_selector_all(".ticket", "cards => cards.map(c => Number(c.dataset.kotId))")
     assert ids[:3] == [kots["late"]["id"], kots["warn"]["id"], kots["addon"]["id"]]
     # all day: what is still to cook (not the ready ticket, not what was voided)
-    allday = dict(
-        (li.split(maxsplit=1)[1], int(li.split(maxsplit=1)[0]))
-        for li in page.eval_on_selector_all(
-            "#allday li", "rows => rows.map(r => r.innerText.replace('\\n', ' '))"
-        )
+    rows = page.eval_on_selector_all(
+        "#allday li",
+        """rows => rows.map(r => [r.dataset.item, Number(r.querySelector('.allday-count').textContent),
+                 (r.querySelector('.allday-options') || {}).textContent || ''])""",
     )
+    allday = {name: count for name, count, _ in rows}
+    # per option too: the biryani went out as a Full plate
+    assert [options for name, _, options in rows if name == "Hyderabadi Biryani"] == ["Full 1"]
+    assert "Full" in _card(page, kots["warn"]["id"]).locator(".mod").all_inner_texts()
     assert allday == {
         "Paneer Tikka": 2,
         "Butter Naan": 4,

@@ -267,12 +267,21 @@ def scenario_order_split(outlet):
 
 
 def scenario_kot_created(outlet):
+    from hub.services.order_lines import ModifierInput
     from hub.services.orders import ItemInput, order_update
 
     order = dine_in(outlet, 3, (15, 2), (16, 1))
     send(outlet, order)
     kept = [ItemInput(id=i.pk, quantity=i.quantity) for i in order.items.order_by("id")]
-    order_update(order_id=order.pk, outlet=outlet, by=staff("waiter"), items=kept + _items((12, 1)))
+    # with options (CONTRACT 11): two Full biryanis, a Half, a paneer with two extras
+    chosen = [
+        ItemInput(menu_item_id=11, quantity=2, modifiers=(ModifierInput(4),)),
+        ItemInput(menu_item_id=11, quantity=1, modifiers=(ModifierInput(3),)),
+        ItemInput(menu_item_id=15, quantity=1, modifiers=(ModifierInput(1), ModifierInput(2))),
+    ]
+    order_update(
+        order_id=order.pk, outlet=outlet, by=staff("waiter"), items=kept + _items((12, 1)) + chosen
+    )
     send(outlet, order)  # an add-on
 
 
