@@ -202,6 +202,7 @@
   }
 
   function closePanel() {
+    closeChooser();
     openTableId = null;
     panelOrder = null;
     draft = [];
@@ -211,7 +212,8 @@
   }
   document.getElementById("panel-close").addEventListener("click", closePanel);
   document.addEventListener("keydown", (ev) => {
-    if (ev.key === "Escape" && openTableId !== null) closePanel();
+    if (ev.key === "Escape" && chooser) closeChooser();
+    else if (ev.key === "Escape" && openTableId !== null) closePanel();
   });
 
   function allows(orderData, action) {
@@ -358,8 +360,18 @@
         el("span", { class: "qty" }, item.quantity + "×"),
         el("span", { class: "name" }, [
           item.name,
+          (item.modifiers || []).length
+            ? el(
+                "span",
+                { class: "line-mods" },
+                item.modifiers
+                  .map((m) => (m.quantity > 1 ? m.quantity + "× " : "") + m.name)
+                  .join(", ")
+              )
+            : null,
           item.note ? el("span", { class: "note" }, " – " + item.note) : null,
         ]),
+        el("span", { class: "line-price" }, money(item.line_total, currency())),
         el("span", { class: "line-status st-item-" + item.status }, ITEM_STATUS_TEXT[item.status] || item.status),
       ])
     );
@@ -449,7 +461,8 @@
                     dataset: { menuItemId: item.id },
                     "aria-label":
                       "Add " + item.name + (item.is_available ? "" : " (unavailable)"),
-                    onclick: () => addToDraft(item),
+                    onclick: () =>
+                      (item.modifier_groups || []).length ? openChooser(item.id) : addToDraft(item),
                   },
                   [
                     el("span", { class: "menu-name" }, item.name),
@@ -480,8 +493,207 @@
     renderPanel();
   }
 
+  // --- the modifier chooser (CONTRACT 11) --------------------------------------------
+  //
+  // Tapping an item that has modifier groups opens this: the item's groups as GET /menu
+  // gives them (min and max written out, options sold out greyed, live), a note, and Add.
+  // Add saves the line at once (PUT /orders/{id}), so the hub checks the choice: its
+  // 422 `modifier_rule` names the group (`error.group`) and is shown on that group, its
+  // 422 `item_unavailable` on the option. The tablet enforces nothing itself; a group
+  // whose max is 1 is drawn as a single choice (tapping another option moves the pick),
+  // which is the shape of the control, not a check.
+  let chooser = null; // {itemId, picked: [option ids], note, error: {group, option, message}}
+  const chooserBox = el("div", { id: "chooser", class: "chooser-backdrop", hidden: true });
+  document.body.append(chooserBox);
+
+  function menuItem(id) {
+    for (const section of state.menu) {
+      const item = section.items.find((i) => i.id === id);
+      if (item) return item;
+    }
+    return null;
+  }
+
+  function openChooser(itemId) {
+    chooser = { itemId: itemId, picked: [], note: "", error: null, busy: false };
+    renderChooser();
+    const first = chooserBox.querySelector(".option:not(:disabled)");
+    if (first) first.focus({ preventScroll: true });
+  }
+
+  function closeChooser() {
+    chooser = null;
+    chooserBox.hidden = true;
+    chooserBox.replaceChildren();
+  }
+
+  function groupRule(group) {
+    // the hub's min and max, in words
+    if (group.min === group.max) return "Choose " + group.min + " · required";
+    if (group.min === 0) return "Optional · up to " + group.max;
+    return "Choose " + group.min + " to " + group.max;
+  }
+
+  function pick(group, option) {
+    const inGroup = new Set(group.options.map((o) => o.id));
+    if (chooser.picked.includes(option.id)) {
+      chooser.picked = chooser.picked.filter((id) => id !== option.id);
+    } else if (group.max === 1) {
+      chooser.picked = chooser.picked.filter((id) => !inGroup.has(id)).concat([option.id]);
+    } else {
+      chooser.picked = chooser.picked.concat([option.id]);
+    }
+    chooser.error = null;
+    renderChooser();
+  }
+
+  function renderChooser() {
+    if (!chooser) return;
+    const item = menuItem(chooser.itemId);
+    if (!item || !panelOrder || !allows(panelOrder, "update_items")) {
+      closeChooser();
+      return;
+    }
+    const error = chooser.error;
+    const groups = (item.modifier_groups || []).map((group) =>
+      el(
+        "fieldset",
+        {
+          class: "mod-group" + (error && error.group === group.id ? " has-error" : ""),
+          dataset: { groupId: group.id },
+        },
+        [
+          el("legend", {}, [
+            el("span", { class: "group-name" }, group.name),
+            el("span", { class: "group-rule" }, groupRule(group)),
+          ]),
+          error && error.group === group.id
+            ? el("p", { class: "group-error", role: "alert" }, error.message)
+            : null,
+          el(
+            "div",
+            { class: "options" },
+            group.options.map((option) => {
+              const picked = chooser.picked.includes(option.id);
+              return el(
+                "button",
+                {
+                  type: "button",
+                  class: "btn option" + (picked ? " picked" : ""),
+                  "aria-pressed": picked ? "true" : "false",
+                  // a sold-out option cannot be picked; one picked before it sold out
+                  // can still be taken off
+                  disabled: !option.is_available && !picked,
+                  dataset: { optionId: option.id },
+                  "aria-label":
+                    group.name + ": " + option.name + (option.is_available ? "" : " (sold out)"),
+                  onclick: () => pick(group, option),
+                },
+                [
+                  el("span", { class: "option-name" }, option.name),
+                  el(
+                    "span",
+                    { class: "option-price" },
+                    option.is_available
+                      ? Number(option.price)
+                        ? "+" + money(option.price, currency())
+                        : "—"
+                      : "Sold out"
+                  ),
+                ]
+              );
+            })
+          ),
+        ]
+      )
+    );
+    const note = el("input", {
+      id: "chooser-note",
+      type: "text",
+      maxlength: "200",
+      value: chooser.note,
+      placeholder: "e.g. less spicy",
+      oninput: (ev) => {
+        chooser.note = ev.currentTarget.value;
+      },
+    });
+    chooserBox.replaceChildren(
+      el(
+        "div",
+        { class: "chooser", role: "dialog", "aria-modal": "true", "aria-labelledby": "chooser-title" },
+        [
+          el("div", { class: "chooser-head" }, [
+            el("h3", { id: "chooser-title" }, item.name),
+            el("span", { class: "menu-price" }, money(item.price, currency())),
+          ]),
+          ...groups,
+          error && error.group === undefined
+            ? el("p", { class: "group-error", role: "alert" }, error.message)
+            : null,
+          el("label", { for: "chooser-note" }, "Note for the kitchen"),
+          note,
+          el("div", { class: "chooser-actions" }, [
+            el(
+              "button",
+              { type: "button", class: "btn", id: "chooser-cancel", onclick: closeChooser },
+              "Cancel"
+            ),
+            el(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-primary btn-wide",
+                id: "chooser-add",
+                disabled: chooser.busy,
+                "aria-label": "Add " + item.name + " to the order",
+                onclick: addChosen,
+              },
+              "Add to order"
+            ),
+          ]),
+        ]
+      )
+    );
+    chooserBox.hidden = false;
+  }
+
+  async function addChosen() {
+    if (!chooser || chooser.busy || !panelOrder) return;
+    const line = {
+      menu_item_id: chooser.itemId,
+      quantity: 1,
+      note: chooser.note.trim(),
+      modifiers: chooser.picked.map((id) => ({ option_id: id, quantity: 1 })),
+    };
+    const name = (menuItem(chooser.itemId) || {}).name || "Item";
+    chooser.busy = true;
+    renderChooser();
+    const saved = await saveLines([line], (e) => {
+      if (!chooser) return;
+      const body = e.body || {};
+      // the hub names what it refused: a group (modifier_rule), an option (item_unavailable)
+      chooser.error = {
+        group: e.code === "modifier_rule" ? body.group : undefined,
+        message: e.message,
+      };
+      if (e.code === "item_unavailable" && body.option_id !== undefined) {
+        for (const group of (menuItem(chooser.itemId) || {}).modifier_groups || []) {
+          if (group.options.some((o) => o.id === body.option_id)) chooser.error.group = group.id;
+        }
+      }
+    });
+    if (!chooser) return;
+    chooser.busy = false;
+    if (saved) {
+      closeChooser();
+      toast("Added " + name, "ok");
+    } else {
+      renderChooser();
+    }
+  }
+
   // PUT /orders/{id} takes the full list: every line kept (by id) plus the new ones.
-  function fullItems(orderData) {
+  function fullItems(orderData, extra) {
     // void lines listed as they are change nothing (docs/api.md "Updating an order")
     const kept = orderData.items.map((i) => ({ id: i.id, quantity: i.quantity }));
     const added = draft.map((d) => ({
@@ -489,19 +701,19 @@
       quantity: d.quantity,
       note: d.note,
     }));
-    return kept.concat(added);
+    return kept.concat(added, extra || []);
   }
 
-  async function saveDraft(announce) {
-    if (!draft.length || !panelOrder) return true;
+  // Save the draft and `extra` lines (the chooser's) as new lines of the open order.
+  // `refused(error)`: the hub's refusal, for the caller to show (else a toast).
+  async function saveLines(extra, refused) {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         panelOrder = await api("PUT", "orders/" + panelOrder.id, {
-          items: fullItems(panelOrder),
+          items: fullItems(panelOrder, extra),
           version: panelOrder.version,
         });
         draft = [];
-        if (announce) toast("Saved " + panelOrder.order_number, "ok");
         renderPanel();
         return true;
       } catch (e) {
@@ -510,11 +722,19 @@
           panelOrder = await api("GET", "orders/" + panelOrder.id);
           continue;
         }
-        toast(e.message, "error");
+        if (refused) refused(e);
+        else toast(e.message, "error");
         return false;
       }
     }
     return false;
+  }
+
+  async function saveDraft(announce) {
+    if (!draft.length || !panelOrder) return true;
+    const saved = await saveLines([]);
+    if (saved && announce) toast("Saved " + panelOrder.order_number, "ok");
+    return saved;
   }
 
   async function sendToKitchen() {
@@ -565,6 +785,7 @@
     renderAlerts();
     if (panelOrder && d.order_id === panelOrder.id) loadPanelOrderSoon();
     else renderPanel();
+    renderChooser(); // an option sold out or back greys or lights up at once
   }
 
   // A menu change the events cannot place (an item moved or new): the hub places it.
@@ -576,6 +797,7 @@
       const menu = await api("GET", "menu");
       state = Floor.reload(state, "menu", { tables: [], menu: menu });
       renderPanel();
+      renderChooser();
     } catch (e) {
       toast(e.message, "error");
     } finally {
