@@ -23,7 +23,15 @@ from hub.events import (
     record_event,
     service_transaction,
 )
-from hub.models import Kitchen, MenuCategory, MenuItem, Outlet, Staff, TaxCategory
+from hub.models import (
+    Kitchen,
+    MenuCategory,
+    MenuItem,
+    ModifierOption,
+    Outlet,
+    Staff,
+    TaxCategory,
+)
 from hub.roles import KITCHEN
 
 
@@ -59,6 +67,51 @@ def menu_item_set_availability(
         },
     )
     return item
+
+
+@service_transaction
+def modifier_option_set_availability(
+    *, option_id: int, outlet: Outlet, is_available: bool, by: Staff
+) -> ModifierOption:
+    """Mark a modifier option available or not (CONTRACT 11: an option "86"ed, e.g. no
+    more Full plates of biryani), as menu_item_set_availability does for an item.
+
+    Locks the option row (menu rows carry no order lock: docs/architecture.md). Another
+    outlet's option is NotFound; a kitchen user may only change options of items of the
+    kitchens they work (Forbidden). The same value again changes nothing and records
+    nothing. Records `menu.option_availability` on the outlet's orders stream and the
+    item's kitchen stream. New lines choosing an unavailable option are refused with 422
+    `item_unavailable` (hub/services/order_lines.py); lines already ordered keep it.
+    """
+    option = (
+        ModifierOption.objects.select_for_update(of=("self",))
+        .select_related("group__menu_item")
+        .filter(pk=option_id, group__menu_item__outlet=outlet)
+        .first()
+    )
+    if option is None:
+        raise NotFound("No such modifier option.")
+    item = option.group.menu_item
+    if by.role == KITCHEN and not by.kitchens.filter(pk=item.kitchen_id).exists():
+        raise Forbidden("This option is of an item cooked in a kitchen you do not work.")
+    if option.is_available == is_available:
+        return option
+    option.is_available = is_available
+    option.save(update_fields=["is_available"])
+    record_event(
+        outlet=outlet,
+        streams=[orders_stream(outlet.pk), kitchen_stream(item.kitchen_id)],
+        type="menu.option_availability",
+        data={
+            "option_id": option.pk,
+            "group_id": option.group_id,
+            "menu_item_id": item.pk,
+            "name": option.name,
+            "kitchen_id": item.kitchen_id,
+            "is_available": is_available,
+        },
+    )
+    return option
 
 
 class _Unchanged:

@@ -91,3 +91,33 @@ def test_waiter_chooses_a_portion_and_the_kitchen_reads_it(screens, rest, viewpo
     kds.shot(f"kitchen-modifiers-{size}")
     kds.assert_healthy()
     tablet.assert_healthy()
+
+
+def test_an_option_sold_out_greys_out_in_the_open_chooser_live(screens, rest):
+    tablet = screens("waiter")
+    floor = tablet.open("/waiter/")
+    floor.locator('.table[data-table-id="6"]').click()
+    floor.fill("#guests", "2")
+    floor.get_by_role("button", name="Open T6").click()
+    floor.locator('.menu-item[data-menu-item-id="15"]').click()  # Paneer Tikka: Extras
+    mint = floor.locator('.chooser .option[data-option-id="2"]')
+    mint.wait_for()
+    assert mint.is_enabled() and "Optional · up to 2" in floor.locator(".chooser").inner_text()
+
+    # the kitchen runs out of mint chutney: the open chooser greys it, without a reload
+    rest("chef").ok("PUT", "/api/v1/pos/menu/options/2/availability", {"is_available": False})
+    floor.wait_for_selector('.chooser .option[data-option-id="2"]:disabled', timeout=5000)
+    assert "Sold out" in mint.inner_text()
+    assert floor.locator('.chooser .option[data-option-id="1"]').is_enabled()
+    tablet.shot("waiter-chooser-sold-out-1280x800")
+
+    rest("chef").ok("PUT", "/api/v1/pos/menu/options/2/availability", {"is_available": True})
+    floor.wait_for_selector('.chooser .option[data-option-id="2"]:enabled', timeout=5000)
+    # Extra cheese and mint chutney together, within the group's max of 2
+    mint.click()
+    floor.locator('.chooser .option[data-option-id="1"]').click()
+    floor.locator("#chooser-add").click()
+    floor.locator(".chooser").wait_for(state="detached", timeout=5000)
+    mods = floor.locator(".line.line-pending .line-mods").inner_text()
+    assert mods == "Extra cheese, Mint chutney"
+    tablet.assert_healthy()

@@ -414,6 +414,21 @@ def scenario_menu_item_availability(outlet):
     menu_item_set_availability(item_id=12, outlet=outlet, is_available=True, by=staff("cashier"))
 
 
+def scenario_menu_option_availability(outlet):
+    from hub.services.menu import modifier_option_set_availability
+
+    # no more Full plates (the chef), the mint chutney gone and back (the cashier)
+    modifier_option_set_availability(
+        option_id=4, outlet=outlet, is_available=False, by=staff("chef")
+    )
+    modifier_option_set_availability(
+        option_id=2, outlet=outlet, is_available=False, by=staff("cashier")
+    )
+    modifier_option_set_availability(
+        option_id=2, outlet=outlet, is_available=True, by=staff("cashier")
+    )
+
+
 def scenario_menu_item_changed(outlet):
     from hub.services.menu import menu_item_update
 
@@ -441,6 +456,7 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "print.job_status": scenario_print_job_status,
     "menu.item_availability": scenario_menu_item_availability,
     "menu.item_changed": scenario_menu_item_changed,
+    "menu.option_availability": scenario_menu_option_availability,
 }
 
 

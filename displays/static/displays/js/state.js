@@ -370,6 +370,7 @@
       "kot.status_changed",
       "menu.item_availability",
       "menu.item_changed",
+      "menu.option_availability",
     ],
 
     // rest: {tables: GET /tables, ready: GET /kitchens/{id}/kots?status=food_ready for
@@ -475,6 +476,23 @@
             mapMenuItems(state, d.menu_item_id, (i) => copy(i, { is_available: d.is_available })) ||
             state
           );
+        case "menu.option_availability":
+          // an option sold out or back: the chooser greys it (GET /menu's modifier_groups)
+          return (
+            mapMenuItems(state, d.menu_item_id, (i) =>
+              copy(i, {
+                modifier_groups: (i.modifier_groups || []).map((g) =>
+                  g.id !== d.group_id
+                    ? g
+                    : copy(g, {
+                        options: g.options.map((o) =>
+                          o.id === d.option_id ? copy(o, { is_available: d.is_available }) : o
+                        ),
+                      })
+                ),
+              })
+            ) || state
+          );
         case "menu.item_changed": {
           // An item moved in the menu (or new to it) is placed by the hub: reload the menu.
           const moved = (d.changed || []).some((f) => f === "category_id" || f === "sort_order");
@@ -535,7 +553,21 @@
         })),
         menu: state.menu.map((s) => ({
           id: s.id,
-          items: s.items.map((i) => [i.id, i.name, i.price, i.is_available, i.is_open_price]),
+          items: s.items.map((i) => [
+            i.id,
+            i.name,
+            i.price,
+            i.is_available,
+            i.is_open_price,
+            // the chooser: each group's bounds and each option's price and availability
+            (i.modifier_groups || []).map((g) => [
+              g.id,
+              g.name,
+              g.min,
+              g.max,
+              g.options.map((o) => [o.id, o.name, o.price, o.is_available]),
+            ]),
+          ]),
         })),
       };
     },

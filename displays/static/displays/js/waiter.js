@@ -780,6 +780,11 @@
     if (event.type === "menu.item_availability") {
       toast(d.name + (d.is_available ? " is back on the menu" : " is sold out"), "info");
     }
+    if (event.type === "menu.option_availability") {
+      const item = menuItem(d.menu_item_id);
+      const of = item ? " (" + item.name + ")" : "";
+      toast(d.name + of + (d.is_available ? " is back" : " is sold out"), "info");
+    }
     if ((state.needs || []).includes("menu")) reloadMenu();
     renderFloor();
     renderAlerts();
