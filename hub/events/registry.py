@@ -395,6 +395,7 @@ class MenuItemChanged(TypedDict):
             "tax_category_id",
             "is_open_price",
             "sort_order",
+            "modifier_groups",  # its groups or options were added, edited or removed
         ]
     ]
 

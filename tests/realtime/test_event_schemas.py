@@ -413,11 +413,11 @@ def test_each_type_describes_its_streams_and_a_closed_json_schema(type_name):
 
 
 def test_enums_are_the_models_choices():
-    from hub.services.menu import EDITABLE
+    from hub.services.menu import CHANGED
 
     props = {name: REGISTRY[name].json_schema()["properties"] for name in REGISTRY}
     assert props["kot.created"]["status"]["enum"] == Kot.Status.values
     assert props["kot.created"]["kind"]["enum"] == Kot.Kind.values
     assert props["order.created"]["status"]["enum"] == Order.Status.values
     assert props["print.job"]["kind"]["enum"] == PrintJob.Kind.values
-    assert props["menu.item_changed"]["changed"]["items"]["enum"] == list(EDITABLE)
+    assert props["menu.item_changed"]["changed"]["items"]["enum"] == list(CHANGED)

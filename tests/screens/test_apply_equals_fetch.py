@@ -435,6 +435,22 @@ def scenario_menu_item_changed(outlet):
     menu_item_update(item_id=15, outlet=outlet, by=staff("manager"), price="13.49", kitchen_id=2)
     # moved in the menu: the tablet reloads its menu rather than guessing the place
     menu_item_update(item_id=16, outlet=outlet, by=staff("manager"), sort_order=1)
+    # a group and an option edited (the admin): the event has no groups, so a reload too
+    from hub.services.menu import modifier_group_save, modifier_option_save
+
+    modifier_group_save(
+        outlet=outlet,
+        by=staff("manager"),
+        menu_item_id=11,
+        group_id=2,
+        name="Plate",
+        min_choices=1,
+        max_choices=1,
+        sort_order=2,
+    )
+    modifier_option_save(
+        outlet=outlet, by=staff("manager"), group_id=2, option_id=4, name="Full", price="6.50"
+    )
 
 
 SCENARIOS: dict[str, Callable[[Outlet], object]] = {

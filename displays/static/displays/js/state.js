@@ -494,8 +494,11 @@
             ) || state
           );
         case "menu.item_changed": {
-          // An item moved in the menu (or new to it) is placed by the hub: reload the menu.
-          const moved = (d.changed || []).some((f) => f === "category_id" || f === "sort_order");
+          // An item moved in the menu (or new to it) is placed by the hub, and its modifier
+          // groups are not in the event: reload the menu.
+          const moved = (d.changed || []).some(
+            (f) => f === "category_id" || f === "sort_order" || f === "modifier_groups"
+          );
           const next = moved
             ? null
             : mapMenuItems(state, d.menu_item_id, (i) =>
