@@ -203,6 +203,7 @@
 
   function closePanel() {
     closeChooser();
+    closeSplitter();
     openTableId = null;
     panelOrder = null;
     draft = [];
@@ -212,7 +213,8 @@
   }
   document.getElementById("panel-close").addEventListener("click", closePanel);
   document.addEventListener("keydown", (ev) => {
-    if (ev.key === "Escape" && chooser) closeChooser();
+    if (ev.key === "Escape" && splitter) closeSplitter();
+    else if (ev.key === "Escape" && chooser) closeChooser();
     else if (ev.key === "Escape" && openTableId !== null) closePanel();
   });
 
@@ -417,6 +419,7 @@
       lines.length + draftLines.length === 0
         ? el("p", { class: "muted" }, "No items yet: add from the menu below.")
         : null,
+      checksView(orderData),
       el("div", { class: "order-actions" }, [
         el(
           "button",
@@ -436,8 +439,316 @@
               "Save"
             )
           : null,
+        allows(orderData, "split") && !draft.length
+          ? el(
+              "button",
+              {
+                type: "button",
+                id: "split-bill",
+                class: "btn",
+                onclick: () => openSplitter(orderData),
+              },
+              (orderData.checks || []).length ? "Split again" : "Split bill"
+            )
+          : null,
       ]),
     ]);
+  }
+
+  // --- split bill (CONTRACT 12) ----------------------------------------------------------
+  //
+  // The checks are the hub's (`checks` of GET /orders/{id}): their totals, what is paid and
+  // due, each check's payment status. The tablet divides nothing itself: the splitter only
+  // says which line's units go on which check (or how many equal parts), the hub prices
+  // them (hub/pricing.py) or refuses (400 with its message). Buttons come from the order's
+  // `allowed_actions`: `split`, `unsplit`, `pay` (a Pay per check still due).
+  const PAYMENT_STATUS_TEXT = { unpaid: "DUE", partial: "PART PAID", paid: "PAID" };
+  let paymentMethods = [];
+  let splitter = null; // {orderId, mode, parts, count, placed: {item id: [units per check]}}
+
+  function checksView(orderData) {
+    const checks = orderData.checks || [];
+    if (!checks.length) return null;
+    const names = {};
+    for (const item of orderData.items) names[item.id] = item.name;
+    const mayPay = allows(orderData, "pay");
+    return el("section", { class: "checks", "aria-label": "Checks" }, [
+      el("div", { class: "checks-head" }, [
+        el("h3", {}, "Split in " + checks.length),
+        allows(orderData, "unsplit")
+          ? el(
+              "button",
+              {
+                type: "button",
+                id: "unsplit",
+                class: "btn btn-small",
+                onclick: () => unsplit(orderData),
+              },
+              "One bill"
+            )
+          : null,
+      ]),
+      ...checks.map((check) =>
+        el(
+          "article",
+          {
+            class: "check pst-" + check.payment_status,
+            dataset: { checkId: check.id, number: check.number },
+            "aria-label": "Check " + check.number + " of " + checks.length,
+          },
+          [
+            el("div", { class: "check-head" }, [
+              el("span", { class: "check-number" }, "Check " + check.number + " of " + checks.length),
+              el(
+                "span",
+                { class: "check-status" },
+                PAYMENT_STATUS_TEXT[check.payment_status] || check.payment_status
+              ),
+            ]),
+            check.items.length
+              ? el(
+                  "div",
+                  { class: "check-items" },
+                  check.items.map((i) => i.quantity + "× " + (names[i.item_id] || "?")).join(", ")
+                )
+              : el("div", { class: "check-items muted" }, "An equal share"),
+            el("dl", { class: "check-figures" }, [
+              el("dt", {}, "Total"),
+              el("dd", { class: "check-total" }, money(check.total, currency())),
+              el("dt", {}, "Paid"),
+              el("dd", { class: "check-paid" }, money(check.paid_total, currency())),
+              el("dt", {}, "Due"),
+              el("dd", { class: "check-due" }, money(check.balance_due, currency())),
+            ]),
+            // Pay the check's balance, as the hub states it, by each method it offers
+            mayPay && check.payment_status !== "paid"
+              ? el(
+                  "div",
+                  { class: "check-pay" },
+                  paymentMethods.map((m) =>
+                    el(
+                      "button",
+                      {
+                        type: "button",
+                        class: "btn btn-small",
+                        dataset: { method: m.code },
+                        "aria-label":
+                          "Pay check " + check.number + " " + money(check.balance_due, currency()) + " by " + m.name,
+                        onclick: (ev) => payCheck(orderData, check, m, ev.currentTarget),
+                      },
+                      m.name
+                    )
+                  )
+                )
+              : null,
+          ]
+        )
+      ),
+    ]);
+  }
+
+  async function payCheck(orderData, check, method, buttonNode) {
+    buttonNode.disabled = true;
+    try {
+      const answer = await api("POST", "orders/" + orderData.id + "/payment", {
+        payment_method: method.code,
+        amount: check.balance_due,
+        check_id: check.id,
+      });
+      toast("Check " + check.number + " paid" + (Number(answer.change_due) ? ", change " + money(answer.change_due, currency()) : ""), "ok");
+      panelOrder = await api("GET", "orders/" + orderData.id);
+      renderPanel();
+    } catch (e) {
+      toast(e.message, "error");
+      buttonNode.disabled = false;
+    }
+  }
+
+  async function unsplit(orderData) {
+    try {
+      panelOrder = await api("DELETE", "orders/" + orderData.id + "/split");
+      toast("Back to one bill", "ok");
+      renderPanel();
+    } catch (e) {
+      toast(e.message, "error");
+    }
+  }
+
+  function openSplitter(orderData) {
+    const placed = {};
+    // the lines a check can hold (a void line is not on the bill), all on check 1 at first
+    for (const item of orderData.items) {
+      if (item.status !== "void") placed[item.id] = [item.quantity, 0];
+    }
+    splitter = { orderId: orderData.id, mode: "items", parts: 2, count: 2, placed: placed, error: "" };
+    renderSplitter();
+  }
+
+  function closeSplitter() {
+    splitter = null;
+    splitBox.hidden = true;
+    splitBox.replaceChildren();
+  }
+
+  // Move one unit of a line onto check k (from the left-most other check holding one), or
+  // off it (onto the first other check): the line's units are only moved, never made.
+  function moveUnit(itemId, k, onto) {
+    const units = splitter.placed[itemId];
+    if (onto) {
+      const from = units.findIndex((q, j) => j !== k && q > 0);
+      if (from < 0) return;
+      units[from] -= 1;
+      units[k] += 1;
+    } else {
+      if (units[k] < 1) return;
+      units[k] -= 1;
+      units[k === 0 ? 1 : 0] += 1;
+    }
+    splitter.error = "";
+    renderSplitter();
+  }
+
+  function renderSplitter() {
+    if (!splitter) return;
+    if (!panelOrder || panelOrder.id !== splitter.orderId || !allows(panelOrder, "split")) {
+      closeSplitter();
+      return;
+    }
+    const modeButton = (mode, text) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: "btn" + (splitter.mode === mode ? " picked" : ""),
+          "aria-pressed": splitter.mode === mode ? "true" : "false",
+          dataset: { mode: mode },
+          onclick: () => {
+            splitter.mode = mode;
+            splitter.error = "";
+            renderSplitter();
+          },
+        },
+        text
+      );
+    const stepper = (label, value, less, more) =>
+      el("span", { class: "stepper" }, [
+        el("button", { type: "button", class: "btn btn-small", "aria-label": "Fewer " + label, onclick: less }, "−"),
+        el("span", { class: "step-value" }, String(value)),
+        el("button", { type: "button", class: "btn btn-small", "aria-label": "More " + label, onclick: more }, "+"),
+      ]);
+    let body;
+    if (splitter.mode === "equal") {
+      body = el("div", { class: "split-equal" }, [
+        el("span", {}, "Equal parts"),
+        stepper(
+          "parts",
+          splitter.parts,
+          () => {
+            splitter.parts = Math.max(1, splitter.parts - 1);
+            renderSplitter();
+          },
+          () => {
+            splitter.parts += 1;
+            renderSplitter();
+          }
+        ),
+      ]);
+    } else {
+      const heads = [el("th", { scope: "col" }, "Line")];
+      for (let k = 0; k < splitter.count; k++) heads.push(el("th", { scope: "col" }, "Check " + (k + 1)));
+      const rows = panelOrder.items
+        .filter((item) => item.id in splitter.placed)
+        .map((item) =>
+          el("tr", { dataset: { itemId: item.id } }, [
+            el("th", { scope: "row" }, item.quantity + "× " + item.name),
+            ...splitter.placed[item.id].map((q, k) =>
+              el(
+                "td",
+                { dataset: { check: k + 1 } },
+                stepper(
+                  item.name + " on check " + (k + 1),
+                  q,
+                  () => moveUnit(item.id, k, false),
+                  () => moveUnit(item.id, k, true)
+                )
+              )
+            ),
+          ])
+        );
+      body = el("div", { class: "split-items" }, [
+        el("div", { class: "split-table" }, [
+          el("table", {}, [el("thead", {}, el("tr", {}, heads)), el("tbody", {}, rows)]),
+        ]),
+        el(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-small",
+            id: "add-check",
+            onclick: () => {
+              splitter.count += 1;
+              for (const units of Object.values(splitter.placed)) units.push(0);
+              renderSplitter();
+            },
+          },
+          "Add a check"
+        ),
+      ]);
+    }
+    splitBox.replaceChildren(
+      el("div", { class: "chooser splitter", role: "dialog", "aria-modal": "true", "aria-labelledby": "split-title" }, [
+        el("div", { class: "chooser-head" }, [
+          el("h3", { id: "split-title" }, "Split " + panelOrder.order_number),
+        ]),
+        el("div", { class: "split-modes" }, [modeButton("items", "By items"), modeButton("equal", "Equal parts")]),
+        body,
+        splitter.error ? el("p", { class: "group-error", role: "alert" }, splitter.error) : null,
+        el("div", { class: "chooser-actions" }, [
+          el("button", { type: "button", class: "btn", onclick: closeSplitter }, "Cancel"),
+          el(
+            "button",
+            { type: "button", class: "btn btn-primary btn-wide", id: "split-go", onclick: submitSplit },
+            splitter.mode === "equal" ? "Split in " + splitter.parts : "Split in " + splitter.count + " checks"
+          ),
+        ]),
+      ])
+    );
+    splitBox.hidden = false;
+  }
+
+  async function submitSplit() {
+    if (!splitter) return;
+    let body;
+    if (splitter.mode === "equal") body = { equal: splitter.parts };
+    else {
+      const checks = [];
+      for (let k = 0; k < splitter.count; k++) {
+        checks.push({
+          items: Object.entries(splitter.placed)
+            .filter(([, units]) => units[k] > 0)
+            .map(([id, units]) => ({ item_id: Number(id), quantity: units[k] })),
+        });
+      }
+      body = { checks: checks };
+    }
+    body.version = panelOrder.version;
+    try {
+      panelOrder = await api("POST", "orders/" + splitter.orderId + "/split", body);
+      const count = (panelOrder.checks || []).length;
+      closeSplitter();
+      toast("Split in " + count + " checks", "ok");
+      renderPanel();
+    } catch (e) {
+      // the hub's reason, e.g. a check with nothing on it
+      splitter.error = e.message + fieldsText(e);
+      renderSplitter();
+    }
+  }
+
+  function fieldsText(e) {
+    const fields = (e.body && e.body.fields) || {};
+    const messages = Object.values(fields).flat();
+    return messages.length ? " " + messages.join(" ") : "";
   }
 
   function menuView() {
@@ -504,7 +815,8 @@
   // which is the shape of the control, not a check.
   let chooser = null; // {itemId, picked: [option ids], note, error: {group, option, message}}
   const chooserBox = el("div", { id: "chooser", class: "chooser-backdrop", hidden: true });
-  document.body.append(chooserBox);
+  const splitBox = el("div", { id: "splitter", class: "chooser-backdrop", hidden: true });
+  document.body.append(chooserBox, splitBox);
 
   function menuItem(id) {
     for (const section of state.menu) {
@@ -818,6 +1130,7 @@
     try {
       meData = await api("GET", "me");
       window.Hub.setSession(window.Hub.token(), meData);
+      paymentMethods = await api("GET", "payment-methods");
       const types = await api("GET", "order-types");
       const dineIn = types.find((t) => t.code === "dine_in");
       dineInTypeId = dineIn ? dineIn.id : null;
