@@ -40,6 +40,8 @@ OUTLET_PATHS: dict[type[Model], str] = {
     m.Kitchen: "outlet",
     m.MenuCategory: "outlet",
     m.MenuItem: "outlet",
+    m.ModifierGroup: "menu_item__outlet",
+    m.ModifierOption: "group__menu_item__outlet",
     m.Table: "outlet",
     m.Customer: "outlet",
     m.Order: "outlet",

@@ -360,6 +360,19 @@ class MenuItemAvailability(TypedDict):
 
 
 @with_config(STRICT)
+class MenuOptionAvailability(TypedDict):
+    """A modifier option sold out or back (modifier_option_set_availability): which option
+    of which group of which item, so a screen greys it in the chooser it already has."""
+
+    option_id: int
+    group_id: int
+    menu_item_id: int
+    name: str
+    kitchen_id: int
+    is_available: bool
+
+
+@with_config(STRICT)
 class MenuItemChanged(TypedDict):
     """A manager edited or added an item (the admin; hub/services/menu.py): the item as it
     now is, and `changed`, the fields that changed."""
@@ -382,6 +395,7 @@ class MenuItemChanged(TypedDict):
             "tax_category_id",
             "is_open_price",
             "sort_order",
+            "modifier_groups",  # its groups or options were added, edited or removed
         ]
     ]
 
@@ -442,6 +456,7 @@ REGISTRY: dict[str, EventType] = {
         EventType("print.job_status", ("orders",), PrintJobStatusChanged),
         EventType("menu.item_availability", ("orders", "kitchen"), MenuItemAvailability),
         EventType("menu.item_changed", ("orders", "kitchen"), MenuItemChanged),
+        EventType("menu.option_availability", ("orders", "kitchen"), MenuOptionAvailability),
     ]
 }
 

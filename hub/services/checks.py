@@ -17,15 +17,16 @@ from decimal import Decimal
 from typing import Any
 
 from hub import pricing
-from hub.errors import Conflict, ValidationFailed
+from hub.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from hub.events import service_transaction
 from hub.models import Check, Order, OrderItem, Outlet, Payment, Staff
+from hub.roles import role_may
 from hub.services.order_core import (
     order_bump,
     order_check_version,
+    order_closed_error,
     order_lock,
     order_record,
-    order_require_open,
 )
 from hub.services.order_pricing import order_discount, order_lines, order_price
 
@@ -91,6 +92,50 @@ def check_paid_error(order: Order) -> Conflict:
 
 def _checks_with_payments(order: Order) -> bool:
     return Payment.objects.filter(order=order, split_check__isnull=False).exists()
+
+
+def order_split_refusal(*, order: Order, by: Staff) -> DomainError | None:
+    """Why `by` may not split (or re-split) the order's bill now, or None: the rule
+    order_split applies, and the representation's `split` action. Roles with
+    `order.split`; an open order (409 `order_closed`); no check paid yet (409
+    `check_paid`) and no payment taken on the whole bill (409 `order_has_payments`).
+    Reads `order.payments` (prefetched by the representation)."""
+    if not role_may(by.role, "order.split"):
+        return Forbidden("Your role may not split bills.")
+    if order.is_closed:
+        return order_closed_error(order)
+    payments = list(order.payments.all())
+    if any(p.split_check_id is not None for p in payments):
+        return check_paid_error(order)
+    if payments:
+        return Conflict(
+            f"Order {order.number} already has a payment: split a bill before taking "
+            "payments, or take the rest as one bill.",
+            code="order_has_payments",
+        )
+    return None
+
+
+def order_unsplit_refusal(*, order: Order, by: Staff) -> DomainError | None:
+    """Why `by` may not put a split order back to one bill now, or None: the rule
+    order_unsplit applies (roles with `order.split`, an open order, no check paid: 409
+    `check_paid`). The `unsplit` action also needs a split to undo (order_actions)."""
+    if not role_may(by.role, "order.split"):
+        return Forbidden("Your role may not split bills.")
+    if order.is_closed:
+        return order_closed_error(order)
+    if any(p.split_check_id is not None for p in order.payments.all()):
+        return check_paid_error(order)
+    return None
+
+
+def check_paid_refusal(order: Order) -> Conflict | None:
+    """409 `check_paid` when a check of the order has a payment: its lines and discount are
+    frozen (order_items_refusal asks this, so `update_items` is not offered then).
+    Reads `order.payments` (prefetched by the representation)."""
+    if any(p.split_check_id is not None for p in order.payments.all()):
+        return check_paid_error(order)
+    return None
 
 
 def _figures_rows(order: Order, figures: Sequence[pricing.CheckFigures], items) -> list[Check]:
@@ -173,15 +218,9 @@ def order_split(
         raise ValidationFailed(fields={"equal": ["Send equal (a number of parts) or checks."]})
     order = order_lock(order_id=order_id, outlet=outlet)
     order_check_version(order, expected_version)
-    order_require_open(order)
-    if _checks_with_payments(order):
-        raise check_paid_error(order)
-    if Payment.objects.filter(order=order).exists():
-        raise Conflict(
-            f"Order {order.number} already has a payment: split a bill before taking "
-            "payments, or take the rest as one bill.",
-            code="order_has_payments",
-        )
+    refusal = order_split_refusal(order=order, by=by)
+    if refusal is not None:
+        raise refusal
     lines = list(OrderItem.objects.filter(order=order).order_by("id"))
     result = order_price(order, items=lines)
     if equal is not None:
@@ -215,11 +254,11 @@ def order_unsplit(
     payment. Without a split it changes nothing. Records `order.split` with no checks."""
     order = order_lock(order_id=order_id, outlet=outlet)
     order_check_version(order, expected_version)
-    order_require_open(order)
+    refusal = order_unsplit_refusal(order=order, by=by)
+    if refusal is not None:
+        raise refusal
     if not Check.objects.filter(order=order).exists():
         return order
-    if _checks_with_payments(order):
-        raise check_paid_error(order)
     Check.objects.filter(order=order).delete()
     order_bump(order, fields=[])
     order_record(order, "order.split", checks=[])

@@ -4,8 +4,9 @@
 An action is offered iff the service that does it would accept it now from this caller:
 each one asks the refusal function that very service raises from (kot_send_refusal,
 order_items_refusal, allowed_statuses with order_unsent_refusal, payment_refusal with
-payment_due_refusal, order_cancel_refusal, bill_print_refusal), so the screens and the
-services can never disagree. Nothing here decides anything of its own.
+payment_due_refusal, order_cancel_refusal, bill_print_refusal, order_split_refusal,
+order_unsplit_refusal), so the screens and the services can never disagree. Nothing
+here decides anything of its own.
 
 Above every order service in the import tree (it imports kitchen, orders, payments and
 printing; none of them imports it).
@@ -14,6 +15,7 @@ printing; none of them imports it).
 from __future__ import annotations
 
 from hub.models import Order, OrderItem, Printer, Staff
+from hub.services.checks import order_split_refusal, order_unsplit_refusal
 from hub.services.kitchen import kot_send_refusal
 from hub.services.orders import (
     allowed_statuses,
@@ -25,7 +27,16 @@ from hub.services.payments import payment_due_refusal, payment_refusal
 from hub.services.printing import bill_print_refusal, receipt_printer
 
 # Every action `allowed_actions` may list, in the order it lists them.
-ORDER_ACTIONS = ("send_kot", "update_items", "bill", "pay", "cancel", "print_bill")
+ORDER_ACTIONS = (
+    "send_kot",
+    "update_items",
+    "bill",
+    "pay",
+    "cancel",
+    "print_bill",
+    "split",
+    "unsplit",
+)
 
 
 def _has_pending(order: Order) -> bool:
@@ -43,7 +54,10 @@ def order_allowed_actions(
     - `bill`: PUT /orders/{id}/status `billed`;
     - `pay`: POST /orders/{id}/payment (something is due);
     - `cancel`: POST /orders/{id}/cancel;
-    - `print_bill`: POST /orders/{id}/print-bill.
+    - `print_bill`: POST /orders/{id}/print-bill;
+    - `split`: POST /orders/{id}/split (CONTRACT 12; a split order may be re-split);
+    - `unsplit`: DELETE /orders/{id}/split, on a split order (on one bill it changes
+      nothing, so it is not offered).
 
     `printers`: a dict shared by the orders of one answer, so the outlet's receipt
     printer is looked up once (read the items prefetched, as hub.selectors.orders does).
@@ -63,6 +77,10 @@ def order_allowed_actions(
         or payment_due_refusal(balance=order.total - order.paid_total),
         "cancel": order_cancel_refusal(order=order, by=by),
         "print_bill": bill_print_refusal(order=order, by=by, printer=printers[order.outlet_id]),
+        "split": order_split_refusal(order=order, by=by),
+        "unsplit": order_unsplit_refusal(order=order, by=by)
+        if any(True for _ in order.checks.all())
+        else "not split",
     }
     return [action for action in ORDER_ACTIONS if refusals[action] is None]
 

@@ -35,7 +35,7 @@ from hub.models import (
 )
 from hub.roles import role_may
 from hub.selectors.floor import open_orders_on
-from hub.services.checks import checks_drop_for_change
+from hub.services.checks import check_paid_refusal, checks_drop_for_change
 from hub.services.clock import outlet_today
 from hub.services.coupons import coupon_check, coupon_usage_count, coupons_active  # noqa: F401
 from hub.services.kitchen import kots_end_for_cancelled_order, void_ticket_create
@@ -335,7 +335,8 @@ def order_items_refusal(*, order: Order, by: Staff) -> DomainError | None:
     order_update applies to `items`, and the representation's `update_items` action.
 
     Roles with `order.update`; an open order (409 `order_closed` for paid and
-    cancelled); not billed (409 `order_billed`: the bill froze them)."""
+    cancelled); not billed (409 `order_billed`: the bill froze them); no check of a
+    split bill paid (409 `check_paid`, CONTRACT 12: the checks froze them)."""
     if not role_may(by.role, "order.update"):
         return Forbidden("Your role may not change orders.")
     if order.is_closed:
@@ -345,7 +346,7 @@ def order_items_refusal(*, order: Order, by: Staff) -> DomainError | None:
             f"Order {order.number} is billed: its items are frozen. Cancel it (manager) to change them.",
             code="order_billed",
         )
-    return None
+    return check_paid_refusal(order)
 
 
 # --- status ---

@@ -143,3 +143,11 @@ class MenuItemAvailabilityOut(serializers.Serializer):
     name = serializers.CharField()
     kitchen_id = serializers.IntegerField()
     is_available = serializers.BooleanField()
+
+
+class ModifierOptionAvailabilityOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    group_id = serializers.IntegerField()
+    menu_item_id = serializers.IntegerField(source="group.menu_item_id")
+    is_available = serializers.BooleanField()

@@ -7,7 +7,7 @@ without pagination (docs/api.md "Pagination").
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
 from hub.selectors import catalog as selectors
-from hub.services.menu import menu_item_set_availability
+from hub.services.menu import menu_item_set_availability, modifier_option_set_availability
 
 from ..envelope import ok
 from ..routes import api_path
@@ -16,6 +16,7 @@ from ..serializers.catalog import (
     MenuItemAvailabilityIn,
     MenuItemAvailabilityOut,
     MenuSectionOut,
+    ModifierOptionAvailabilityOut,
     OrderTypeOut,
     PaymentMethodOut,
 )
@@ -79,6 +80,28 @@ class MenuItemAvailabilityApi(HubApiView):
         return ok(MenuItemAvailabilityOut(item).data)
 
 
+class ModifierOptionAvailabilityApi(HubApiView):
+    """ "86" a modifier option (no more Full plates), or bring it back (docs/api.md
+    "Modifiers"): the same rules as an item's."""
+
+    permission = "menu.set_availability"
+
+    @extend_schema(
+        request=MenuItemAvailabilityIn,
+        responses=ModifierOptionAvailabilityOut,
+        examples=[OpenApiExample("Sold out", value={"is_available": False}, request_only=True)],
+    )
+    def put(self, request, option_id: int):
+        data = self.validated(MenuItemAvailabilityIn)
+        option = modifier_option_set_availability(
+            option_id=option_id,
+            outlet=self.outlet,
+            is_available=data["is_available"],
+            by=self.staff,
+        )
+        return ok(ModifierOptionAvailabilityOut(option).data)
+
+
 urlpatterns = [
     *api_path("payment-methods", PaymentMethodListApi.as_view(), "payment-methods"),
     *api_path("order-types", OrderTypeListApi.as_view(), "order-types"),
@@ -87,6 +110,11 @@ urlpatterns = [
         "menu/items/<int:item_id>/availability",
         MenuItemAvailabilityApi.as_view(),
         "menu-item-availability",
+    ),
+    *api_path(
+        "menu/options/<int:option_id>/availability",
+        ModifierOptionAvailabilityApi.as_view(),
+        "menu-option-availability",
     ),
     *api_path("kitchens", KitchenListApi.as_view(), "kitchens"),
 ]

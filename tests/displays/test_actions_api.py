@@ -212,6 +212,18 @@ def _order_state(outlet, name: str) -> Order:
         order_set_status(order_id=order.pk, outlet=outlet, by=staff("cashier"), status="billed")
     elif name == "paid":
         pay(order)
+    elif name.startswith("kot, split"):
+        from hub.services.checks import order_split
+
+        split = order_split(order_id=order.pk, outlet=outlet, by=staff("waiter"), equal=2)
+        if name == "kot, split, a check paid":
+            first = split.checks.order_by("number").first()
+            payments_capture(
+                order_id=order.pk,
+                outlet=outlet,
+                by=staff("cashier"),
+                requests=[PaymentRequest("cash", first.total, check_id=first.pk)],
+            )
     elif name == "kot, no receipt printer":
         Printer.objects.filter(outlet=outlet, role=Printer.Role.RECEIPT).update(
             role=Printer.Role.KITCHEN
@@ -225,6 +237,8 @@ ORDER_STATES = (
     "kot",
     "kot, one unsent",
     "kot, no receipt printer",
+    "kot, split",
+    "kot, split, a check paid",
     "billed",
     "paid",
     "paid first, unsent",
@@ -236,6 +250,8 @@ ORDER_ROLES = ("manager", "cashier", "waiter", "chef", "driver")
 def _try_action(client, order: dict, action: str) -> bool:
     oid = order["id"]
     kept = [{"id": i["id"], "quantity": i["quantity"]} for i in order["items"]]
+    unpaid = [c["id"] for c in order["checks"] if c["payment_status"] != "paid"]
+    due = {"check_id": unpaid[0]} if unpaid else {}
     request = {
         "send_kot": ("post", f"orders/{oid}/kot", None),
         "update_items": (
@@ -244,9 +260,12 @@ def _try_action(client, order: dict, action: str) -> bool:
             {"items": [*kept, {"menu_item_id": 12, "quantity": 1}]},
         ),
         "bill": ("put", f"orders/{oid}/status", {"status": "billed"}),
-        "pay": ("post", f"orders/{oid}/payment", {"payment_method": "cash", "amount": 1}),
+        # a split order's payment names a check (CONTRACT 12): the first one still due
+        "pay": ("post", f"orders/{oid}/payment", {"payment_method": "cash", "amount": 1} | due),
         "cancel": ("post", f"orders/{oid}/cancel", {"reason": "guest left"}),
         "print_bill": ("post", f"orders/{oid}/print-bill", None),
+        "split": ("post", f"orders/{oid}/split", {"equal": 2}),
+        "unsplit": ("delete", f"orders/{oid}/split", None),
     }[action]
     answer = attempt(client, *request)
     if answer.status_code >= 300:
@@ -291,7 +310,7 @@ def test_every_order_action_is_offered_somewhere_and_refused_somewhere(demo):
     from hub.services.order_actions import ORDER_ACTIONS
 
     seen: dict[str, set[bool]] = {a: set() for a in ORDER_ACTIONS}
-    for state in ("draft", "kot", "billed", "cancelled", "kot, no receipt printer"):
+    for state in ("draft", "kot", "billed", "cancelled", "kot, no receipt printer", "kot, split"):
         order_id = _order_state(demo, state).pk
         for username in ("cashier", "chef"):
             offered = (

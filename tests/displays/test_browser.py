@@ -230,8 +230,10 @@ def test_waiter_opens_a_table_adds_items_and_sends_them_to_the_kitchen(screens, 
     floor.wait_for_selector('.table[data-table-id="3"][data-status="occupied"]')
     assert "3 guests" in floor.locator('.table[data-table-id="3"]').inner_text()
 
-    floor.locator('.menu-item[data-menu-item-id="15"]').click()
-    floor.locator('.menu-item[data-menu-item-id="15"]').click()
+    # items without modifier groups go straight onto the order as new lines (Paneer Tikka
+    # has Extras: its chooser is tests/displays/test_modifiers_browser.py's)
+    floor.locator('.menu-item[data-menu-item-id="3"]').click()
+    floor.locator('.menu-item[data-menu-item-id="3"]').click()
     floor.locator('.menu-item[data-menu-item-id="16"]').click()
     assert floor.locator(".line-draft").count() == 2
     tablet.shot("waiter-table-1280x800")
@@ -244,7 +246,7 @@ def test_waiter_opens_a_table_adds_items_and_sends_them_to_the_kitchen(screens, 
     order = rest("waiter").ok("GET", f"/api/v1/pos/orders/{table['current_order']['id']}")
     assert order["status"] == "kot"
     assert sorted((i["menu_item_id"], i["quantity"], i["status"]) for i in order["items"]) == [
-        (15, 2, "sent_to_kitchen"),
+        (3, 2, "sent_to_kitchen"),
         (16, 1, "sent_to_kitchen"),
     ]
     assert len(order["kots"]) == 2  # one per kitchen
@@ -304,7 +306,12 @@ def _busy_kitchen(rest) -> dict:
         7,
         [
             {"menu_item_id": 6, "quantity": 2},
-            {"menu_item_id": 11, "quantity": 1, "note": "Extra raita"},
+            {
+                "menu_item_id": 11,
+                "quantity": 1,
+                "note": "Extra raita",
+                "modifiers": [{"option_id": 4}],  # Portion: Full (CONTRACT 11, required)
+            },
         ],
     )
     warn = _send(waiter, warn_order["id"])
@@ -370,12 +377,15 @@ def test_kitchen_shows_ages_add_ons_and_voids(screens, rest):
     ids = page.eval_on_selector_all(".ticket", "cards => cards.map(c => Number(c.dataset.kotId))")
     assert ids[:3] == [kots["late"]["id"], kots["warn"]["id"], kots["addon"]["id"]]
     # all day: what is still to cook (not the ready ticket, not what was voided)
-    allday = dict(
-        (li.split(maxsplit=1)[1], int(li.split(maxsplit=1)[0]))
-        for li in page.eval_on_selector_all(
-            "#allday li", "rows => rows.map(r => r.innerText.replace('\\n', ' '))"
-        )
+    rows = page.eval_on_selector_all(
+        "#allday li",
+        """rows => rows.map(r => [r.dataset.item, Number(r.querySelector('.allday-count').textContent),
+                 (r.querySelector('.allday-options') || {}).textContent || ''])""",
     )
+    allday = {name: count for name, count, _ in rows}
+    # per option too: the biryani went out as a Full plate
+    assert [options for name, _, options in rows if name == "Hyderabadi Biryani"] == ["Full 1"]
+    assert "Full" in _card(page, kots["warn"]["id"]).locator(".mod").all_inner_texts()
     assert allday == {
         "Paneer Tikka": 2,
         "Butter Naan": 4,

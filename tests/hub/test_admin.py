@@ -66,6 +66,7 @@ def test_the_demo_manager_signs_in_and_sees_their_back_office(demo):
     # what a manager works with; internal rows (cursors, sessions, login records) are not
     assert set(re.findall(r'<th scope="row"[^>]*>\s*<a href="/admin/hub/(\w+)/"', html)) == {
         *("outlet", "staff", "apitoken", "printer", "printjob", "kitchen", "menuitem"),
+        "modifiergroup",
         *("menucategory", "taxcategory", "table", "customer", "coupon", "deliverydriver"),
         *("order", "payment", "refund", "kot", "event", "sequence", "heldorder"),
         *("ordertype", "paymentmethod", "deliveryplatform"),

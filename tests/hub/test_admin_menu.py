@@ -28,6 +28,9 @@ def form_of(item: MenuItem, **changes) -> dict:
         "kitchen": str(item.kitchen_id),
         "tax_category": str(item.tax_category_id or ""),
         "sort_order": str(item.sort_order),
+        # the modifier groups inline (tests/hub/test_admin_modifiers.py edits them)
+        "modifier_groups-TOTAL_FORMS": "0",
+        "modifier_groups-INITIAL_FORMS": "0",
     }
     if item.is_open_price:
         data["is_open_price"] = "on"
@@ -168,6 +171,8 @@ def test_an_item_added_in_the_admin_is_the_managers_outlets_and_announced(demo):
             "tax_category": "3",
             "is_available": "on",
             "sort_order": "4",
+            "modifier_groups-TOTAL_FORMS": "0",  # the groups inline, none yet
+            "modifier_groups-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

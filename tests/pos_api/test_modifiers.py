@@ -241,3 +241,27 @@ def test_menu_and_order_reads_cost_the_same_queries_however_many_options(cashier
     with kitchens:
         cashier.get(f"{BASE}/kitchens")
     assert len(kitchens) <= 8
+
+
+def test_the_worked_example_in_docs_matches_the_api(cashier):
+    # docs/api.md "Modifiers": the request and the figures written there are the API's
+    import json
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+
+    def example(marker: str) -> dict:
+        match = re.search(rf"<!-- {marker} -->\s*```json\n(.*?)```", text, re.S)
+        assert match, f"docs/api.md lost its {marker} example"
+        return json.loads(match.group(1))
+
+    request = example("modifiers-example-request")
+    documented = example("modifiers-example-response")["data"]
+    response = cashier.post(f"{BASE}/orders", request, format="json")
+    assert response.status_code == 201, response.content
+    actual = response.json()["data"]
+    for key in ("subtotal", "taxes", "tax_total", "service_charge", "round_off", "total"):
+        assert actual[key] == documented[key], key
+    fields = ("menu_item_id", "name", "quantity", "unit_price", "line_total", "note", "modifiers")
+    assert [{f: i[f] for f in fields} for i in actual["items"]] == documented["items"]

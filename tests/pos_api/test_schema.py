@@ -368,6 +368,10 @@ STATES = {
         {},
     ),
     ("put", "/api/v1/pos/menu/items/{item_id}/availability"): lambda c: ({"item_id": 20}, {}),
+    ("put", "/api/v1/pos/menu/options/{option_id}/availability"): lambda c: (
+        {"option_id": 2},
+        {},
+    ),
     ("post", "/api/v1/pos/orders"): lambda c: ({}, {}),
     ("put", "/api/v1/pos/orders/{order_id}"): lambda c: ({"order_id": _order(c)["id"]}, {}),
     ("put", "/api/v1/pos/orders/{order_id}/status"): lambda c: (

@@ -192,6 +192,14 @@ def scenario_menu_item_availability(outlet):
     menu_item_set_availability(item_id=15, outlet=outlet, is_available=False, by=staff("chef"))
 
 
+def scenario_menu_option_availability(outlet):
+    from hub.services.menu import modifier_option_set_availability
+
+    modifier_option_set_availability(
+        option_id=4, outlet=outlet, is_available=False, by=staff("chef")
+    )
+
+
 def scenario_menu_item_changed(outlet):
     from hub.services.menu import menu_item_update
 
@@ -217,6 +225,7 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "print.job_status": scenario_print_job_status,
     "menu.item_availability": scenario_menu_item_availability,
     "menu.item_changed": scenario_menu_item_changed,
+    "menu.option_availability": scenario_menu_option_availability,
 }
 
 
@@ -404,11 +413,11 @@ def test_each_type_describes_its_streams_and_a_closed_json_schema(type_name):
 
 
 def test_enums_are_the_models_choices():
-    from hub.services.menu import EDITABLE
+    from hub.services.menu import CHANGED
 
     props = {name: REGISTRY[name].json_schema()["properties"] for name in REGISTRY}
     assert props["kot.created"]["status"]["enum"] == Kot.Status.values
     assert props["kot.created"]["kind"]["enum"] == Kot.Kind.values
     assert props["order.created"]["status"]["enum"] == Order.Status.values
     assert props["print.job"]["kind"]["enum"] == PrintJob.Kind.values
-    assert props["menu.item_changed"]["changed"]["items"]["enum"] == list(EDITABLE)
+    assert props["menu.item_changed"]["changed"]["items"]["enum"] == list(CHANGED)

@@ -267,12 +267,21 @@ def scenario_order_split(outlet):
 
 
 def scenario_kot_created(outlet):
+    from hub.services.order_lines import ModifierInput
     from hub.services.orders import ItemInput, order_update
 
     order = dine_in(outlet, 3, (15, 2), (16, 1))
     send(outlet, order)
     kept = [ItemInput(id=i.pk, quantity=i.quantity) for i in order.items.order_by("id")]
-    order_update(order_id=order.pk, outlet=outlet, by=staff("waiter"), items=kept + _items((12, 1)))
+    # with options (CONTRACT 11): two Full biryanis, a Half, a paneer with two extras
+    chosen = [
+        ItemInput(menu_item_id=11, quantity=2, modifiers=(ModifierInput(4),)),
+        ItemInput(menu_item_id=11, quantity=1, modifiers=(ModifierInput(3),)),
+        ItemInput(menu_item_id=15, quantity=1, modifiers=(ModifierInput(1), ModifierInput(2))),
+    ]
+    order_update(
+        order_id=order.pk, outlet=outlet, by=staff("waiter"), items=kept + _items((12, 1)) + chosen
+    )
     send(outlet, order)  # an add-on
 
 
@@ -405,12 +414,43 @@ def scenario_menu_item_availability(outlet):
     menu_item_set_availability(item_id=12, outlet=outlet, is_available=True, by=staff("cashier"))
 
 
+def scenario_menu_option_availability(outlet):
+    from hub.services.menu import modifier_option_set_availability
+
+    # no more Full plates (the chef), the mint chutney gone and back (the cashier)
+    modifier_option_set_availability(
+        option_id=4, outlet=outlet, is_available=False, by=staff("chef")
+    )
+    modifier_option_set_availability(
+        option_id=2, outlet=outlet, is_available=False, by=staff("cashier")
+    )
+    modifier_option_set_availability(
+        option_id=2, outlet=outlet, is_available=True, by=staff("cashier")
+    )
+
+
 def scenario_menu_item_changed(outlet):
     from hub.services.menu import menu_item_update
 
     menu_item_update(item_id=15, outlet=outlet, by=staff("manager"), price="13.49", kitchen_id=2)
     # moved in the menu: the tablet reloads its menu rather than guessing the place
     menu_item_update(item_id=16, outlet=outlet, by=staff("manager"), sort_order=1)
+    # a group and an option edited (the admin): the event has no groups, so a reload too
+    from hub.services.menu import modifier_group_save, modifier_option_save
+
+    modifier_group_save(
+        outlet=outlet,
+        by=staff("manager"),
+        menu_item_id=11,
+        group_id=2,
+        name="Plate",
+        min_choices=1,
+        max_choices=1,
+        sort_order=2,
+    )
+    modifier_option_save(
+        outlet=outlet, by=staff("manager"), group_id=2, option_id=4, name="Full", price="6.50"
+    )
 
 
 SCENARIOS: dict[str, Callable[[Outlet], object]] = {
@@ -432,6 +472,7 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "print.job_status": scenario_print_job_status,
     "menu.item_availability": scenario_menu_item_availability,
     "menu.item_changed": scenario_menu_item_changed,
+    "menu.option_availability": scenario_menu_option_availability,
 }
 
 

@@ -93,6 +93,18 @@
     }
     if (taking) parts.push(el("span", { class: "tag tag-void" }, "DO NOT MAKE"));
     const row = el("li", { class: cls.join(" ") }, parts);
+    // the options chosen (a portion, extras), one a line under the item, before its note
+    if (item.modifiers.length) {
+      row.append(
+        el(
+          "ul",
+          { class: "mods", "aria-label": "Options of " + item.name },
+          item.modifiers.map((m) =>
+            el("li", { class: "mod" }, (m.quantity > 1 ? m.quantity + "× " : "") + m.name)
+          )
+        )
+      );
+    }
     if (item.note) row.append(el("div", { class: "note" }, item.note));
     return row;
   }
@@ -199,14 +211,22 @@
   }
 
   function summarize() {
-    const totals = new Map();
-    for (const [name, count] of Kitchen.allDay(state)) totals.set(name, count);
-    const rows = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const rows = Kitchen.allDay(state).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     allDayBox.replaceChildren(
-      ...rows.map(([name, count]) =>
+      ...rows.map(([name, count, options]) =>
         el("li", { dataset: { item: name } }, [
           el("span", { class: "allday-count" }, String(count)),
-          el("span", { class: "allday-name" }, name),
+          el("span", { class: "allday-name" }, [
+            name,
+            // per option of those plates: "Full 2, Half 1"
+            options.length
+              ? el(
+                  "span",
+                  { class: "allday-options" },
+                  options.map(([option, n]) => option + " " + n).join(", ")
+                )
+              : null,
+          ]),
         ])
       )
     );

@@ -55,6 +55,11 @@
 
   // --- kitchen display -----------------------------------------------------------------
 
+  // A ticket line's options as sent (CONTRACT 11: names and quantities, frozen on the KOT).
+  function kotModifiers(line) {
+    return (line.modifiers || []).map((m) => ({ name: m.name, quantity: m.quantity || 1 }));
+  }
+
   function ticketFromRest(kot) {
     return {
       id: kot.id,
@@ -78,6 +83,7 @@
         name: i.name,
         quantity: i.quantity,
         note: i.note || "",
+        modifiers: kotModifiers(i),
         voidedQuantity: i.voided_quantity || 0,
         voided: !!i.voided,
       })),
@@ -109,6 +115,7 @@
         name: i.name,
         quantity: i.quantity,
         note: i.note || "",
+        modifiers: kotModifiers(i),
         voidedQuantity: 0,
         voided: false,
       })),
@@ -140,6 +147,13 @@
   // of what is drawn, not a rule about what may be done).
   const COOKING_KINDS = new Set(["new", "addon"]);
   const TO_COOK = new Set(["sent_to_kitchen", "in_kitchen"]);
+
+  function addOptions(options, item, plates) {
+    if (!item.modifiers || !item.modifiers.length) return;
+    if (!options.has(item.name)) options.set(item.name, new Map());
+    const counts = options.get(item.name);
+    for (const m of item.modifiers) counts.set(m.name, (counts.get(m.name) || 0) + plates * m.quantity);
+  }
 
   const kitchen = {
     // the kitchen's stream: kitchen.<id>
@@ -224,17 +238,25 @@
     },
 
     // The all-day count: per item, how many are still to cook (new and add-on tickets
-    // that are new or cooking, less what was voided), as [name, count].
+    // that are new or cooking, less what was voided), as [name, count, options], where
+    // options is [[option name, count]] for the options of those plates (an option
+    // chosen twice on a plate counts twice), in the order they were first met.
     allDay(state) {
       const totals = new Map();
+      const options = new Map(); // item name -> Map(option name -> count)
       for (const t of Object.values(state.tickets)) {
         if (!COOKING_KINDS.has(t.kind) || !TO_COOK.has(t.status)) continue;
         for (const item of t.items) {
           const left = item.quantity - item.voidedQuantity;
           if (left > 0) totals.set(item.name, (totals.get(item.name) || 0) + left);
+          if (left > 0) addOptions(options, item, left);
         }
       }
-      return [...totals.entries()];
+      return [...totals.entries()].map(([name, count]) => [
+        name,
+        count,
+        [...(options.get(name) || new Map()).entries()],
+      ]);
     },
 
     // What the cook sees on each card, in arrival order.
@@ -249,7 +271,14 @@
         orderNumber: t.orderNumber,
         voidsNumber: t.voidsNumber,
         reason: t.voidsNumber ? t.reason : "",
-        items: t.items.map((i) => [i.name, i.quantity, i.note, i.voidedQuantity, i.voided]),
+        items: t.items.map((i) => [
+          i.name,
+          i.quantity,
+          i.note,
+          i.voidedQuantity,
+          i.voided,
+          i.modifiers.map((m) => [m.name, m.quantity]),
+        ]),
         allowed: t.allowed,
       }));
     },
@@ -341,6 +370,7 @@
       "kot.status_changed",
       "menu.item_availability",
       "menu.item_changed",
+      "menu.option_availability",
     ],
 
     // rest: {tables: GET /tables, ready: GET /kitchens/{id}/kots?status=food_ready for
@@ -446,9 +476,29 @@
             mapMenuItems(state, d.menu_item_id, (i) => copy(i, { is_available: d.is_available })) ||
             state
           );
+        case "menu.option_availability":
+          // an option sold out or back: the chooser greys it (GET /menu's modifier_groups)
+          return (
+            mapMenuItems(state, d.menu_item_id, (i) =>
+              copy(i, {
+                modifier_groups: (i.modifier_groups || []).map((g) =>
+                  g.id !== d.group_id
+                    ? g
+                    : copy(g, {
+                        options: g.options.map((o) =>
+                          o.id === d.option_id ? copy(o, { is_available: d.is_available }) : o
+                        ),
+                      })
+                ),
+              })
+            ) || state
+          );
         case "menu.item_changed": {
-          // An item moved in the menu (or new to it) is placed by the hub: reload the menu.
-          const moved = (d.changed || []).some((f) => f === "category_id" || f === "sort_order");
+          // An item moved in the menu (or new to it) is placed by the hub, and its modifier
+          // groups are not in the event: reload the menu.
+          const moved = (d.changed || []).some(
+            (f) => f === "category_id" || f === "sort_order" || f === "modifier_groups"
+          );
           const next = moved
             ? null
             : mapMenuItems(state, d.menu_item_id, (i) =>
@@ -506,7 +556,21 @@
         })),
         menu: state.menu.map((s) => ({
           id: s.id,
-          items: s.items.map((i) => [i.id, i.name, i.price, i.is_available, i.is_open_price]),
+          items: s.items.map((i) => [
+            i.id,
+            i.name,
+            i.price,
+            i.is_available,
+            i.is_open_price,
+            // the chooser: each group's bounds and each option's price and availability
+            (i.modifier_groups || []).map((g) => [
+              g.id,
+              g.name,
+              g.min,
+              g.max,
+              g.options.map((o) => [o.id, o.name, o.price, o.is_available]),
+            ]),
+          ]),
         })),
       };
     },

@@ -202,6 +202,8 @@
   }
 
   function closePanel() {
+    closeChooser();
+    closeSplitter();
     openTableId = null;
     panelOrder = null;
     draft = [];
@@ -211,7 +213,9 @@
   }
   document.getElementById("panel-close").addEventListener("click", closePanel);
   document.addEventListener("keydown", (ev) => {
-    if (ev.key === "Escape" && openTableId !== null) closePanel();
+    if (ev.key === "Escape" && splitter) closeSplitter();
+    else if (ev.key === "Escape" && chooser) closeChooser();
+    else if (ev.key === "Escape" && openTableId !== null) closePanel();
   });
 
   function allows(orderData, action) {
@@ -358,8 +362,18 @@
         el("span", { class: "qty" }, item.quantity + "×"),
         el("span", { class: "name" }, [
           item.name,
+          (item.modifiers || []).length
+            ? el(
+                "span",
+                { class: "line-mods" },
+                item.modifiers
+                  .map((m) => (m.quantity > 1 ? m.quantity + "× " : "") + m.name)
+                  .join(", ")
+              )
+            : null,
           item.note ? el("span", { class: "note" }, " – " + item.note) : null,
         ]),
+        el("span", { class: "line-price" }, money(item.line_total, currency())),
         el("span", { class: "line-status st-item-" + item.status }, ITEM_STATUS_TEXT[item.status] || item.status),
       ])
     );
@@ -405,6 +419,7 @@
       lines.length + draftLines.length === 0
         ? el("p", { class: "muted" }, "No items yet: add from the menu below.")
         : null,
+      checksView(orderData),
       el("div", { class: "order-actions" }, [
         el(
           "button",
@@ -424,8 +439,316 @@
               "Save"
             )
           : null,
+        allows(orderData, "split") && !draft.length
+          ? el(
+              "button",
+              {
+                type: "button",
+                id: "split-bill",
+                class: "btn",
+                onclick: () => openSplitter(orderData),
+              },
+              (orderData.checks || []).length ? "Split again" : "Split bill"
+            )
+          : null,
       ]),
     ]);
+  }
+
+  // --- split bill (CONTRACT 12) ----------------------------------------------------------
+  //
+  // The checks are the hub's (`checks` of GET /orders/{id}): their totals, what is paid and
+  // due, each check's payment status. The tablet divides nothing itself: the splitter only
+  // says which line's units go on which check (or how many equal parts), the hub prices
+  // them (hub/pricing.py) or refuses (400 with its message). Buttons come from the order's
+  // `allowed_actions`: `split`, `unsplit`, `pay` (a Pay per check still due).
+  const PAYMENT_STATUS_TEXT = { unpaid: "DUE", partial: "PART PAID", paid: "PAID" };
+  let paymentMethods = [];
+  let splitter = null; // {orderId, mode, parts, count, placed: {item id: [units per check]}}
+
+  function checksView(orderData) {
+    const checks = orderData.checks || [];
+    if (!checks.length) return null;
+    const names = {};
+    for (const item of orderData.items) names[item.id] = item.name;
+    const mayPay = allows(orderData, "pay");
+    return el("section", { class: "checks", "aria-label": "Checks" }, [
+      el("div", { class: "checks-head" }, [
+        el("h3", {}, "Split in " + checks.length),
+        allows(orderData, "unsplit")
+          ? el(
+              "button",
+              {
+                type: "button",
+                id: "unsplit",
+                class: "btn btn-small",
+                onclick: () => unsplit(orderData),
+              },
+              "One bill"
+            )
+          : null,
+      ]),
+      ...checks.map((check) =>
+        el(
+          "article",
+          {
+            class: "check pst-" + check.payment_status,
+            dataset: { checkId: check.id, number: check.number },
+            "aria-label": "Check " + check.number + " of " + checks.length,
+          },
+          [
+            el("div", { class: "check-head" }, [
+              el("span", { class: "check-number" }, "Check " + check.number + " of " + checks.length),
+              el(
+                "span",
+                { class: "check-status" },
+                PAYMENT_STATUS_TEXT[check.payment_status] || check.payment_status
+              ),
+            ]),
+            check.items.length
+              ? el(
+                  "div",
+                  { class: "check-items" },
+                  check.items.map((i) => i.quantity + "× " + (names[i.item_id] || "?")).join(", ")
+                )
+              : el("div", { class: "check-items muted" }, "An equal share"),
+            el("dl", { class: "check-figures" }, [
+              el("dt", {}, "Total"),
+              el("dd", { class: "check-total" }, money(check.total, currency())),
+              el("dt", {}, "Paid"),
+              el("dd", { class: "check-paid" }, money(check.paid_total, currency())),
+              el("dt", {}, "Due"),
+              el("dd", { class: "check-due" }, money(check.balance_due, currency())),
+            ]),
+            // Pay the check's balance, as the hub states it, by each method it offers
+            mayPay && check.payment_status !== "paid"
+              ? el(
+                  "div",
+                  { class: "check-pay" },
+                  paymentMethods.map((m) =>
+                    el(
+                      "button",
+                      {
+                        type: "button",
+                        class: "btn btn-small",
+                        dataset: { method: m.code },
+                        "aria-label":
+                          "Pay check " + check.number + " " + money(check.balance_due, currency()) + " by " + m.name,
+                        onclick: (ev) => payCheck(orderData, check, m, ev.currentTarget),
+                      },
+                      m.name
+                    )
+                  )
+                )
+              : null,
+          ]
+        )
+      ),
+    ]);
+  }
+
+  async function payCheck(orderData, check, method, buttonNode) {
+    buttonNode.disabled = true;
+    try {
+      const answer = await api("POST", "orders/" + orderData.id + "/payment", {
+        payment_method: method.code,
+        amount: check.balance_due,
+        check_id: check.id,
+      });
+      toast("Check " + check.number + " paid" + (Number(answer.change_due) ? ", change " + money(answer.change_due, currency()) : ""), "ok");
+      panelOrder = await api("GET", "orders/" + orderData.id);
+      renderPanel();
+    } catch (e) {
+      toast(e.message, "error");
+      buttonNode.disabled = false;
+    }
+  }
+
+  async function unsplit(orderData) {
+    try {
+      panelOrder = await api("DELETE", "orders/" + orderData.id + "/split");
+      toast("Back to one bill", "ok");
+      renderPanel();
+    } catch (e) {
+      toast(e.message, "error");
+    }
+  }
+
+  function openSplitter(orderData) {
+    const placed = {};
+    // the lines a check can hold (a void line is not on the bill), all on check 1 at first
+    for (const item of orderData.items) {
+      if (item.status !== "void") placed[item.id] = [item.quantity, 0];
+    }
+    splitter = { orderId: orderData.id, mode: "items", parts: 2, count: 2, placed: placed, error: "" };
+    renderSplitter();
+  }
+
+  function closeSplitter() {
+    splitter = null;
+    splitBox.hidden = true;
+    splitBox.replaceChildren();
+  }
+
+  // Move one unit of a line onto check k (from the left-most other check holding one), or
+  // off it (onto the first other check): the line's units are only moved, never made.
+  function moveUnit(itemId, k, onto) {
+    const units = splitter.placed[itemId];
+    if (onto) {
+      const from = units.findIndex((q, j) => j !== k && q > 0);
+      if (from < 0) return;
+      units[from] -= 1;
+      units[k] += 1;
+    } else {
+      if (units[k] < 1) return;
+      units[k] -= 1;
+      units[k === 0 ? 1 : 0] += 1;
+    }
+    splitter.error = "";
+    renderSplitter();
+  }
+
+  function renderSplitter() {
+    if (!splitter) return;
+    if (!panelOrder || panelOrder.id !== splitter.orderId || !allows(panelOrder, "split")) {
+      closeSplitter();
+      return;
+    }
+    const modeButton = (mode, text) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: "btn" + (splitter.mode === mode ? " picked" : ""),
+          "aria-pressed": splitter.mode === mode ? "true" : "false",
+          dataset: { mode: mode },
+          onclick: () => {
+            splitter.mode = mode;
+            splitter.error = "";
+            renderSplitter();
+          },
+        },
+        text
+      );
+    const stepper = (label, value, less, more) =>
+      el("span", { class: "stepper" }, [
+        el("button", { type: "button", class: "btn btn-small", "aria-label": "Fewer " + label, onclick: less }, "−"),
+        el("span", { class: "step-value" }, String(value)),
+        el("button", { type: "button", class: "btn btn-small", "aria-label": "More " + label, onclick: more }, "+"),
+      ]);
+    let body;
+    if (splitter.mode === "equal") {
+      body = el("div", { class: "split-equal" }, [
+        el("span", {}, "Equal parts"),
+        stepper(
+          "parts",
+          splitter.parts,
+          () => {
+            splitter.parts = Math.max(1, splitter.parts - 1);
+            renderSplitter();
+          },
+          () => {
+            splitter.parts += 1;
+            renderSplitter();
+          }
+        ),
+      ]);
+    } else {
+      const heads = [el("th", { scope: "col" }, "Line")];
+      for (let k = 0; k < splitter.count; k++) heads.push(el("th", { scope: "col" }, "Check " + (k + 1)));
+      const rows = panelOrder.items
+        .filter((item) => item.id in splitter.placed)
+        .map((item) =>
+          el("tr", { dataset: { itemId: item.id } }, [
+            el("th", { scope: "row" }, item.quantity + "× " + item.name),
+            ...splitter.placed[item.id].map((q, k) =>
+              el(
+                "td",
+                { dataset: { check: k + 1 } },
+                stepper(
+                  item.name + " on check " + (k + 1),
+                  q,
+                  () => moveUnit(item.id, k, false),
+                  () => moveUnit(item.id, k, true)
+                )
+              )
+            ),
+          ])
+        );
+      body = el("div", { class: "split-items" }, [
+        el("div", { class: "split-table" }, [
+          el("table", {}, [el("thead", {}, el("tr", {}, heads)), el("tbody", {}, rows)]),
+        ]),
+        el(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-small",
+            id: "add-check",
+            onclick: () => {
+              splitter.count += 1;
+              for (const units of Object.values(splitter.placed)) units.push(0);
+              renderSplitter();
+            },
+          },
+          "Add a check"
+        ),
+      ]);
+    }
+    splitBox.replaceChildren(
+      el("div", { class: "chooser splitter", role: "dialog", "aria-modal": "true", "aria-labelledby": "split-title" }, [
+        el("div", { class: "chooser-head" }, [
+          el("h3", { id: "split-title" }, "Split " + panelOrder.order_number),
+        ]),
+        el("div", { class: "split-modes" }, [modeButton("items", "By items"), modeButton("equal", "Equal parts")]),
+        body,
+        splitter.error ? el("p", { class: "group-error", role: "alert" }, splitter.error) : null,
+        el("div", { class: "chooser-actions" }, [
+          el("button", { type: "button", class: "btn", onclick: closeSplitter }, "Cancel"),
+          el(
+            "button",
+            { type: "button", class: "btn btn-primary btn-wide", id: "split-go", onclick: submitSplit },
+            splitter.mode === "equal" ? "Split in " + splitter.parts : "Split in " + splitter.count + " checks"
+          ),
+        ]),
+      ])
+    );
+    splitBox.hidden = false;
+  }
+
+  async function submitSplit() {
+    if (!splitter) return;
+    let body;
+    if (splitter.mode === "equal") body = { equal: splitter.parts };
+    else {
+      const checks = [];
+      for (let k = 0; k < splitter.count; k++) {
+        checks.push({
+          items: Object.entries(splitter.placed)
+            .filter(([, units]) => units[k] > 0)
+            .map(([id, units]) => ({ item_id: Number(id), quantity: units[k] })),
+        });
+      }
+      body = { checks: checks };
+    }
+    body.version = panelOrder.version;
+    try {
+      panelOrder = await api("POST", "orders/" + splitter.orderId + "/split", body);
+      const count = (panelOrder.checks || []).length;
+      closeSplitter();
+      toast("Split in " + count + " checks", "ok");
+      renderPanel();
+    } catch (e) {
+      // the hub's reason, e.g. a check with nothing on it
+      splitter.error = e.message + fieldsText(e);
+      renderSplitter();
+    }
+  }
+
+  function fieldsText(e) {
+    const fields = (e.body && e.body.fields) || {};
+    const messages = Object.values(fields).flat();
+    return messages.length ? " " + messages.join(" ") : "";
   }
 
   function menuView() {
@@ -449,7 +772,8 @@
                     dataset: { menuItemId: item.id },
                     "aria-label":
                       "Add " + item.name + (item.is_available ? "" : " (unavailable)"),
-                    onclick: () => addToDraft(item),
+                    onclick: () =>
+                      (item.modifier_groups || []).length ? openChooser(item.id) : addToDraft(item),
                   },
                   [
                     el("span", { class: "menu-name" }, item.name),
@@ -480,8 +804,208 @@
     renderPanel();
   }
 
+  // --- the modifier chooser (CONTRACT 11) --------------------------------------------
+  //
+  // Tapping an item that has modifier groups opens this: the item's groups as GET /menu
+  // gives them (min and max written out, options sold out greyed, live), a note, and Add.
+  // Add saves the line at once (PUT /orders/{id}), so the hub checks the choice: its
+  // 422 `modifier_rule` names the group (`error.group`) and is shown on that group, its
+  // 422 `item_unavailable` on the option. The tablet enforces nothing itself; a group
+  // whose max is 1 is drawn as a single choice (tapping another option moves the pick),
+  // which is the shape of the control, not a check.
+  let chooser = null; // {itemId, picked: [option ids], note, error: {group, option, message}}
+  const chooserBox = el("div", { id: "chooser", class: "chooser-backdrop", hidden: true });
+  const splitBox = el("div", { id: "splitter", class: "chooser-backdrop", hidden: true });
+  document.body.append(chooserBox, splitBox);
+
+  function menuItem(id) {
+    for (const section of state.menu) {
+      const item = section.items.find((i) => i.id === id);
+      if (item) return item;
+    }
+    return null;
+  }
+
+  function openChooser(itemId) {
+    chooser = { itemId: itemId, picked: [], note: "", error: null, busy: false };
+    renderChooser();
+    const first = chooserBox.querySelector(".option:not(:disabled)");
+    if (first) first.focus({ preventScroll: true });
+  }
+
+  function closeChooser() {
+    chooser = null;
+    chooserBox.hidden = true;
+    chooserBox.replaceChildren();
+  }
+
+  function groupRule(group) {
+    // the hub's min and max, in words
+    if (group.min === group.max) return "Choose " + group.min + " · required";
+    if (group.min === 0) return "Optional · up to " + group.max;
+    return "Choose " + group.min + " to " + group.max;
+  }
+
+  function pick(group, option) {
+    const inGroup = new Set(group.options.map((o) => o.id));
+    if (chooser.picked.includes(option.id)) {
+      chooser.picked = chooser.picked.filter((id) => id !== option.id);
+    } else if (group.max === 1) {
+      chooser.picked = chooser.picked.filter((id) => !inGroup.has(id)).concat([option.id]);
+    } else {
+      chooser.picked = chooser.picked.concat([option.id]);
+    }
+    chooser.error = null;
+    renderChooser();
+  }
+
+  function renderChooser() {
+    if (!chooser) return;
+    const item = menuItem(chooser.itemId);
+    if (!item || !panelOrder || !allows(panelOrder, "update_items")) {
+      closeChooser();
+      return;
+    }
+    const error = chooser.error;
+    const groups = (item.modifier_groups || []).map((group) =>
+      el(
+        "fieldset",
+        {
+          class: "mod-group" + (error && error.group === group.id ? " has-error" : ""),
+          dataset: { groupId: group.id },
+        },
+        [
+          el("legend", {}, [
+            el("span", { class: "group-name" }, group.name),
+            el("span", { class: "group-rule" }, groupRule(group)),
+          ]),
+          error && error.group === group.id
+            ? el("p", { class: "group-error", role: "alert" }, error.message)
+            : null,
+          el(
+            "div",
+            { class: "options" },
+            group.options.map((option) => {
+              const picked = chooser.picked.includes(option.id);
+              return el(
+                "button",
+                {
+                  type: "button",
+                  class: "btn option" + (picked ? " picked" : ""),
+                  "aria-pressed": picked ? "true" : "false",
+                  // a sold-out option cannot be picked; one picked before it sold out
+                  // can still be taken off
+                  disabled: !option.is_available && !picked,
+                  dataset: { optionId: option.id },
+                  "aria-label":
+                    group.name + ": " + option.name + (option.is_available ? "" : " (sold out)"),
+                  onclick: () => pick(group, option),
+                },
+                [
+                  el("span", { class: "option-name" }, option.name),
+                  el(
+                    "span",
+                    { class: "option-price" },
+                    option.is_available
+                      ? Number(option.price)
+                        ? "+" + money(option.price, currency())
+                        : "—"
+                      : "Sold out"
+                  ),
+                ]
+              );
+            })
+          ),
+        ]
+      )
+    );
+    const note = el("input", {
+      id: "chooser-note",
+      type: "text",
+      maxlength: "200",
+      value: chooser.note,
+      placeholder: "e.g. less spicy",
+      oninput: (ev) => {
+        chooser.note = ev.currentTarget.value;
+      },
+    });
+    chooserBox.replaceChildren(
+      el(
+        "div",
+        { class: "chooser", role: "dialog", "aria-modal": "true", "aria-labelledby": "chooser-title" },
+        [
+          el("div", { class: "chooser-head" }, [
+            el("h3", { id: "chooser-title" }, item.name),
+            el("span", { class: "menu-price" }, money(item.price, currency())),
+          ]),
+          ...groups,
+          error && error.group === undefined
+            ? el("p", { class: "group-error", role: "alert" }, error.message)
+            : null,
+          el("label", { for: "chooser-note" }, "Note for the kitchen"),
+          note,
+          el("div", { class: "chooser-actions" }, [
+            el(
+              "button",
+              { type: "button", class: "btn", id: "chooser-cancel", onclick: closeChooser },
+              "Cancel"
+            ),
+            el(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-primary btn-wide",
+                id: "chooser-add",
+                disabled: chooser.busy,
+                "aria-label": "Add " + item.name + " to the order",
+                onclick: addChosen,
+              },
+              "Add to order"
+            ),
+          ]),
+        ]
+      )
+    );
+    chooserBox.hidden = false;
+  }
+
+  async function addChosen() {
+    if (!chooser || chooser.busy || !panelOrder) return;
+    const line = {
+      menu_item_id: chooser.itemId,
+      quantity: 1,
+      note: chooser.note.trim(),
+      modifiers: chooser.picked.map((id) => ({ option_id: id, quantity: 1 })),
+    };
+    const name = (menuItem(chooser.itemId) || {}).name || "Item";
+    chooser.busy = true;
+    renderChooser();
+    const saved = await saveLines([line], (e) => {
+      if (!chooser) return;
+      const body = e.body || {};
+      // the hub names what it refused: a group (modifier_rule), an option (item_unavailable)
+      chooser.error = {
+        group: e.code === "modifier_rule" ? body.group : undefined,
+        message: e.message,
+      };
+      if (e.code === "item_unavailable" && body.option_id !== undefined) {
+        for (const group of (menuItem(chooser.itemId) || {}).modifier_groups || []) {
+          if (group.options.some((o) => o.id === body.option_id)) chooser.error.group = group.id;
+        }
+      }
+    });
+    if (!chooser) return;
+    chooser.busy = false;
+    if (saved) {
+      closeChooser();
+      toast("Added " + name, "ok");
+    } else {
+      renderChooser();
+    }
+  }
+
   // PUT /orders/{id} takes the full list: every line kept (by id) plus the new ones.
-  function fullItems(orderData) {
+  function fullItems(orderData, extra) {
     // void lines listed as they are change nothing (docs/api.md "Updating an order")
     const kept = orderData.items.map((i) => ({ id: i.id, quantity: i.quantity }));
     const added = draft.map((d) => ({
@@ -489,19 +1013,19 @@
       quantity: d.quantity,
       note: d.note,
     }));
-    return kept.concat(added);
+    return kept.concat(added, extra || []);
   }
 
-  async function saveDraft(announce) {
-    if (!draft.length || !panelOrder) return true;
+  // Save the draft and `extra` lines (the chooser's) as new lines of the open order.
+  // `refused(error)`: the hub's refusal, for the caller to show (else a toast).
+  async function saveLines(extra, refused) {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         panelOrder = await api("PUT", "orders/" + panelOrder.id, {
-          items: fullItems(panelOrder),
+          items: fullItems(panelOrder, extra),
           version: panelOrder.version,
         });
         draft = [];
-        if (announce) toast("Saved " + panelOrder.order_number, "ok");
         renderPanel();
         return true;
       } catch (e) {
@@ -510,11 +1034,19 @@
           panelOrder = await api("GET", "orders/" + panelOrder.id);
           continue;
         }
-        toast(e.message, "error");
+        if (refused) refused(e);
+        else toast(e.message, "error");
         return false;
       }
     }
     return false;
+  }
+
+  async function saveDraft(announce) {
+    if (!draft.length || !panelOrder) return true;
+    const saved = await saveLines([]);
+    if (saved && announce) toast("Saved " + panelOrder.order_number, "ok");
+    return saved;
   }
 
   async function sendToKitchen() {
@@ -560,11 +1092,17 @@
     if (event.type === "menu.item_availability") {
       toast(d.name + (d.is_available ? " is back on the menu" : " is sold out"), "info");
     }
+    if (event.type === "menu.option_availability") {
+      const item = menuItem(d.menu_item_id);
+      const of = item ? " (" + item.name + ")" : "";
+      toast(d.name + of + (d.is_available ? " is back" : " is sold out"), "info");
+    }
     if ((state.needs || []).includes("menu")) reloadMenu();
     renderFloor();
     renderAlerts();
     if (panelOrder && d.order_id === panelOrder.id) loadPanelOrderSoon();
     else renderPanel();
+    renderChooser(); // an option sold out or back greys or lights up at once
   }
 
   // A menu change the events cannot place (an item moved or new): the hub places it.
@@ -576,6 +1114,7 @@
       const menu = await api("GET", "menu");
       state = Floor.reload(state, "menu", { tables: [], menu: menu });
       renderPanel();
+      renderChooser();
     } catch (e) {
       toast(e.message, "error");
     } finally {
@@ -591,6 +1130,7 @@
     try {
       meData = await api("GET", "me");
       window.Hub.setSession(window.Hub.token(), meData);
+      paymentMethods = await api("GET", "payment-methods");
       const types = await api("GET", "order-types");
       const dineIn = types.find((t) => t.code === "dine_in");
       dineInTypeId = dineIn ? dineIn.id : null;
