@@ -96,6 +96,7 @@ class BillItem:
     unit_price: Decimal  # the options' prices included
     line_total: Decimal
     options: tuple[TicketOption, ...] = field(default_factory=tuple)
+    note: str = ""  # the guest's request ("बिना प्याज"), under the item, so they see it was heard
 
 
 @dataclass(frozen=True)

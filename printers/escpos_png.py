@@ -140,7 +140,7 @@ def paper_png(payload: bytes, *, dots: int = 576, columns: int | None = None) ->
             high = 2 if block.style.high else 1
             line = Image.new("L", (dots // wide, 24), 255)
             draw = ImageDraw.Draw(line)
-            face = raster.font("deva", 19, block.style.bold)
+            face = _mono(block.style.bold) or raster.font("deva", 19, block.style.bold)
             text = block.text.rstrip("\n")
             used = len(text) * cell * wide
             x0 = {0: 0, 1: (dots - used) // 2, 2: dots - used}.get(block.style.align, 0)
@@ -161,6 +161,18 @@ def paper_png(payload: bytes, *, dots: int = 576, columns: int | None = None) ->
         paper.paste(row, (margin, y))
         y += row.height
     return paper
+
+
+def _mono(bold: bool):
+    """A monospaced face like the printer's own font A, if the machine has DejaVu Sans Mono
+    (Debian's fonts-dejavu-core); else None and the Noto face drawn one cell per letter."""
+    from PIL import ImageFont
+
+    name = "DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf"
+    try:
+        return ImageFont.truetype(f"/usr/share/fonts/truetype/dejavu/{name}", 19)
+    except OSError:
+        return None
 
 
 def _aligned(image: Image.Image, dots: int, align: int) -> Image.Image:

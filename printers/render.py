@@ -422,6 +422,8 @@ def bill_lines(ticket: BillTicket, *, columns: int) -> list[Line]:
             # the option's price is part of the unit price above, so it stays off the column
             priced = f" (+{fmt(option.price * option.quantity)})" if option.price else ""
             out += _lines(indented(f"+ {option_text(option)}{priced}", columns, by=2))
+        if item.note:
+            out += _lines(indented(f"> {item.note}", columns, by=2))
         if item.quantity != 1:
             out.append(Line(f"    @ {fmt(item.unit_price)}"))
     out.append(rule(columns))

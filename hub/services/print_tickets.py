@@ -130,6 +130,7 @@ def _bill_item(item: OrderItem, quantity: int) -> BillItem:
         unit_price=item.unit_price,
         line_total=item_line_total(item, quantity=quantity),
         options=_options(item.modifiers),
+        note=item.note,
     )
 
 

@@ -368,3 +368,30 @@ def test_the_png_of_a_bill_shows_its_blocks():
     payload = render_bill(DUE, paper_width_mm=80, logo=_logo()).payload
     picture = paper_png(payload, dots=576)
     assert picture.width == 576 + 32 and picture.height > 600
+
+
+def test_the_qr_image_a_58mm_printer_gets_scans_to_the_orders_upi_uri(api_as):
+    """Decode the QR python-escpos drew (POS-5890: no native QR) from the job's bytes with
+    zxing-cpp, as a guest's phone would read the paper."""
+    import zxingcpp
+
+    from hub.models import Printer
+
+    Printer.objects.filter(pk=2).update(profile="POS-5890", paper_width_mm=58)
+    cashier = api_as("cashier")
+    created = cashier.post(
+        f"{BASE}/orders",
+        {"order_type_id": 2, "items": [{"menu_item_id": 15, "quantity": 3, "note": HINDI}]},
+        format="json",
+    )
+    order = created.json()["data"]
+    job_id = cashier.post(f"{BASE}/orders/{order['id']}/print-bill").json()["data"]["job_id"]
+    payload = job_bytes(PrintJob.objects.get(pk=job_id))
+    assert b"\x1d(k" not in payload
+    (qr,) = [i for i in images(payload) if i.height > 150]
+    page = Image.new("L", (qr.width + 40, qr.height + 40), 255)
+    page.paste(qr.convert("L"), (20, 20))
+    (read,) = zxingcpp.read_barcodes(page)
+    assert read.text == order["upi_uri"] and order["upi_uri"].startswith(
+        "upi://pay?pa=desibits@upi"
+    )
