@@ -395,3 +395,20 @@ def test_the_qr_image_a_58mm_printer_gets_scans_to_the_orders_upi_uri(api_as):
     assert read.text == order["upi_uri"] and order["upi_uri"].startswith(
         "upi://pay?pa=desibits@upi"
     )
+
+
+@pytest.mark.embedded
+def test_a_snapshot_queued_before_these_fields_reads_back_and_prints_as_it_would_have():
+    from hub.tickets import ticket_from_snapshot, ticket_snapshot
+
+    old = ticket_snapshot(BILL)
+    for key in ("upi_uri",):
+        del old[key]
+    for key in ("locale", "logo"):
+        del old["outlet"][key]
+    for item in old["items"]:
+        del item["note"]
+    ticket = ticket_from_snapshot("bill", old)
+    assert ticket == BILL
+    preview = render_bill(ticket).preview
+    assert "TOTAL INR" in preview and "Scan to pay" not in preview
