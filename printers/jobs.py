@@ -54,7 +54,7 @@ def logo_image(name: str) -> Image.Image | None:
             image = Image.open(file)
             image.load()
             return image
-    except (OSError, ValueError, SuspiciousFileOperation):
+    except (OSError, ValueError, SuspiciousFileOperation, Image.DecompressionBombError):
         log.warning("the logo %s could not be read; printing without it", name)
         return None
 

@@ -21,6 +21,7 @@ Money reads as the outlet's locale writes it (hub/money_text.py).
 
 from __future__ import annotations
 
+import logging
 import textwrap
 import unicodedata
 from collections.abc import Iterable
@@ -37,6 +38,8 @@ from hub.money_text import currency_symbol, money_text
 from hub.tickets import BillTicket, KotTicket, TestPageTicket, Ticket, TicketOption
 
 from . import raster
+
+log = logging.getLogger(__name__)
 
 # Characters per line in font A: 58 mm paper prints 32, 80 mm prints 48.
 COLUMNS = {58: 32, 80: 48}
@@ -165,8 +168,8 @@ def to_escpos(
         text = clean(line.text)
         if not encodable(printer, codepage, text):
             # not in the code page: the line as an image, where the text would have been
-            printer.image(
-                raster.line_image(
+            try:
+                picture = raster.line_image(
                     text,
                     dots=dots,
                     columns=columns,
@@ -175,8 +178,13 @@ def to_escpos(
                     double=line.double,
                     tall=line.tall,
                 )
-            )
-            continue
+            except raster.FontMissing:
+                # a broken install must not stop a KOT (a lost ticket is a guest without
+                # food): the line goes as text, what the page lacks as "?" (and the log says)
+                log.exception("cannot draw a line the code page lacks; printing it as text")
+            else:
+                printer.image(picture)
+                continue
         changes: dict = {}
         if line.align != state.align:
             changes["align"] = line.align

@@ -412,3 +412,18 @@ def test_a_snapshot_queued_before_these_fields_reads_back_and_prints_as_it_would
     assert ticket == BILL
     preview = render_bill(ticket).preview
     assert "TOTAL INR" in preview and "Scan to pay" not in preview
+
+
+@pytest.mark.embedded
+def test_without_the_fonts_a_ticket_still_prints_its_lines_as_text(monkeypatch):
+    def no_font(script):
+        raise raster.FontMissing(f"{raster.SCRIPTS[script]} is not installed")
+
+    monkeypatch.setattr(raster, "font_path", no_font)
+    raster.font.cache_clear()
+    try:
+        payload = render_kot(replace(KOT, lines=(replace(KOT.lines[0], note=HINDI),))).payload
+    finally:
+        monkeypatch.undo()
+        raster.font.cache_clear()
+    assert b"\x1dv0" not in payload and b"> ???? ?????\n" in payload  # a KOT is never lost
