@@ -330,6 +330,10 @@ def test_the_logo_tops_the_bill_dithered_to_the_paper_width(width, dots):
     dots_black = _ink(logo)
     assert 0.2 * logo.width * logo.height < dots_black < 0.8 * logo.width * logo.height
     assert read[1].text.strip() == "DesiBits Demo"
+    # the tax invoice too
+    invoice = replace(ticket, invoice_number="INV/001/2026-27/000001")
+    first = blocks(render_bill(invoice, paper_width_mm=width, logo=_logo()).payload)[0]
+    assert first.kind == "image" and first.image.size == logo.size
     # without the image (no file), the bill prints as before
     assert render_bill(ticket, logo=None).payload == render_bill(BILL).payload
 
