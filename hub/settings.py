@@ -206,6 +206,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploads (the outlet's logo, docs/printing.md "Logo"): under var/ like the hub's other files.
+MEDIA_ROOT = Path(os.environ.get("HUB_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Serve straight from the apps' static/ folders: no collectstatic step for the demo.
 WHITENOISE_USE_FINDERS = True

@@ -37,6 +37,9 @@ class OutletInfo:
     tax_id: str = ""
     timezone: str = "UTC"
     currency: str = ""
+    # CONTRACT 17 (docs/printing.md): "" in snapshots queued before these, printed as then
+    locale: str = ""  # money on paper in this locale (en_IN: 12,34,567.00 and the rupee sign)
+    logo: str = ""  # the outlet's logo, a file under the media root, atop bills and invoices
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class BillItem:
     unit_price: Decimal  # the options' prices included
     line_total: Decimal
     options: tuple[TicketOption, ...] = field(default_factory=tuple)
+    note: str = ""  # the guest's request ("बिना प्याज"), under the item, so they see it was heard
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,9 @@ class BillTicket:
     check_number: int | None = None
     check_count: int | None = None
     check_shared_equally: bool = False  # an equal part: the order's lines, a share of the sum
+    # the UPI link for balance_due (of this check, on a check's bill) at print time: printed
+    # as a QR with "Scan to pay" (CONTRACT 17); None: no UPI id, or nothing due
+    upi_uri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,8 @@ class TestPageTicket:
     printed_at: datetime
     timezone: str
     asked_by: str = ""
+    codepage: str = ""  # the printer's code page and profile, said on the page
+    profile: str = ""
 
 
 Ticket = KotTicket | BillTicket | TestPageTicket

@@ -11,7 +11,12 @@ print those.
 from __future__ import annotations
 
 import base64
+import logging
 from typing import Any
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from PIL import Image
 
 from hub.models import PrintJob
 from hub.selectors.printing import print_job_of_printer
@@ -19,13 +24,39 @@ from hub.tickets import ticket_from_snapshot
 
 from .render import Rendered, render_ticket
 
+log = logging.getLogger(__name__)
+
 
 def job_rendered(job: PrintJob) -> Rendered:
-    """The job's ESC/POS bytes and text preview (a pure function of the job's row)."""
+    """The job's ESC/POS bytes and text preview: its ticket, for its printer's profile and
+    code page as they are now (a corrected profile helps the jobs still waiting), and the
+    outlet's logo file the ticket names (left out if the file is gone)."""
     if job.ticket is None:  # queued before snapshots: the bytes it was rendered to then
         return Rendered(payload=bytes(job.payload), preview=job.preview)
     ticket = ticket_from_snapshot(job.kind, job.ticket)
-    return render_ticket(ticket, paper_width_mm=job.paper_width_mm)
+    printer = job.printer
+    return render_ticket(
+        ticket,
+        paper_width_mm=job.paper_width_mm,
+        profile=printer.profile,
+        codepage=printer.codepage,
+        logo=logo_image(getattr(getattr(ticket, "outlet", None), "logo", "")),
+    )
+
+
+def logo_image(name: str) -> Image.Image | None:
+    """The logo file `name` under the media root (Outlet.logo), or None: no logo, a file
+    that is gone or that is not an image never stops a bill."""
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as file:
+            image = Image.open(file)
+            image.load()
+            return image
+    except (OSError, ValueError, SuspiciousFileOperation, Image.DecompressionBombError):
+        log.warning("the logo %s could not be read; printing without it", name)
+        return None
 
 
 def print_job_wire_data(*, printer_id: int, data: dict[str, Any]) -> dict[str, Any]:

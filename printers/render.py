@@ -9,14 +9,19 @@ Pure functions of the ticket values of hub/tickets.py (a print job's snapshot): 
 database, no clock, no I/O. `render_ticket` renders any of them; printers/jobs.py
 renders a job when it is sent.
 
-Text the printer's code page cannot show (Devanagari, emoji...) becomes "?",
-one character for one, so the columns stay where the layout put them; control
-characters in names and notes become spaces, so a note can never smuggle an
-ESC/POS command onto the paper.
+Text the printer's code page cannot show (Devanagari, Tamil, the rupee sign) is
+drawn as an image of that line at the paper's width (printers/raster.py), never "?";
+control characters in names and notes become spaces, so a note can never smuggle an
+ESC/POS command onto the paper. A bill with something due and an outlet UPI id ends
+with "Scan to pay" and a QR of its UPI link (python-escpos's qr(): the printer's own
+QR command where its profile has one, an image otherwise); the outlet's logo, when the
+caller hands it over (printers/jobs.py reads the file), tops bills and invoices.
+Money reads as the outlet's locale writes it (hub/money_text.py).
 """
 
 from __future__ import annotations
 
+import logging
 import textwrap
 import unicodedata
 from collections.abc import Iterable
@@ -25,16 +30,25 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
+from PIL import Image
 
+from hub.money_text import currency_symbol, money_text
 from hub.tickets import BillTicket, KotTicket, TestPageTicket, Ticket, TicketOption
+
+from . import raster
+
+log = logging.getLogger(__name__)
 
 # Characters per line in font A: 58 mm paper prints 32, 80 mm prints 48.
 COLUMNS = {58: 32, 80: 48}
 # PC858 is PC850 with the euro sign: Latin accents, box drawing, and the slot (19)
 # Epson and most clones agree on. Everything else is replaced, never crashes.
 DEFAULT_CODEPAGE = "CP858"
+DEFAULT_PROFILE = "default"
 TWO = Decimal("0.01")
+QR_SIZE = 6  # dots per module: a UPI link (QR version 5-6) is ~250 dots, fits 58 mm
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,7 @@ class Line:
     bold: bool = False
     double: bool = False  # double width and height: half the columns
     tall: bool = False  # double height only: all the columns, easy to read at the pass
+    kind: str = "text"  # text | qr (`text` is the QR's content) | logo (the outlet's logo)
 
 
 @dataclass(frozen=True)
@@ -66,14 +81,110 @@ def clean(text: str) -> str:
     )
 
 
+def paper_dots(paper_width_mm: int, profile: str = DEFAULT_PROFILE) -> int:
+    """Dots in one line: the paper's (384 on 58 mm, 576 on 80 mm at 203 dpi), fewer when
+    the printer's profile says its head has fewer (TM-T88V: 512)."""
+    dots = raster.PAPER_DOTS.get(paper_width_mm, 576 if paper_width_mm >= 70 else 384)
+    try:
+        known = int(_profile_data(profile)["media"]["width"]["pixels"])
+    except (KeyError, TypeError, ValueError):
+        return dots
+    return min(dots, known)
+
+
+def _profile_data(profile: str) -> dict:
+    from escpos.capabilities import CAPABILITIES
+
+    profiles = CAPABILITIES["profiles"]
+    return profiles.get(profile) or profiles[DEFAULT_PROFILE]
+
+
+def printer_profiles() -> list[tuple[str, str]]:
+    """python-escpos's printer profiles, (name, model name), for the admin's choices."""
+    from escpos.capabilities import CAPABILITIES
+
+    profiles = CAPABILITIES["profiles"]
+    return sorted((key, str(data.get("name", key))) for key, data in profiles.items())
+
+
+def profile_codepages(profile: str) -> list[str]:
+    """The code pages a printer of `profile` has (names python-escpos can encode)."""
+    pages = _profile_data(profile).get("codePages", {}).values()
+    return sorted({p for p in pages if p and p != "Unknown"})
+
+
+def _printer(profile: str, codepage: str, dots: int) -> tuple[Dummy, str]:
+    """A Dummy printer of `profile` (unknown names: the default profile) and the code
+    page it will use: `codepage` if the profile has it, else its first one. Its media width
+    is set to `dots`, so python-escpos centres images and QR codes on the paper."""
+    from escpos.capabilities import CAPABILITIES
+
+    if profile not in CAPABILITIES["profiles"]:
+        profile = DEFAULT_PROFILE
+    printer = Dummy(profile=profile)
+    data = dict(printer.profile.profile_data)
+    data["media"] = {**data.get("media", {}), "width": {"mm": "", "pixels": dots}}
+    printer.profile.profile_data = data  # this printer's copy only
+    pages = printer.profile.get_code_pages()
+    if codepage not in pages:
+        codepage = DEFAULT_CODEPAGE if DEFAULT_CODEPAGE in pages else sorted(pages)[0]
+    return printer, codepage
+
+
+def encodable(printer: Dummy, codepage: str, text: str) -> bool:
+    encoder = printer.magic.encoder
+    return all(encoder.can_encode(codepage, ch) for ch in text)
+
+
 def to_escpos(
-    lines: Iterable[Line], *, codepage: str = DEFAULT_CODEPAGE, cut: bool = True
+    lines: Iterable[Line],
+    *,
+    codepage: str = DEFAULT_CODEPAGE,
+    cut: bool = True,
+    profile: str = DEFAULT_PROFILE,
+    paper_width_mm: int = 80,
+    logo: Image.Image | None = None,
 ) -> bytes:
-    printer = Dummy()
+    dots = paper_dots(paper_width_mm, profile)
+    columns = columns_for(paper_width_mm)
+    printer, codepage = _printer(profile, codepage, dots)
     printer.hw("INIT")  # ESC @: whatever the last job left set, start from the defaults
     printer.charcode(codepage)  # ESC t n, then every character is encoded in that page
     state = Line()
     for line in lines:
+        if line.kind == "logo":
+            if logo is not None:
+                printer.image(raster.dithered(logo, dots=dots))
+            continue
+        if line.kind == "qr":
+            native = bool(printer.profile.supports("qrCode"))
+            if native and state.align != "center":
+                printer.set(align="center")  # the printer's QR follows the line's alignment
+                state = Line(align="center", bold=state.bold, double=state.double, tall=state.tall)
+            printer.qr(line.text, ec=QR_ECLEVEL_M, size=QR_SIZE, native=native, center=not native)
+            if native:
+                printer.ln()
+            continue
+        text = clean(line.text)
+        if not encodable(printer, codepage, text):
+            # not in the code page: the line as an image, where the text would have been
+            try:
+                picture = raster.line_image(
+                    text,
+                    dots=dots,
+                    columns=columns,
+                    align=line.align,
+                    bold=line.bold,
+                    double=line.double,
+                    tall=line.tall,
+                )
+            except raster.FontMissing:
+                # a broken install must not stop a KOT (a lost ticket is a guest without
+                # food): the line goes as text, what the page lacks as "?" (and the log says)
+                log.exception("cannot draw a line the code page lacks; printing it as text")
+            else:
+                printer.image(picture)
+                continue
         changes: dict = {}
         if line.align != state.align:
             changes["align"] = line.align
@@ -87,7 +198,7 @@ def to_escpos(
         if changes:
             printer.set(**changes)
         state = line
-        printer.textln(clean(line.text))
+        printer.textln(text)
     if cut:
         printer.cut()
     return printer.output
@@ -96,6 +207,8 @@ def to_escpos(
 def to_preview(lines: Iterable[Line], *, columns: int) -> str:
     out = []
     for line in lines:
+        if line.kind != "text":
+            line = Line(PREVIEW_MARKS[line.kind], align="center")
         text = clean(line.text)
         # a double-size character covers two columns of paper
         used = len(text) * (2 if line.double else 1)
@@ -107,9 +220,23 @@ def to_preview(lines: Iterable[Line], *, columns: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(lines: list[Line], *, paper_width_mm: int, codepage: str = DEFAULT_CODEPAGE) -> Rendered:
+PREVIEW_MARKS = {"qr": "[ UPI QR code ]", "logo": "[ logo ]"}
+
+
+def render(
+    lines: list[Line],
+    *,
+    paper_width_mm: int,
+    codepage: str = DEFAULT_CODEPAGE,
+    profile: str = DEFAULT_PROFILE,
+    logo: Image.Image | None = None,
+) -> Rendered:
+    if logo is None:
+        lines = [line for line in lines if line.kind != "logo"]
     return Rendered(
-        payload=to_escpos(lines, codepage=codepage),
+        payload=to_escpos(
+            lines, codepage=codepage, profile=profile, paper_width_mm=paper_width_mm, logo=logo
+        ),
         preview=to_preview(lines, columns=columns_for(paper_width_mm)),
     )
 
@@ -117,8 +244,10 @@ def render(lines: list[Line], *, paper_width_mm: int, codepage: str = DEFAULT_CO
 # --- layout helpers --------------------------------------------------------
 
 
-def money(value: Decimal | int | None) -> str:
-    return f"{Decimal(value or 0).quantize(TWO):,.2f}"
+def money(value: Decimal | int | None, locale: str = "") -> str:
+    """An amount on paper: two decimals, grouped as `locale` groups (en_IN: 12,34,567.00)."""
+    # some locales group with (narrow) no-break spaces, which no code page has
+    return money_text(value, locale).replace("\u202f", " ").replace("\xa0", " ")
 
 
 def rate_text(rate: Decimal | int | float) -> str:
@@ -237,11 +366,16 @@ def kot_lines(ticket: KotTicket, *, columns: int) -> list[Line]:
 
 
 def render_kot(
-    ticket: KotTicket, *, paper_width_mm: int = 80, codepage: str = DEFAULT_CODEPAGE
+    ticket: KotTicket,
+    *,
+    paper_width_mm: int = 80,
+    codepage: str = DEFAULT_CODEPAGE,
+    profile: str = DEFAULT_PROFILE,
+    logo: Image.Image | None = None,
 ) -> Rendered:
-    """KOT, add-on, void and cancellation tickets (the kind says which)."""
+    """KOT, add-on, void and cancellation tickets (the kind says which; never a logo)."""
     lines = kot_lines(ticket, columns=columns_for(paper_width_mm))
-    return render(lines, paper_width_mm=paper_width_mm, codepage=codepage)
+    return render(lines, paper_width_mm=paper_width_mm, codepage=codepage, profile=profile)
 
 
 # --- bill and tax invoice --------------------------------------------------
@@ -251,7 +385,13 @@ def bill_lines(ticket: BillTicket, *, columns: int) -> list[Line]:
     half = columns // 2
     invoice = ticket.invoice_number is not None
     outlet = ticket.outlet
+
+    def fmt(value) -> str:
+        return money(value, outlet.locale)
+
     out: list[Line] = []
+    if outlet.logo:
+        out.append(Line(kind="logo"))  # printed only when the renderer is handed the image
     out += _lines(wrap(outlet.name, half), align="center", bold=True, double=True)
     for part in outlet.address.splitlines():
         out += _lines(wrap(part, columns), align="center")
@@ -285,46 +425,59 @@ def bill_lines(ticket: BillTicket, *, columns: int) -> list[Line]:
             out += _lines(wrap(f"Address: {ticket.customer.address}", columns, indent="  "))
     out.append(rule(columns))
     for item in ticket.items:
-        out += _lines(two_cols(f"{item.quantity} x {item.name}", money(item.line_total), columns))
+        out += _lines(two_cols(f"{item.quantity} x {item.name}", fmt(item.line_total), columns))
         for option in item.options:
             # the option's price is part of the unit price above, so it stays off the column
-            priced = f" (+{money(option.price * option.quantity)})" if option.price else ""
+            priced = f" (+{fmt(option.price * option.quantity)})" if option.price else ""
             out += _lines(indented(f"+ {option_text(option)}{priced}", columns, by=2))
+        if item.note:
+            out += _lines(indented(f"> {item.note}", columns, by=2))
         if item.quantity != 1:
-            out.append(Line(f"    @ {money(item.unit_price)}"))
+            out.append(Line(f"    @ {fmt(item.unit_price)}"))
     out.append(rule(columns))
     if ticket.check_shared_equally:
         out += _lines(wrap(f"Shared equally in {ticket.check_count}: this part", columns))
-    out += _lines(two_cols("Subtotal", money(ticket.subtotal), columns))
+    out += _lines(two_cols("Subtotal", fmt(ticket.subtotal), columns))
     if ticket.discount_amount:
         label = f"Discount {ticket.discount_label}".strip()
-        out += _lines(two_cols(label, f"-{money(ticket.discount_amount)}", columns))
+        out += _lines(two_cols(label, f"-{fmt(ticket.discount_amount)}", columns))
     if invoice:
         out += _tax_breakdown(ticket, columns)
     else:
         for tax in ticket.taxes:
-            out += _lines(two_cols(f"{tax.name} {rate_text(tax.rate)}", money(tax.amount), columns))
+            out += _lines(two_cols(f"{tax.name} {rate_text(tax.rate)}", fmt(tax.amount), columns))
     if ticket.prices_include_tax and ticket.taxes:
         out.append(Line("(prices include tax)"))
     if ticket.service_charge:
-        out += _lines(two_cols("Service charge", money(ticket.service_charge), columns))
+        out += _lines(two_cols("Service charge", fmt(ticket.service_charge), columns))
     if ticket.round_off:
-        out += _lines(two_cols("Round-off", money(ticket.round_off), columns))
+        out += _lines(two_cols("Round-off", fmt(ticket.round_off), columns))
     out.append(rule(columns, "="))
-    currency = f" {ticket.outlet.currency}" if ticket.outlet.currency else ""
-    out += _lines(two_cols(f"TOTAL{currency}", money(ticket.total), half), bold=True, double=True)
+    symbol = currency_symbol(outlet.currency, outlet.locale)
+    currency = f" {symbol}" if symbol else ""
+    out += _lines(two_cols(f"TOTAL{currency}", fmt(ticket.total), half), bold=True, double=True)
     out.append(rule(columns, "="))
     change = Decimal("0")
     for payment in ticket.payments:
         shown = payment.tendered if payment.tendered else payment.amount
-        out += _lines(two_cols(f"Paid {payment.method}", money(shown), columns))
+        out += _lines(two_cols(f"Paid {payment.method}", fmt(shown), columns))
         if payment.tip:
-            out += _lines(two_cols("  Tip", money(payment.tip), columns))
+            out += _lines(two_cols("  Tip", fmt(payment.tip), columns))
         change += payment.change
     if ticket.payments:
         if change:
-            out += _lines(two_cols("Change", money(change), columns), bold=True)
-        out += _lines(two_cols("Balance due", money(ticket.balance_due), columns))
+            out += _lines(two_cols("Change", fmt(change), columns), bold=True)
+        out += _lines(two_cols("Balance due", fmt(ticket.balance_due), columns))
+    if ticket.upi_uri:  # CONTRACT 17: only while something is due, for exactly that
+        out.append(Line())
+        out.append(Line("Scan to pay", align="center", bold=True, double=True))
+        out.append(
+            Line(
+                f"UPI {currency.strip()} {fmt(ticket.balance_due)}".replace("  ", " "),
+                align="center",
+            )
+        )
+        out.append(Line(ticket.upi_uri, kind="qr"))
     out.append(Line())
     out.append(Line("Thank you!", align="center"))
     return out
@@ -332,6 +485,10 @@ def bill_lines(ticket: BillTicket, *, columns: int) -> list[Line]:
 
 def _tax_breakdown(ticket: BillTicket, columns: int) -> list[Line]:
     """Per component and rate: what it was charged on and how much (the invoice's tax table)."""
+
+    def fmt(value) -> str:
+        return money(value, ticket.outlet.locale)
+
     out = [Line("Tax breakdown", bold=True)]
     amount_w = 10
     taxable_w = 11
@@ -339,18 +496,26 @@ def _tax_breakdown(ticket: BillTicket, columns: int) -> list[Line]:
     out.append(Line(f"{'Tax':<{name_w}}{'Taxable':>{taxable_w}}{'Amount':>{amount_w}}"))
     for tax in ticket.taxes:
         name = clean(f"{tax.name} {rate_text(tax.rate)}")[: name_w - 1]
-        taxable = money(tax.taxable) if tax.taxable is not None else ""
-        out.append(Line(f"{name:<{name_w}}{taxable:>{taxable_w}}{money(tax.amount):>{amount_w}}"))
-    out += _lines(two_cols("Total tax", money(ticket.tax_total), columns))
+        taxable = fmt(tax.taxable) if tax.taxable is not None else ""
+        out.append(Line(f"{name:<{name_w}}{taxable:>{taxable_w}}{fmt(tax.amount):>{amount_w}}"))
+    out += _lines(two_cols("Total tax", fmt(ticket.tax_total), columns))
     return out
 
 
 def render_bill(
-    ticket: BillTicket, *, paper_width_mm: int = 80, codepage: str = DEFAULT_CODEPAGE
+    ticket: BillTicket,
+    *,
+    paper_width_mm: int = 80,
+    codepage: str = DEFAULT_CODEPAGE,
+    profile: str = DEFAULT_PROFILE,
+    logo: Image.Image | None = None,
 ) -> Rendered:
-    """The bill, or the tax invoice when `ticket.invoice_number` is set."""
+    """The bill, or the tax invoice when `ticket.invoice_number` is set; `logo`, the image
+    of the file `ticket.outlet.logo` names, on top."""
     lines = bill_lines(ticket, columns=columns_for(paper_width_mm))
-    return render(lines, paper_width_mm=paper_width_mm, codepage=codepage)
+    return render(
+        lines, paper_width_mm=paper_width_mm, codepage=codepage, profile=profile, logo=logo
+    )
 
 
 # --- test page -------------------------------------------------------------
@@ -358,6 +523,8 @@ def render_bill(
 
 # One line of the characters a ticket may carry: accents and the euro of PC858.
 TEST_CHARACTERS = "ABC xyz 0123456789 äéñöü ÄÉÑÖÜ € £ ½"
+# One line of each script no code page has: they print as images of the line.
+TEST_SCRIPTS = ("हिन्दी: बिना प्याज, कम तीखा", "தமிழ்: வெங்காயம் இல்லாமல்", "₹ 12,34,567.00")
 
 
 def test_page_lines(ticket: TestPageTicket, *, columns: int) -> list[Line]:
@@ -381,31 +548,48 @@ def test_page_lines(ticket: TestPageTicket, *, columns: int) -> list[Line]:
     out.append(Line("Tall text", tall=True))
     out.append(Line("Double"[:half], double=True))
     out += _lines(wrap(TEST_CHARACTERS, columns))
+    if ticket.codepage or ticket.profile:
+        out += _lines(wrap(f"Code page {ticket.codepage}, profile {ticket.profile}", columns))
+    # what no code page has, printed as images of their lines (docs/printing.md "Characters")
+    for script_line in TEST_SCRIPTS:
+        out += _lines(wrap(script_line, columns))
     out.append(rule(columns))
     out += _lines(wrap("If you can read this, the hub prints here.", columns), align="center")
     return out
 
 
 def render_test_page(
-    ticket: TestPageTicket, *, paper_width_mm: int = 80, codepage: str = DEFAULT_CODEPAGE
+    ticket: TestPageTicket,
+    *,
+    paper_width_mm: int = 80,
+    codepage: str = DEFAULT_CODEPAGE,
+    profile: str = DEFAULT_PROFILE,
+    logo: Image.Image | None = None,
 ) -> Rendered:
     """A printer's test page: its settings, a ruler of its columns, the styles and characters
     tickets use, then the cut, through the same writer as every ticket."""
     lines = test_page_lines(ticket, columns=columns_for(paper_width_mm))
-    return render(lines, paper_width_mm=paper_width_mm, codepage=codepage)
+    return render(lines, paper_width_mm=paper_width_mm, codepage=codepage, profile=profile)
 
 
 # --- any ticket --------------------------------------------------------------
 
 
 def render_ticket(
-    ticket: Ticket, *, paper_width_mm: int = 80, codepage: str = DEFAULT_CODEPAGE
+    ticket: Ticket,
+    *,
+    paper_width_mm: int = 80,
+    codepage: str = DEFAULT_CODEPAGE,
+    profile: str = DEFAULT_PROFILE,
+    logo: Image.Image | None = None,
 ) -> Rendered:
-    """The bytes and preview of any ticket (what a print job's snapshot holds)."""
+    """The bytes and preview of any ticket (what a print job's snapshot holds), for a
+    printer of `profile` sent text in `codepage`."""
+    options = dict(paper_width_mm=paper_width_mm, codepage=codepage, profile=profile, logo=logo)
     if isinstance(ticket, KotTicket):
-        return render_kot(ticket, paper_width_mm=paper_width_mm, codepage=codepage)
+        return render_kot(ticket, **options)
     if isinstance(ticket, BillTicket):
-        return render_bill(ticket, paper_width_mm=paper_width_mm, codepage=codepage)
+        return render_bill(ticket, **options)
     if isinstance(ticket, TestPageTicket):
-        return render_test_page(ticket, paper_width_mm=paper_width_mm, codepage=codepage)
+        return render_test_page(ticket, **options)
     raise TypeError(f"not a ticket: {type(ticket).__name__}")

@@ -14,7 +14,12 @@ from django.contrib import admin, messages
 
 from hub import models as m
 from hub.errors import DomainError, ValidationFailed
-from hub.services.printing import print_job_create_test_page, printer_target_check
+from hub.services.printing import (
+    print_job_create_test_page,
+    printer_profile_check,
+    printer_profiles,
+    printer_target_check,
+)
 
 from .base import EDIT, OutletAdmin, manager_outlet_id
 
@@ -40,6 +45,8 @@ class PrinterAdmin(OutletAdmin):
         "connection",
         "address",
         "paper_width_mm",
+        "profile",
+        "codepage",
         "status",
         "last_contact_at",
         "last_error",
@@ -48,8 +55,33 @@ class PrinterAdmin(OutletAdmin):
     readonly_fields = ("status", "last_contact_at", "last_error")
     actions = ["print_test_page"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "profile":  # python-escpos's printer profiles, by model
+            from django import forms
+
+            return forms.ChoiceField(
+                choices=printer_profiles(),
+                initial=db_field.default,
+                help_text=db_field.help_text,
+                label="Profile",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+
+        class ProfilePrinterForm(form):
+            def clean(self):
+                data = super().clean()
+                if "profile" in data and "codepage" in data:
+                    try:
+                        printer_profile_check(profile=data["profile"], codepage=data["codepage"])
+                    except ValidationFailed as exc:
+                        for field, errors in (exc.fields or {}).items():
+                            self.add_error(field, errors)
+                return data
+
+        form = ProfilePrinterForm
         if manager_outlet_id(request) is None:
             return form
 

@@ -26,6 +26,24 @@ def validate_region(value: str) -> None:
         raise ValidationError(f"{value!r} is not a country code (e.g. IN).")
 
 
+def validate_locale(value: str) -> None:
+    """A locale Babel knows (en_IN, hi_IN, ta_IN, de_DE): how money reads on paper."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise ValidationError(f"{value!r} is not a locale (e.g. en_IN).") from exc
+
+
+def validate_upi_id(value: str) -> None:
+    """A UPI virtual payment address: `name@handle` (desibits@upi, 9876543210@ybl)."""
+    import re
+
+    if value and not re.fullmatch(r"[A-Za-z0-9.\-_]{2,256}@[A-Za-z][A-Za-z0-9.\-]{1,63}", value):
+        raise ValidationError(f"{value!r} is not a UPI id (name@bank, e.g. desibits@upi).")
+
+
 class Outlet(models.Model):
     """One restaurant. Every other row belongs to an outlet, directly or through its parent."""
 
@@ -61,6 +79,24 @@ class Outlet(models.Model):
     kds_warn_minutes = models.PositiveIntegerField(default=10)
     kds_late_minutes = models.PositiveIntegerField(default=20)
     financial_year_start_month = models.PositiveSmallIntegerField(default=4)
+    # Bills Indian guests need (CONTRACT 17, docs/printing.md "UPI QR", "Logo", "Money")
+    upi_id = models.CharField(
+        max_length=320,
+        blank=True,
+        validators=[validate_upi_id],
+        help_text="UPI id (name@bank): bills print a QR to pay the balance due; empty: none",
+    )
+    locale = models.CharField(
+        max_length=16,
+        default="en_IN",
+        validators=[validate_locale],
+        help_text="How money reads on paper: en_IN prints 12,34,567.00 and the rupee sign",
+    )
+    logo = models.ImageField(
+        upload_to="logos/",
+        blank=True,
+        help_text="Printed at the top of bills and invoices, dithered to the paper's width",
+    )
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -32,6 +32,19 @@ class Printer(models.Model):
     paper_width_mm = models.PositiveSmallIntegerField(
         default=80, choices=[(58, "58 mm"), (80, "80 mm")]
     )
+    # What the printer can do (python-escpos's printer profiles: its code pages, native
+    # QR, its dots per line) and the code page text is sent in; what that page cannot
+    # show prints as an image of the line (docs/printing.md "Characters").
+    profile = models.CharField(
+        max_length=40,
+        default="default",
+        help_text="python-escpos printer profile (model), e.g. TM-T88V; 'default' if unsure",
+    )
+    codepage = models.CharField(
+        max_length=20,
+        default="CP858",
+        help_text="Code page text is sent in (one the profile has); other characters print as images",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
     last_contact_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)

@@ -43,4 +43,6 @@ def order_get(*, outlet: Outlet, order_id: int) -> Order:
 
 def print_job_of_printer(*, printer_id: int, job_id: int) -> PrintJob | None:
     """Job `job_id` if it is one of printer `printer_id`'s (a `print.job` event's job)."""
-    return PrintJob.objects.filter(pk=job_id, printer_id=printer_id).first()
+    return (
+        PrintJob.objects.select_related("printer").filter(pk=job_id, printer_id=printer_id).first()
+    )

@@ -35,6 +35,7 @@ from hub.tickets import (
     TestPageTicket,
     TicketOption,
 )
+from hub.upi import order_upi_uri
 
 
 def outlet_info(outlet: Outlet) -> OutletInfo:
@@ -45,6 +46,8 @@ def outlet_info(outlet: Outlet) -> OutletInfo:
         tax_id=outlet.tax_id,
         timezone=outlet.timezone,
         currency=outlet.currency,
+        locale=outlet.locale,
+        logo=outlet.logo.name if outlet.logo else "",
     )
 
 
@@ -127,6 +130,7 @@ def _bill_item(item: OrderItem, quantity: int) -> BillItem:
         unit_price=item.unit_price,
         line_total=item_line_total(item, quantity=quantity),
         options=_options(item.modifiers),
+        note=item.note,
     )
 
 
@@ -223,6 +227,7 @@ def bill_ticket(
         check_number=check.number if check else None,
         check_count=check_count,
         check_shared_equally=bool(check is not None and not check.items),
+        upi_uri=order_upi_uri(order, check),
     )
 
 
@@ -239,6 +244,8 @@ def test_page_ticket(*, printer: Printer, printed_at: datetime, by: Staff | None
         printed_at=printed_at,
         timezone=printer.outlet.timezone,
         asked_by=by.name if by is not None else "",
+        codepage=printer.codepage,
+        profile=printer.profile,
     )
 
 

@@ -630,6 +630,36 @@ def printer_target_check(*, connection: str, address: str) -> None:
         raise ValidationFailed(fields={"address": [refuse]})
 
 
+def printer_profiles() -> list[tuple[str, str]]:
+    """python-escpos's printer profiles as (name, "name: model"), for the admin's choices."""
+    from escpos.capabilities import CAPABILITIES
+
+    profiles = CAPABILITIES["profiles"]
+    return sorted((key, f"{key}: {data.get('name', key)}") for key, data in profiles.items())
+
+
+def profile_codepages(profile: str) -> list[str]:
+    """The code pages a printer of `profile` has, by python-escpos's name (CP858...)."""
+    from escpos.capabilities import CAPABILITIES
+
+    data = CAPABILITIES["profiles"].get(profile) or {}
+    return sorted({p for p in data.get("codePages", {}).values() if p and p != "Unknown"})
+
+
+def printer_profile_check(*, profile: str, codepage: str) -> None:
+    """A profile python-escpos knows, and a code page that profile has (docs/printing.md
+    "Characters"); raises ValidationFailed on `profile` or `codepage`."""
+    pages = profile_codepages(profile)
+    if profile not in dict(printer_profiles()):
+        raise ValidationFailed(fields={"profile": ["Not a python-escpos printer profile."]})
+    if codepage not in pages:
+        raise ValidationFailed(
+            fields={
+                "codepage": [f"The {profile} profile has no {codepage}: one of {', '.join(pages)}."]
+            }
+        )
+
+
 def _addresses_of(host: str) -> list:
     """Every IP address `host` means to the dispatcher's connect(): the literal, the short
     and numeric IPv4 forms (`127.1`, `2130706433`) and what the name resolves to now."""

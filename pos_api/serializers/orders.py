@@ -26,6 +26,7 @@ from hub.services.order_actions import (
 from hub.services.order_lines import MAX_OPTION_QUANTITY, ModifierInput
 from hub.services.order_pricing import item_line_total
 from hub.services.orders import MAX_GUESTS, MAX_QUANTITY, ItemInput
+from hub.upi import order_upi_uri
 
 from ..schema import NOT_BLANK, null_only, request_shapes
 from .common import MoneyField, StrictCharField, StrictIntegerField
@@ -471,6 +472,10 @@ class OrderOut(serializers.Serializer):
     tip_total = Money()
     paid_total = Money()
     balance_due = Money()
+    upi_uri = serializers.SerializerMethodField(
+        help_text="UPI link to pay balance_due (CONTRACT 17), for a QR on screen; null when "
+        "the outlet has no UPI id or nothing is due"
+    )
     payments = PaymentOut(source="payments.all", many=True)
     kots = KotRefOut(source="kots.all", many=True)
     checks = serializers.SerializerMethodField(
@@ -501,6 +506,10 @@ class OrderOut(serializers.Serializer):
     )
     def get_allowed_statuses(self, order: Order) -> list[str]:
         return order_allowed_statuses(order=order, by=self.context["by"])
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_upi_uri(self, order: Order) -> str | None:
+        return order_upi_uri(order)
 
     @extend_schema_field(DiscountOut(allow_null=True))
     def get_discount(self, order: Order) -> dict | None:

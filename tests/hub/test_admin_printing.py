@@ -131,6 +131,8 @@ def printer_form(printer: Printer, **changes) -> dict:
         "connection": printer.connection,
         "address": printer.address,
         "paper_width_mm": str(printer.paper_width_mm),
+        "profile": printer.profile,
+        "codepage": printer.codepage,
     }
     data.update(changes)
     return data
