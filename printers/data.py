@@ -13,6 +13,8 @@ from hub.tickets import (
     KotTicketLine,
     OutletInfo,
     PaymentLine,
+    ShiftPaymentLine,
+    ShiftReportTicket,
     TaxLine,
     TestPageTicket,
 )
@@ -25,6 +27,8 @@ __all__ = [
     "KotTicketLine",
     "OutletInfo",
     "PaymentLine",
+    "ShiftPaymentLine",
+    "ShiftReportTicket",
     "TaxLine",
     "TestPageTicket",
 ]

@@ -61,6 +61,9 @@ class Outlet(models.Model):
     kds_warn_minutes = models.PositiveIntegerField(default=10)
     kds_late_minutes = models.PositiveIntegerField(default=20)
     financial_year_start_month = models.PositiveSmallIntegerField(default=4)
+    requires_open_shift = models.BooleanField(
+        default=False, help_text="Refuse payments while no shift is open (CONTRACT 14)"
+    )
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -23,6 +23,7 @@ from django.utils import timezone
 from hub.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from hub.events import service_transaction
 from hub.models import (
+    AuditEntry,
     Customer,
     DeliveryPlatform,
     Kot,
@@ -35,6 +36,7 @@ from hub.models import (
 )
 from hub.roles import role_may
 from hub.selectors.floor import open_orders_on
+from hub.services.audit import audit_record
 from hub.services.checks import checks_drop_for_change
 from hub.services.clock import outlet_today
 from hub.services.coupons import coupon_check, coupon_usage_count, coupons_active  # noqa: F401
@@ -66,6 +68,7 @@ from hub.services.order_pricing import (
     set_manual_discount,
     subtotal_of,
 )
+from hub.services.shifts import shift_attributed
 from hub.services.tables import table_occupy, table_release
 
 S = Order.Status
@@ -401,6 +404,7 @@ def _mark_paid(order: Order) -> None:
     order.status = S.PAID
     order.paid_at = timezone.now()
     order.payment_status = payment_status_of(order)
+    order.shift_id = shift_attributed(outlet=order.outlet)  # CONTRACT 14: its sales
 
 
 def _settle_if_paid_off(order: Order) -> bool:
@@ -560,8 +564,20 @@ def order_cancel(
     from_status = order.status
     order.status = S.CANCELLED
     order.cancel_reason = reason
+    order.shift_id = shift_attributed(outlet=order.outlet)
+    before_total = order.total
     order_recalculate(order, save=False)
     order_bump(order)
+    audit_record(
+        outlet=order.outlet_id,
+        kind=AuditEntry.Kind.CANCEL,
+        by=by,
+        order=order,
+        reason=reason,
+        amount=before_total,
+        before={"status": str(from_status), "total": before_total},
+        after={"status": S.CANCELLED},
+    )
     if sent:
         void_ticket_create(
             order=order, items=sent, kind=Kot.Kind.CANCELLATION, reason=reason, by=by

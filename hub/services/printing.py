@@ -34,7 +34,7 @@ from hub.services.clock import outlet_zone
 from hub.services.numbering import sequence_next
 from hub.services.order_core import order_lock
 from hub.services.print_tickets import bill_ticket, kot_ticket, test_page_ticket
-from hub.tickets import Ticket, ticket_from_snapshot, ticket_snapshot
+from hub.tickets import ShiftReportTicket, Ticket, ticket_from_snapshot, ticket_snapshot
 
 # How long a job keeps being retried before it is marked failed (staff then reprint).
 MAX_AGE = timedelta(seconds=int(os.environ.get("HUB_PRINT_MAX_AGE_SECONDS", "1800")))
@@ -307,6 +307,18 @@ def print_job_create_for_invoice(*, order: Order, by: Staff | None) -> PrintJob:
         ticket=ticket,
         reprint=number,
         order=order,
+    )
+
+
+@service_transaction
+def print_job_create_for_shift_report(*, outlet_id: int, ticket: ShiftReportTicket) -> PrintJob:
+    """Queue a shift's X or Z report (built by hub/services/shifts.py, which locks the
+    shift) on the outlet's receipt printer. Raises Conflict no_printer."""
+    printer = receipt_printer(outlet_id)
+    if printer is None:
+        raise no_printer("shift reports (a receipt printer)")
+    return _job_create(
+        printer=printer, kind=PrintJob.Kind.SHIFT_REPORT, ticket=ticket, reprint=ticket.reprint
     )
 
 
