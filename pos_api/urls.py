@@ -7,6 +7,7 @@ from .views import kitchen as kitchen_views
 from .views import orders as order_views
 from .views import payments as payment_views
 from .views import printing as printing_views
+from .views import reports as report_views
 from .views import screens as screen_views
 from .views import session as session_views
 from .views import shifts as shift_views
@@ -34,4 +35,5 @@ pos_urlpatterns = [
     *table_move_views.urlpatterns,
     *screen_views.urlpatterns,
     *shift_views.urlpatterns,
+    *report_views.urlpatterns,
 ]

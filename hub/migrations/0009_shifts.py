@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import hub.models.shifts
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -89,7 +90,7 @@ class Migration(migrations.Migration):
             name='AuditEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('at', models.DateTimeField(default=hub.models.shifts.audit_now)),
                 ('kind', models.CharField(choices=[('void', 'Void'), ('discount', 'Discount'), ('price_override', 'Price Override'), ('refund', 'Refund'), ('reprint', 'Reprint'), ('cancel', 'Cancel'), ('cash_movement', 'Cash Movement'), ('shift_close', 'Shift Close')], max_length=20)),
                 ('reason', models.CharField(blank=True, max_length=300)),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, default=None, max_digits=12, null=True)),

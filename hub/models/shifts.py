@@ -75,6 +75,11 @@ class CashMovement(models.Model):
         ordering = ["id"]
 
 
+def audit_now():
+    """`timezone.now()` looked up when a row is written (a test's clock applies too)."""
+    return timezone.now()
+
+
 class AuditEntry(models.Model):
     """One sensitive action (CONTRACT 15), written by the service that did it, in its
     transaction. Never changed or pruned: save() refuses an update, the queryset refuses
@@ -92,7 +97,7 @@ class AuditEntry(models.Model):
         SHIFT_CLOSE = "shift_close"
 
     outlet = models.ForeignKey("hub.Outlet", on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=audit_now)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     order = models.ForeignKey(
         "hub.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

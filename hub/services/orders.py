@@ -322,6 +322,17 @@ def order_update(
             reason=void_reason or "removed from the order",
             by=by,
         )
+        for void in voids:  # CONTRACT 15: a sent line taken back
+            audit_record(
+                outlet=order.outlet_id,
+                kind=AuditEntry.Kind.VOID,
+                by=by,
+                order=order,
+                kot=void.kot_id,
+                reason=void.void_reason or void_reason,
+                amount=void.unit_price * void.quantity,
+                before={"name": void.name, "quantity": void.quantity, "item_id": void.pk},
+            )
     order_record(
         order,
         "order.updated",
@@ -616,6 +627,7 @@ def order_apply_discount(
     order = order_lock(order_id=order_id, outlet=outlet)
     order_check_version(order, expected_version)
     order_require_open(order)
+    before = _discount_state(order)
     items = list(OrderItem.objects.filter(order=order))
     subtotal = subtotal_of(items)
     if coupon_code:
@@ -635,7 +647,26 @@ def order_apply_discount(
     from_status = order.status
     settled = _settle_if_paid_off(order)
     order_bump(order)
+    audit_record(
+        outlet=order.outlet_id,
+        kind=AuditEntry.Kind.DISCOUNT,
+        by=by,
+        order=order,
+        reason=reason or (f"coupon {coupon_code}" if coupon_code else ""),
+        amount=order.discount_amount,
+        before=before,
+        after=_discount_state(order),
+    )
     order_record(order, "order.updated", **({"checks": []} if split_removed else {}))
     if settled:
         _after_paid(order, from_status=from_status)
     return order
+
+
+def _discount_state(order: Order) -> dict[str, Any]:
+    return {
+        "type": order.discount_type or None,
+        "value": order.discount_value,
+        "coupon": order.coupon.code if order.coupon_id else None,
+        "amount": order.discount_amount,
+    }

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import F, Max, Min
@@ -28,11 +29,23 @@ from django.utils import timezone
 
 from hub.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from hub.events import orders_stream, printer_stream, record_event, service_transaction
-from hub.models import Kot, Order, Outlet, Printer, PrintJob, Staff
+from hub.models import (
+    AuditEntry,
+    InvoiceTaxLine,
+    Kot,
+    Order,
+    OrderItem,
+    Outlet,
+    Printer,
+    PrintJob,
+    Staff,
+)
 from hub.roles import role_may
+from hub.services.audit import audit_record
 from hub.services.clock import outlet_zone
 from hub.services.numbering import sequence_next
 from hub.services.order_core import order_lock
+from hub.services.order_pricing import order_taxable_values
 from hub.services.print_tickets import bill_ticket, kot_ticket, test_page_ticket
 from hub.tickets import ShiftReportTicket, Ticket, ticket_from_snapshot, ticket_snapshot
 
@@ -173,6 +186,14 @@ def print_job_create_for_kot(*, kot: Kot, by: Staff | None, reprint: bool = Fals
     if reprint:
         previous = kot.print_jobs.aggregate(n=Max("reprint"))["n"] or 0
         number = previous + 1
+        _audit_reprint(
+            outlet_id=kot.outlet_id,
+            by=by,
+            order_id=kot.order_id,
+            kot_id=kot.pk,
+            what="kot",
+            n=number,
+        )
     else:
         existing = kot.print_jobs.filter(reprint=0, status__in=ACTIVE).order_by("id").first()
         if existing is not None:
@@ -193,6 +214,20 @@ def _kot_job_create(*, kot: Kot, printer: Printer, number: int) -> PrintJob:
         reprint=number,
         kot=kot,
         order_id=kot.order_id,  # the id is all the job needs: no query for the order
+    )
+
+
+def _audit_reprint(
+    *, outlet_id: int, by: Staff | None, order_id: int, what: str, n: int, kot_id: int | None = None
+) -> None:
+    """CONTRACT 15: every copy after the first is in the audit register."""
+    audit_record(
+        outlet=outlet_id,
+        kind=AuditEntry.Kind.REPRINT,
+        by=by,
+        order=order_id,
+        kot=kot_id,
+        after={"ticket": what, "copy": n},
     )
 
 
@@ -244,6 +279,8 @@ def print_job_create_for_bill(*, order: Order, by: Staff | None) -> PrintJob:
     if refusal is not None:
         raise refusal
     number = order.print_jobs.filter(kind=PrintJob.Kind.BILL).count()
+    if number:
+        _audit_reprint(outlet_id=order.outlet_id, by=by, order_id=order.pk, what="bill", n=number)
     ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), reprint=number)
     return _job_create(
         printer=printer,
@@ -281,7 +318,31 @@ def invoice_number_issue(*, order: Order, at: datetime | None = None) -> str:
     order.invoice_number = f"INV/{outlet.code}/{fy}/{value:06d}"
     order.invoice_issued_at = at
     order.save(update_fields=["invoice_number", "invoice_issued_at", "updated_at"])
+    _invoice_tax_lines(order, day=at.astimezone(outlet_zone(outlet)).date())
     return order.invoice_number
+
+
+def _invoice_tax_lines(order: Order, *, day: date) -> None:
+    """The invoice's tax table as printed (per component and rate, with its taxable
+    value), kept for the GST report (CONTRACT 15: it reconciles with the invoices)."""
+    items = [i for i in order.items.all() if i.status != OrderItem.Status.VOID and i.quantity]
+    taxable = order_taxable_values(order, items)
+    InvoiceTaxLine.objects.bulk_create(
+        InvoiceTaxLine(
+            outlet_id=order.outlet_id,
+            order=order,
+            invoice_number=order.invoice_number,
+            issued_at=order.invoice_issued_at,
+            business_date=day,
+            name=str(tax["name"]),
+            rate=Decimal(str(tax["rate"])),
+            amount=Decimal(str(tax["amount"])),
+            taxable_value=taxable.get(
+                (str(tax["name"]), Decimal(str(tax["rate"])).normalize()), Decimal("0.00")
+            ),
+        )
+        for tax in (order.taxes or [])
+    )
 
 
 @service_transaction
@@ -300,6 +361,10 @@ def print_job_create_for_invoice(*, order: Order, by: Staff | None) -> PrintJob:
         raise no_printer("invoices (a receipt printer)")
     invoice_number_issue(order=order)
     number = order.print_jobs.filter(kind=PrintJob.Kind.INVOICE).count()
+    if number:
+        _audit_reprint(
+            outlet_id=order.outlet_id, by=by, order_id=order.pk, what="invoice", n=number
+        )
     ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), reprint=number, invoice=True)
     return _job_create(
         printer=printer,
