@@ -57,6 +57,10 @@ class ReportApiView(HubApiView):
     permission = "report.read"
     renderer_classes = [JSONRenderer, CsvRenderer]
 
+    def perform_content_negotiation(self, request, force=False):
+        # an unknown ?format= is the query's 400 (format: json or csv), not DRF's 404
+        return super().perform_content_negotiation(request, force=True)
+
     def finalize_response(self, request, response, *args, **kwargs):
         # errors are the JSON envelope whatever format was asked for
         if getattr(response, "status_code", 200) >= 400 and hasattr(response, "data"):
