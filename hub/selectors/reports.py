@@ -53,6 +53,7 @@ from hub.models import (
 )
 
 MAX_DAYS = 365
+EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
 GROUPS = ("item", "category", "hour", "staff", "order_type", "payment_method", "platform")
 ORDER_LEVEL = ("hour", "staff", "order_type", "platform")
 TWO = Decimal("0.01")
@@ -292,6 +293,9 @@ def gst_report(*, outlet: Outlet, date_from: date, date_to: date) -> dict[str, A
 
 def day_bounds(zone: tzinfo, date_from: date, date_to: date) -> tuple[datetime, datetime]:
     """The instants the outlet's business days `date_from` .. `date_to` start and end."""
+    # clamped to years the database's UTC instants can hold (from=0001-01-01 is a range
+    # a client may ask for, not a 500)
+    date_from, date_to = max(date_from, EARLIEST), min(date_to, LATEST)
     start = datetime.combine(date_from, time.min, tzinfo=zone)
     end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone)
     return start, end

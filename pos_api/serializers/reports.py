@@ -16,8 +16,15 @@ FORMATS = ("json", "csv")
 
 def _range(**extra) -> dict:
     return {
-        "from": serializers.DateField(help_text="First business day, YYYY-MM-DD (outlet time)"),
-        "to": serializers.DateField(help_text="Last business day, inclusive; at most 365 after"),
+        "from": serializers.DateField(
+            required=False,
+            help_text="First business day, YYYY-MM-DD (outlet time); default: `to`, else today",
+        ),
+        "to": serializers.DateField(
+            required=False,
+            help_text="Last business day, inclusive, at most 365 after `from`; default: "
+            "`from`, else today",
+        ),
         "format": ChoiceField(
             choices=FORMATS, required=False, help_text="csv: text/csv with a header row"
         ),

@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from hub.selectors import reports as selectors
-from hub.services.clock import outlet_zone
+from hub.services.clock import outlet_today, outlet_zone
 
 from ..envelope import ok
 from ..routes import api_path
@@ -69,7 +69,12 @@ class ReportApiView(HubApiView):
         return super().finalize_response(request, response, *args, **kwargs)
 
     def range(self, serializer) -> dict:
+        """The query, with `from` and `to` defaulting to each other, else to the
+        outlet's business day today."""
         query = self.validated_query(serializer)
+        day = query.get("from") or query.get("to") or outlet_today(self.outlet)
+        query.setdefault("from", query.get("to", day))
+        query.setdefault("to", query["from"])
         return query
 
     @property

@@ -38,6 +38,7 @@ class ShiftOpenApi(HubApiView):
 
 class ShiftCurrentApi(HubApiView):
     permission = "shift.read"
+    error_codes = {404: ["not_found"]}  # no shift open
 
     @extend_schema(responses=io.ShiftOut, summary="The open shift (404 when none is open)")
     def get(self, request):
@@ -74,6 +75,7 @@ class CashMovementApi(HubApiView):
 
 class XReportApi(HubApiView):
     permission = "shift.read"
+    error_codes = {404: ["not_found"]}  # no shift open
 
     @extend_schema(
         responses=io.ShiftReportOut,

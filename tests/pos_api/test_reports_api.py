@@ -121,7 +121,7 @@ def test_audit_register_paginated_filtered_and_csv(api_as, today):
 @pytest.mark.parametrize(
     "query,field",
     [
-        ({"to": "2026-01-01", "group_by": "item"}, "from"),
+        ({"from": "01/01/2026", "group_by": "item"}, "from"),
         ({"from": "2026-01-01", "to": "2026-01-01", "group_by": "table"}, "group_by"),
         ({"from": "2026-01-02", "to": "2026-01-01", "group_by": "item"}, "to"),
         ({"from": "2025-01-01", "to": "2026-01-02", "group_by": "item"}, "to"),
@@ -161,3 +161,21 @@ def test_another_outlets_figures_are_not_in_the_report(api_as, today):
     got = other.get(f"{BASE}/sales", {"from": today, "to": today, "group_by": "item"})
     assert got.json()["data"]["rows"] == [] and got.json()["data"]["totals"]["orders"] == 0
     assert other.get(f"{BASE}/audit", {"from": today, "to": today}).json()["meta"]["total"] == 0
+
+
+def test_the_ends_of_the_calendar_are_a_range_not_a_500(api_as):
+    manager = api_as("manager")
+    for start, end in [("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31")]:
+        for path in ("sales?group_by=hour&", "gst?", "audit?"):
+            got = manager.get(f"{BASE}/{path}from={start}&to={end}")
+            assert got.status_code == 200, (path, got.json())
+
+
+def test_the_range_defaults_to_today(api_as, today):
+    _paid_today()
+    manager = api_as("manager")
+    alone = manager.get(f"{BASE}/sales", {"group_by": "hour"}).json()["data"]
+    assert alone["totals"]["total"] == 54.56
+    only_from = manager.get(f"{BASE}/sales", {"group_by": "hour", "from": today}).json()["data"]
+    assert only_from == alone
+    assert manager.get(f"{BASE}/audit").json()["meta"]["total"] == 1  # the cancellation

@@ -338,3 +338,14 @@ def test_a_payment_racing_a_close_is_in_the_z_report_or_in_no_shift(transactiona
     in_shift = Payment.objects.filter(shift=shift)
     assert z["cash"]["cash_payments"] == f"{D('27.28') * in_shift.count():.2f}"
     assert Payment.objects.filter(shift__isnull=True).count() == len(orders) - in_shift.count()
+
+
+def test_requires_open_shift_refuses_refunds_without_one(demo):
+    shift_open(outlet=demo, by=staff("cashier"), opening_float=D("0"))
+    paid = order_given(status="paid")
+    shift_close(outlet=demo, by=staff("cashier"), counted_cash=D("27.28"))
+    Outlet.objects.filter(pk=demo.pk).update(requires_open_shift=True)
+    with pytest.raises(Conflict) as refused:
+        refund(paid.payments.get(), "1.00")
+    assert refused.value.code == "no_open_shift"
+    assert not Refund.objects.exists() and not AuditEntry.objects.filter(kind="refund").exists()
