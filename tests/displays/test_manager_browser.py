@@ -71,6 +71,13 @@ def test_the_day_moves_live_and_the_shift_closes_into_its_z_report(screens, rest
     page.wait_for_selector("#open-form:not([hidden])")  # the next shift may open
     page.click("#print-z")
     page.wait_for_selector("#toast:has-text('receipt printer')")
+    # the audit register has the close (with the difference); filtered, only that
+    page.wait_for_selector("#audit tr[data-kind=shift_close]")
+    assert "7.28" in page.inner_text("#audit tr[data-kind=shift_close]")
+    page.select_option("#audit-kind", "refund")
+    page.wait_for_selector("#audit tr:has-text('Nothing recorded')")
+    page.select_option("#audit-kind", "")
+    page.wait_for_selector("#audit tr[data-kind=shift_close]")
     _shot(page, "manager-z-report-1280x800")
     screen.assert_healthy()
 

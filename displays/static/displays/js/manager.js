@@ -74,6 +74,46 @@
     }
   }
 
+  const KIND_TEXT = {
+    void: "Void",
+    discount: "Discount",
+    price_override: "Price override",
+    refund: "Refund",
+    reprint: "Reprint",
+    cancel: "Cancelled order",
+    cash_movement: "Cash in/out",
+    shift_close: "Shift closed",
+  };
+
+  async function loadAudit() {
+    const day = today();
+    const kind = $("audit-kind").value;
+    let rows;
+    try {
+      const data = await api(
+        "GET",
+        "reports/audit?from=" + day + "&to=" + day + "&per_page=50" + (kind ? "&kind=" + kind : "")
+      );
+      rows = data.rows;
+    } catch (e) {
+      if (e instanceof HubError && e.status === 403) return;
+      throw e;
+    }
+    $("audit").replaceChildren(
+      ...(rows.length
+        ? rows.map((r) =>
+            el("tr", { dataset: { kind: r.kind } }, [
+              el("td", {}, window.Hub.formatTime(r.at)),
+              el("td", {}, KIND_TEXT[r.kind] || r.kind),
+              el("td", {}, r.staff ? r.staff.name : "–"),
+              el("td", { class: "num" }, r.amount === null ? "" : money(r.amount, cur())),
+              el("td", {}, r.reason || ""),
+            ])
+          )
+        : [el("tr", {}, [el("td", { colspan: "5", class: "muted" }, "Nothing recorded.")])])
+    );
+  }
+
   function figureList(pairs) {
     return el(
       "dl",
@@ -133,8 +173,10 @@
   }
 
   async function refresh() {
-    await Promise.all([loadSales(), loadShift()]);
+    await Promise.all([loadSales(), loadShift(), loadAudit()]);
   }
+
+  $("audit-kind").addEventListener("change", () => loadAudit().catch((e) => toast(e.message, "error")));
 
   $("open-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
