@@ -10,7 +10,9 @@ JSON document:
   latency to receipt (p50/p99/max), lost and doubled events (must be 0),
   memory per connection; the same with two workers sharing Redis;
 - channel_layer: a bare group_send round trip, the floor of event latency, and
-  the event latency's ratio to it.
+  the event latency's ratio to it;
+- reports (`--reports N`): N paid orders seeded, GET /reports/sales per group_by and
+  /reports/gst timed over them, and the item query's plan (bench/reports.py).
 Timings are noisy on shared machines: compare ratios, and medians of runs.
 Settings toggles in the environment (HUB_DB_POOL=0, HUB_CHANNEL_LAYER=pubsub ...)
 reach the servers; `--server uvicorn` and `--layer pubsub` are the comparisons.
@@ -170,6 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip", action="append", default=[], choices=["http", "events", "layer", "two_workers"]
     )
+    parser.add_argument(
+        "--reports",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed N paid orders and time GET /reports/* over them (PostgreSQL; "
+        "docs/performance.md Reports)",
+    )
     parser.add_argument("--output", help="also write the JSON to this file")
     args = parser.parse_args(argv)
 
@@ -202,6 +212,16 @@ def main(argv: list[str] | None = None) -> int:
             )
         if "events" not in args.skip:
             report["events"] = run_events(env, [port], [process.pid], args)
+        if args.reports and not args.embedded:
+            from bench import reports
+
+            report["reports"] = reports.run(
+                port,
+                asyncio.run(login(port, "manager")),
+                asyncio.run(login(port, "cashier")),
+                args.database_url,
+                args.reports,
+            )
     finally:
         server.stop_server(process)
     if "layer" not in args.skip:

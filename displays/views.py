@@ -20,3 +20,7 @@ class WaiterPage(TemplateView):
 
 class DriverPage(TemplateView):
     template_name = "displays/driver.html"
+
+
+class ManagerPage(TemplateView):
+    template_name = "displays/manager.html"

@@ -59,6 +59,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "platform.read": FRONT_OF_HOUSE,
     # printing
     "printer.read": frozenset({MANAGER, CASHIER, WAITER}),
+    # shifts and the cash drawer (CONTRACT 14): the till's people
+    "shift.open": frozenset({MANAGER, CASHIER}),
+    "shift.read": frozenset({MANAGER, CASHIER}),
+    "shift.cash_movement": frozenset({MANAGER, CASHIER}),
+    "shift.close": frozenset({MANAGER, CASHIER}),
+    "shift.print": frozenset({MANAGER, CASHIER}),
+    # reports and the audit register (CONTRACT 15)
+    "report.read": frozenset({MANAGER}),
+    "audit.read": frozenset({MANAGER}),
     # the POS session
     "session.use": FRONT_OF_HOUSE,
     # live streams (CONTRACT 6): which roles may open which kind of stream at all;

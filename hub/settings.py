@@ -250,6 +250,9 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "pos_api.schema.payment_statuses",
         "DeliveryStatusEnum": "pos_api.schema.delivery_statuses",
         "KotStatusEnum": "pos_api.schema.kot_statuses",
+        # two fields named `kind`: each its own name
+        "KotKindEnum": "pos_api.schema.kot_kinds",
+        "CashMovementKindEnum": "pos_api.schema.cash_movement_kinds",
     },
 }
 

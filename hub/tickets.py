@@ -187,7 +187,58 @@ class TestPageTicket:
     profile: str = ""
 
 
-Ticket = KotTicket | BillTicket | TestPageTicket
+@dataclass(frozen=True)
+class ShiftPaymentLine:
+    __pydantic_config__ = _CLOSED
+
+    method: str
+    count: int
+    amount: Decimal
+    tips: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class ShiftReportTicket:
+    """A shift's X report (`z_number` None: the shift so far) or Z report (CONTRACT 14)."""
+
+    __pydantic_config__ = _CLOSED
+
+    outlet: OutletInfo
+    shift_id: int
+    z_number: int | None
+    opened_at: datetime
+    closed_at: datetime | None
+    opened_by: str
+    closed_by: str
+    printed_at: datetime
+    orders: int
+    cancelled: int
+    void_lines: int
+    void_amount: Decimal
+    discounts: int
+    discount_amount: Decimal
+    subtotal: Decimal
+    taxes: tuple[TaxLine, ...]
+    tax_total: Decimal
+    service_charge: Decimal
+    round_off: Decimal
+    total: Decimal
+    payments: tuple[ShiftPaymentLine, ...]
+    refunds: int
+    refund_amount: Decimal
+    opening_float: Decimal
+    cash_payments: Decimal
+    change_given: Decimal
+    cash_refunds: Decimal
+    paid_in: Decimal
+    paid_out: Decimal
+    expected: Decimal
+    counted: Decimal | None = None
+    difference: Decimal | None = None
+    reprint: int = 0
+
+
+Ticket = KotTicket | BillTicket | TestPageTicket | ShiftReportTicket
 
 # PrintJob.Kind -> the ticket a job of that kind prints
 TICKET_OF_KIND: dict[str, type] = {
@@ -197,6 +248,7 @@ TICKET_OF_KIND: dict[str, type] = {
     "bill": BillTicket,
     "invoice": BillTicket,
     "test_page": TestPageTicket,
+    "shift_report": ShiftReportTicket,
 }
 _ADAPTERS = {ticket_type: TypeAdapter(ticket_type) for ticket_type in set(TICKET_OF_KIND.values())}
 

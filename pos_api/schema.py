@@ -202,6 +202,8 @@ order_statuses = _values("Order", "Status")
 payment_statuses = _values("Order", "PaymentStatus")
 delivery_statuses = _values("Order", "DeliveryStatus")
 kot_statuses = _values("Kot", "Status")
+kot_kinds = _values("Kot", "Kind")
+cash_movement_kinds = _values("CashMovement", "Kind")
 
 # Component name -> the serializer class that took it first (see get_serializer_name).
 _NAME_OWNERS: dict[str, tuple[str, str]] = {}

@@ -7,8 +7,10 @@ from .views import kitchen as kitchen_views
 from .views import orders as order_views
 from .views import payments as payment_views
 from .views import printing as printing_views
+from .views import reports as report_views
 from .views import screens as screen_views
 from .views import session as session_views
+from .views import shifts as shift_views
 from .views import table_moves as table_move_views
 from .views.schema import SchemaView, SwaggerView
 
@@ -32,4 +34,6 @@ pos_urlpatterns = [
     *session_views.urlpatterns,
     *table_move_views.urlpatterns,
     *screen_views.urlpatterns,
+    *shift_views.urlpatterns,
+    *report_views.urlpatterns,
 ]

@@ -35,7 +35,14 @@ from escpos.printer import Dummy
 from PIL import Image
 
 from hub.money_text import currency_symbol, money_text
-from hub.tickets import BillTicket, KotTicket, TestPageTicket, Ticket, TicketOption
+from hub.tickets import (
+    BillTicket,
+    KotTicket,
+    ShiftReportTicket,
+    TestPageTicket,
+    Ticket,
+    TicketOption,
+)
 
 from . import raster
 
@@ -572,6 +579,98 @@ def render_test_page(
     return render(lines, paper_width_mm=paper_width_mm, codepage=codepage, profile=profile)
 
 
+# --- shift reports (X and Z) -------------------------------------------------
+
+
+def shift_report_lines(ticket: ShiftReportTicket, *, columns: int) -> list[Line]:
+    """The X report (the shift so far) or the Z report (its close, numbered), CONTRACT 14:
+    sales, taxes, payments by method, refunds, then the cash drawer's count."""
+    half = columns // 2
+    tz = ticket.outlet.timezone
+    out: list[Line] = []
+    out += _lines(wrap(ticket.outlet.name, half), align="center", bold=True, double=True)
+    title = f"Z REPORT {ticket.z_number}" if ticket.z_number is not None else "X REPORT"
+    out.append(Line(title[:half], align="center", bold=True, double=True))
+    if ticket.z_number is None:
+        out.append(Line("(shift still open)", align="center"))
+    if ticket.reprint:
+        out.append(Line(f"REPRINT {ticket.reprint}", align="center", bold=True))
+    out.append(Line(f"Shift {ticket.shift_id}"))
+    out += _lines(wrap(f"Opened: {local_time(ticket.opened_at, tz)} {ticket.opened_by}", columns))
+    if ticket.closed_at is not None:
+        out += _lines(
+            wrap(f"Closed: {local_time(ticket.closed_at, tz)} {ticket.closed_by}", columns)
+        )
+    out.append(Line(f"Printed: {local_time(ticket.printed_at, tz)}"))
+    out.append(rule(columns))
+    out.append(Line("SALES", bold=True))
+    out += _lines(two_cols("Orders paid", str(ticket.orders), columns))
+    out += _lines(two_cols("Subtotal", money(ticket.subtotal), columns))
+    if ticket.discount_amount:
+        out += _lines(
+            two_cols(
+                f"Discounts ({ticket.discounts})", f"-{money(ticket.discount_amount)}", columns
+            )
+        )
+    for tax in ticket.taxes:
+        out += _lines(two_cols(f"{tax.name} {rate_text(tax.rate)}", money(tax.amount), columns))
+    out += _lines(two_cols("Tax total", money(ticket.tax_total), columns))
+    if ticket.service_charge:
+        out += _lines(two_cols("Service charge", money(ticket.service_charge), columns))
+    if ticket.round_off:
+        out += _lines(two_cols("Round-off", money(ticket.round_off), columns))
+    out += _lines(two_cols("TOTAL", money(ticket.total), half), bold=True, double=True)
+    out += _lines(two_cols("Cancelled orders", str(ticket.cancelled), columns))
+    out += _lines(two_cols(f"Void lines ({ticket.void_lines})", money(ticket.void_amount), columns))
+    out.append(rule(columns))
+    out.append(Line("PAYMENTS", bold=True))
+    for payment in ticket.payments:
+        out += _lines(
+            two_cols(f"{payment.method} ({payment.count})", money(payment.amount), columns)
+        )
+        if payment.tips:
+            out += _lines(two_cols("  Tips", money(payment.tips), columns))
+    if not ticket.payments:
+        out.append(Line("None"))
+    out += _lines(
+        two_cols(f"Refunds ({ticket.refunds})", f"-{money(ticket.refund_amount)}", columns)
+    )
+    out.append(rule(columns))
+    out.append(Line("CASH DRAWER", bold=True))
+    out += _lines(two_cols("Opening float", money(ticket.opening_float), columns))
+    out += _lines(two_cols("Cash tendered", money(ticket.cash_payments), columns))
+    out += _lines(two_cols("Change given", f"-{money(ticket.change_given)}", columns))
+    out += _lines(two_cols("Cash refunds", f"-{money(ticket.cash_refunds)}", columns))
+    out += _lines(two_cols("Paid in", money(ticket.paid_in), columns))
+    out += _lines(two_cols("Paid out", f"-{money(ticket.paid_out)}", columns))
+    out.append(rule(columns, "="))
+    out += _lines(two_cols("Expected in drawer", money(ticket.expected), columns), bold=True)
+    if ticket.counted is not None:
+        out += _lines(two_cols("Counted", money(ticket.counted), columns), bold=True)
+        difference = ticket.difference if ticket.difference is not None else Decimal("0")
+        sign = "+" if difference > 0 else ""
+        label = "OVER" if difference > 0 else "SHORT" if difference < 0 else "Difference"
+        out += _lines(two_cols(label, f"{sign}{money(difference)}", columns), bold=True)
+    out.append(rule(columns, "="))
+    if ticket.z_number is not None:
+        out.append(Line())
+        out.append(Line("Signature: ____________________"[:columns]))
+    return out
+
+
+def render_shift_report(
+    ticket: ShiftReportTicket,
+    *,
+    paper_width_mm: int = 80,
+    codepage: str = DEFAULT_CODEPAGE,
+    profile: str = DEFAULT_PROFILE,
+    logo: Image.Image | None = None,
+) -> Rendered:
+    """An X or Z report (no logo: it is for the till, not the guest)."""
+    lines = shift_report_lines(ticket, columns=columns_for(paper_width_mm))
+    return render(lines, paper_width_mm=paper_width_mm, codepage=codepage, profile=profile)
+
+
 # --- any ticket --------------------------------------------------------------
 
 
@@ -592,4 +691,6 @@ def render_ticket(
         return render_bill(ticket, **options)
     if isinstance(ticket, TestPageTicket):
         return render_test_page(ticket, **options)
+    if isinstance(ticket, ShiftReportTicket):
+        return render_shift_report(ticket, **options)
     raise TypeError(f"not a ticket: {type(ticket).__name__}")

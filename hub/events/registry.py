@@ -400,6 +400,40 @@ class MenuItemChanged(TypedDict):
     ]
 
 
+# --- shifts ---------------------------------------------------------------------------------
+
+
+@with_config(STRICT)
+class StaffRef(TypedDict):
+    id: int
+    name: str
+
+
+@with_config(STRICT)
+class ShiftOpened(TypedDict):
+    """The outlet's shift was opened with a float in the drawer (hub/services/shifts.py)."""
+
+    shift_id: int
+    opened_at: Timestamp
+    opened_by: StaffRef
+    opening_float: Money
+
+
+@with_config(STRICT)
+class ShiftClosed(TypedDict):
+    """The shift was closed into its Z report (`z_number`); the figures are the report's."""
+
+    shift_id: int
+    z_number: int
+    opened_at: Timestamp
+    closed_at: Timestamp
+    closed_by: StaffRef
+    total: Money  # the shift's sales
+    expected: Money  # cash that should be in the drawer
+    counted: Money
+    difference: Money  # counted - expected
+
+
 # --- the registry -------------------------------------------------------------------------
 
 
@@ -457,6 +491,8 @@ REGISTRY: dict[str, EventType] = {
         EventType("menu.item_availability", ("orders", "kitchen"), MenuItemAvailability),
         EventType("menu.item_changed", ("orders", "kitchen"), MenuItemChanged),
         EventType("menu.option_availability", ("orders", "kitchen"), MenuOptionAvailability),
+        EventType("shift.opened", ("orders",), ShiftOpened),
+        EventType("shift.closed", ("orders",), ShiftClosed),
     ]
 }
 

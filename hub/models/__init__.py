@@ -4,6 +4,7 @@ from .customers import Customer
 from .delivery import DeliveryDriver, DeliveryPlatform
 from .events import Event, StreamCursor
 from .floor import Table
+from .invoices import InvoiceTaxLine
 from .kitchen import Kot, KotLine
 from .menu import (
     Kitchen,
@@ -20,10 +21,13 @@ from .payments import Payment, PaymentMethod, Refund
 from .printing import Printer, PrintJob
 from .promotions import Coupon
 from .session import HeldOrder, PosSession
+from .shifts import AuditEntry, CashMovement, Shift
 from .staff import ApiToken, FailedLogin, IdempotencyRecord, Staff
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
+    "CashMovement",
     "Check",
     "Coupon",
     "Customer",
@@ -33,6 +37,7 @@ __all__ = [
     "FailedLogin",
     "HeldOrder",
     "IdempotencyRecord",
+    "InvoiceTaxLine",
     "Kitchen",
     "Kot",
     "KotLine",
@@ -51,6 +56,7 @@ __all__ = [
     "PrintJob",
     "Refund",
     "Sequence",
+    "Shift",
     "Staff",
     "StreamCursor",
     "Table",

@@ -117,6 +117,14 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     billed_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    shift = models.ForeignKey(
+        "hub.Shift",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        help_text="The shift it was paid or cancelled in (CONTRACT 14: its sales)",
+    )
 
     class Meta:
         constraints = [

@@ -97,6 +97,9 @@ class Outlet(models.Model):
         blank=True,
         help_text="Printed at the top of bills and invoices, dithered to the paper's width",
     )
+    requires_open_shift = models.BooleanField(
+        default=False, help_text="Refuse payments while no shift is open (CONTRACT 14)"
+    )
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

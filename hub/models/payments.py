@@ -35,6 +35,14 @@ class Payment(models.Model):
     tip_amount = MoneyField()
     refunded_amount = MoneyField()
     transaction_id = models.CharField(max_length=120, blank=True)
+    shift = models.ForeignKey(
+        "hub.Shift",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        help_text="The shift open when it was taken (CONTRACT 14)",
+    )
     created_by = models.ForeignKey(
         "hub.Staff", on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -48,6 +56,14 @@ class Refund(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = MoneyField()
     reason = models.CharField(max_length=300)
+    shift = models.ForeignKey(
+        "hub.Shift",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+        help_text="The shift open when it was given (CONTRACT 14)",
+    )
     created_by = models.ForeignKey(
         "hub.Staff", on_delete=models.PROTECT, null=True, related_name="+"
     )

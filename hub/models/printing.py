@@ -70,6 +70,7 @@ class PrintJob(models.Model):
         BILL = "bill"
         INVOICE = "invoice"
         TEST_PAGE = "test_page"  # "Print a test page" in the admin: no KOT, no order
+        SHIFT_REPORT = "shift_report"  # a shift's X or Z report (CONTRACT 14): no order
 
     outlet = models.ForeignKey("hub.Outlet", on_delete=models.CASCADE, related_name="print_jobs")
     printer = models.ForeignKey(Printer, on_delete=models.PROTECT, related_name="jobs")

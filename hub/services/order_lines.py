@@ -16,8 +16,9 @@ from decimal import Decimal
 
 from hub import pricing
 from hub.errors import BusinessRuleViolation, Conflict, ValidationFailed
-from hub.models import MenuItem, Order, OrderItem, Outlet, Staff
+from hub.models import AuditEntry, MenuItem, Order, OrderItem, Outlet, Staff
 from hub.roles import role_may
+from hub.services.audit import audit_record
 
 ITEM = OrderItem.Status
 SENT_ITEM_STATUSES = frozenset(
@@ -246,6 +247,19 @@ def check_quantity(quantity: int, field: str) -> None:
         )
 
 
+def audit_price_override(*, order: Order, by: Staff, menu_item: MenuItem, price: Decimal) -> None:
+    """CONTRACT 15: a price other than the menu's, given by a role that may."""
+    audit_record(
+        outlet=order.outlet_id,
+        kind=AuditEntry.Kind.PRICE_OVERRIDE,
+        by=by,
+        order=order,
+        amount=price,
+        before={"menu_item_id": menu_item.pk, "name": menu_item.name, "price": menu_item.price},
+        after={"menu_item_id": menu_item.pk, "name": menu_item.name, "price": price},
+    )
+
+
 def lines_build(
     *, order: Order, lines: Sequence[tuple[int, ItemInput]], menu: dict[int, MenuItem], by: Staff
 ) -> list[OrderItem]:
@@ -268,6 +282,8 @@ def lines_build(
         unit_price, overridden = line_unit_price(
             menu_item=menu_item, sent=line.price, by=by, field=f"{field}.price"
         )
+        if overridden:
+            audit_price_override(order=order, by=by, menu_item=menu_item, price=unit_price)
         modifiers = modifiers_choose(
             menu_item=menu_item, chosen=line.modifiers or (), field=f"{field}.modifiers"
         )
@@ -340,6 +356,8 @@ def lines_apply(
                     base, overridden = line_unit_price(
                         menu_item=menu_item, sent=line.price, by=by, field=f"{field}.price"
                     )
+                    if overridden:
+                        audit_price_override(order=order, by=by, menu_item=menu_item, price=base)
                 if new_choice:
                     item.modifiers = modifiers_choose(
                         menu_item=menu_item, chosen=line.modifiers, field=f"{field}.modifiers"

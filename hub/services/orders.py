@@ -23,6 +23,7 @@ from django.utils import timezone
 from hub.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from hub.events import service_transaction
 from hub.models import (
+    AuditEntry,
     Customer,
     DeliveryPlatform,
     Kot,
@@ -35,6 +36,7 @@ from hub.models import (
 )
 from hub.roles import role_may
 from hub.selectors.floor import open_orders_on
+from hub.services.audit import audit_record
 from hub.services.checks import check_paid_refusal, checks_drop_for_change
 from hub.services.clock import outlet_today
 from hub.services.coupons import coupon_check, coupon_usage_count, coupons_active  # noqa: F401
@@ -66,6 +68,7 @@ from hub.services.order_pricing import (
     set_manual_discount,
     subtotal_of,
 )
+from hub.services.shifts import shift_attributed
 from hub.services.tables import table_occupy, table_release
 
 S = Order.Status
@@ -319,6 +322,17 @@ def order_update(
             reason=void_reason or "removed from the order",
             by=by,
         )
+        for void in voids:  # CONTRACT 15: a sent line taken back
+            audit_record(
+                outlet=order.outlet_id,
+                kind=AuditEntry.Kind.VOID,
+                by=by,
+                order=order,
+                kot=void.kot_id,
+                reason=void.void_reason or void_reason,
+                amount=void.unit_price * void.quantity,
+                before={"name": void.name, "quantity": void.quantity, "item_id": void.pk},
+            )
     order_record(
         order,
         "order.updated",
@@ -402,6 +416,7 @@ def _mark_paid(order: Order) -> None:
     order.status = S.PAID
     order.paid_at = timezone.now()
     order.payment_status = payment_status_of(order)
+    order.shift_id = shift_attributed(outlet=order.outlet)  # CONTRACT 14: its sales
 
 
 def _settle_if_paid_off(order: Order) -> bool:
@@ -561,8 +576,20 @@ def order_cancel(
     from_status = order.status
     order.status = S.CANCELLED
     order.cancel_reason = reason
+    order.shift_id = shift_attributed(outlet=order.outlet)
+    before_total = order.total
     order_recalculate(order, save=False)
     order_bump(order)
+    audit_record(
+        outlet=order.outlet_id,
+        kind=AuditEntry.Kind.CANCEL,
+        by=by,
+        order=order,
+        reason=reason,
+        amount=before_total,
+        before={"status": str(from_status), "total": before_total},
+        after={"status": S.CANCELLED},
+    )
     if sent:
         void_ticket_create(
             order=order, items=sent, kind=Kot.Kind.CANCELLATION, reason=reason, by=by
@@ -601,6 +628,7 @@ def order_apply_discount(
     order = order_lock(order_id=order_id, outlet=outlet)
     order_check_version(order, expected_version)
     order_require_open(order)
+    before = _discount_state(order)
     items = list(OrderItem.objects.filter(order=order))
     subtotal = subtotal_of(items)
     if coupon_code:
@@ -620,7 +648,26 @@ def order_apply_discount(
     from_status = order.status
     settled = _settle_if_paid_off(order)
     order_bump(order)
+    audit_record(
+        outlet=order.outlet_id,
+        kind=AuditEntry.Kind.DISCOUNT,
+        by=by,
+        order=order,
+        reason=reason or (f"coupon {coupon_code}" if coupon_code else ""),
+        amount=order.discount_amount,
+        before=before,
+        after=_discount_state(order),
+    )
     order_record(order, "order.updated", **({"checks": []} if split_removed else {}))
     if settled:
         _after_paid(order, from_status=from_status)
     return order
+
+
+def _discount_state(order: Order) -> dict[str, Any]:
+    return {
+        "type": order.discount_type or None,
+        "value": order.discount_value,
+        "coupon": order.coupon.code if order.coupon_id else None,
+        "amount": order.discount_amount,
+    }

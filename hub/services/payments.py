@@ -35,12 +35,14 @@ from hub.errors import (
     ValidationFailed,
 )
 from hub.events import record_event, service_transaction
-from hub.models import Check, Order, Outlet, Payment, PaymentMethod, Refund, Staff
+from hub.models import AuditEntry, Check, Order, Outlet, Payment, PaymentMethod, Refund, Staff
 from hub.roles import role_may
+from hub.services.audit import audit_record
 from hub.services.checks import check_payment_status, checks_locked
 from hub.services.order_core import order_bump, order_closed_error, order_lock, order_streams
 from hub.services.order_pricing import order_recalculate, payment_status_of
 from hub.services.orders import PAYABLE_STATUSES, order_after_paid, order_mark_paid_if_settled
+from hub.services.shifts import shift_attributed
 
 MAX_AMOUNT = Decimal("9999999.99")
 
@@ -142,6 +144,7 @@ def _apply_one(
     by: Staff,
     field_prefix: str,
     checks: dict[int, Check],
+    shift_id: int | None = None,
 ) -> tuple[Payment, Decimal, dict]:
     """One payment row; returns it, its change and its `payment.received` data, which
     payments_capture records once the order's new version is known."""
@@ -176,6 +179,7 @@ def _apply_one(
         change_due=change,
         tip_amount=request.tip_amount,
         transaction_id=request.transaction_id[:120],
+        shift_id=shift_id,
         created_by=by,
     )
     order_recalculate(order, save=False)  # paid_total, tip_total, payment_status from the rows
@@ -213,11 +217,18 @@ def payments_capture(
     if refusal is not None:
         raise refusal
     checks = checks_locked(order)
+    # CONTRACT 14: the shift open now (409 no_open_shift where the outlet requires one)
+    shift_id = shift_attributed(outlet=order.outlet, required=order.outlet.requires_open_shift)
     payments, change_total, received = [], Decimal("0.00"), []
     for index, request in enumerate(requests):
         prefix = f"payments.{index}." if len(requests) > 1 else ""
         payment, change, data = _apply_one(
-            order=order, request=request, by=by, field_prefix=prefix, checks=checks
+            order=order,
+            request=request,
+            by=by,
+            field_prefix=prefix,
+            checks=checks,
+            shift_id=shift_id,
         )
         payments.append(payment)
         received.append(data)
@@ -264,8 +275,20 @@ def payment_refund(
             code="amount_exceeds_refundable",
             refundable=refundable,
         )
+    shift_id = shift_attributed(outlet=order.outlet, required=order.outlet.requires_open_shift)
     refund = Refund.objects.create(
-        payment=payment, amount=amount, reason=reason[:300], created_by=by
+        payment=payment, amount=amount, reason=reason[:300], created_by=by, shift_id=shift_id
+    )
+    audit_record(
+        outlet=order.outlet_id,
+        kind=AuditEntry.Kind.REFUND,
+        by=by,
+        order=order,
+        shift=shift_id,
+        reason=reason,
+        amount=amount,
+        before={"refunded_amount": payment.refunded_amount},
+        after={"refunded_amount": payment.refunded_amount + amount, "payment_id": payment.pk},
     )
     payment.refunded_amount += amount
     payment.save(update_fields=["refunded_amount"])

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import F, Max, Min
@@ -29,13 +30,25 @@ from django.utils import timezone
 
 from hub.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from hub.events import orders_stream, printer_stream, record_event, service_transaction
-from hub.models import Kot, Order, Outlet, Printer, PrintJob, Staff
+from hub.models import (
+    AuditEntry,
+    InvoiceTaxLine,
+    Kot,
+    Order,
+    OrderItem,
+    Outlet,
+    Printer,
+    PrintJob,
+    Staff,
+)
 from hub.roles import role_may
+from hub.services.audit import audit_record
 from hub.services.clock import outlet_zone
 from hub.services.numbering import sequence_next
 from hub.services.order_core import order_lock
+from hub.services.order_pricing import order_taxable_values
 from hub.services.print_tickets import bill_ticket, kot_ticket, test_page_ticket
-from hub.tickets import Ticket, ticket_from_snapshot, ticket_snapshot
+from hub.tickets import ShiftReportTicket, Ticket, ticket_from_snapshot, ticket_snapshot
 
 # How long a job keeps being retried before it is marked failed (staff then reprint).
 MAX_AGE = timedelta(seconds=int(os.environ.get("HUB_PRINT_MAX_AGE_SECONDS", "1800")))
@@ -174,6 +187,14 @@ def print_job_create_for_kot(*, kot: Kot, by: Staff | None, reprint: bool = Fals
     if reprint:
         previous = kot.print_jobs.aggregate(n=Max("reprint"))["n"] or 0
         number = previous + 1
+        _audit_reprint(
+            outlet_id=kot.outlet_id,
+            by=by,
+            order_id=kot.order_id,
+            kot_id=kot.pk,
+            what="kot",
+            n=number,
+        )
     else:
         existing = kot.print_jobs.filter(reprint=0, status__in=ACTIVE).order_by("id").first()
         if existing is not None:
@@ -194,6 +215,20 @@ def _kot_job_create(*, kot: Kot, printer: Printer, number: int) -> PrintJob:
         reprint=number,
         kot=kot,
         order_id=kot.order_id,  # the id is all the job needs: no query for the order
+    )
+
+
+def _audit_reprint(
+    *, outlet_id: int, by: Staff | None, order_id: int, what: str, n: int, kot_id: int | None = None
+) -> None:
+    """CONTRACT 15: every copy after the first is in the audit register."""
+    audit_record(
+        outlet=outlet_id,
+        kind=AuditEntry.Kind.REPRINT,
+        by=by,
+        order=order_id,
+        kot=kot_id,
+        after={"ticket": what, "copy": n},
     )
 
 
@@ -252,6 +287,8 @@ def print_job_create_for_bill(
     # copies of this same bill or check so far (the snapshots say which one each printed)
     printed = order.print_jobs.filter(kind=PrintJob.Kind.BILL).values_list("ticket", flat=True)
     number = sum(1 for t in printed if (t or {}).get("check_number") == ticket.check_number)
+    if number:
+        _audit_reprint(outlet_id=order.outlet_id, by=by, order_id=order.pk, what="bill", n=number)
     ticket = dataclasses.replace(ticket, reprint=number)
     return _job_create(
         printer=printer,
@@ -289,7 +326,31 @@ def invoice_number_issue(*, order: Order, at: datetime | None = None) -> str:
     order.invoice_number = f"INV/{outlet.code}/{fy}/{value:06d}"
     order.invoice_issued_at = at
     order.save(update_fields=["invoice_number", "invoice_issued_at", "updated_at"])
+    _invoice_tax_lines(order, day=at.astimezone(outlet_zone(outlet)).date())
     return order.invoice_number
+
+
+def _invoice_tax_lines(order: Order, *, day: date) -> None:
+    """The invoice's tax table as printed (per component and rate, with its taxable
+    value), kept for the GST report (CONTRACT 15: it reconciles with the invoices)."""
+    items = [i for i in order.items.all() if i.status != OrderItem.Status.VOID and i.quantity]
+    taxable = order_taxable_values(order, items)
+    InvoiceTaxLine.objects.bulk_create(
+        InvoiceTaxLine(
+            outlet_id=order.outlet_id,
+            order=order,
+            invoice_number=order.invoice_number,
+            issued_at=order.invoice_issued_at,
+            business_date=day,
+            name=str(tax["name"]),
+            rate=Decimal(str(tax["rate"])),
+            amount=Decimal(str(tax["amount"])),
+            taxable_value=taxable.get(
+                (str(tax["name"]), Decimal(str(tax["rate"])).normalize()), Decimal("0.00")
+            ),
+        )
+        for tax in (order.taxes or [])
+    )
 
 
 @service_transaction
@@ -308,6 +369,10 @@ def print_job_create_for_invoice(*, order: Order, by: Staff | None) -> PrintJob:
         raise no_printer("invoices (a receipt printer)")
     invoice_number_issue(order=order)
     number = order.print_jobs.filter(kind=PrintJob.Kind.INVOICE).count()
+    if number:
+        _audit_reprint(
+            outlet_id=order.outlet_id, by=by, order_id=order.pk, what="invoice", n=number
+        )
     ticket = bill_ticket(order_id=order.pk, printed_at=timezone.now(), reprint=number, invoice=True)
     return _job_create(
         printer=printer,
@@ -315,6 +380,18 @@ def print_job_create_for_invoice(*, order: Order, by: Staff | None) -> PrintJob:
         ticket=ticket,
         reprint=number,
         order=order,
+    )
+
+
+@service_transaction
+def print_job_create_for_shift_report(*, outlet_id: int, ticket: ShiftReportTicket) -> PrintJob:
+    """Queue a shift's X or Z report (built by hub/services/shifts.py, which locks the
+    shift) on the outlet's receipt printer. Raises Conflict no_printer."""
+    printer = receipt_printer(outlet_id)
+    if printer is None:
+        raise no_printer("shift reports (a receipt printer)")
+    return _job_create(
+        printer=printer, kind=PrintJob.Kind.SHIFT_REPORT, ticket=ticket, reprint=ticket.reprint
     )
 
 

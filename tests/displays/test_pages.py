@@ -5,7 +5,16 @@ import re
 import pytest
 from django.core.management import call_command
 
-SCREEN_PATHS = ["/", "/kds/1/", "/kds/1", "/waiter/", "/waiter", "/driver/"]
+SCREEN_PATHS = [
+    "/",
+    "/kds/1/",
+    "/kds/1",
+    "/waiter/",
+    "/waiter",
+    "/driver/",
+    "/manager/",
+    "/manager",
+]
 
 
 @pytest.mark.embedded
@@ -27,6 +36,7 @@ def test_the_kitchen_page_knows_its_kitchen_and_pages_pick_their_script(client):
     assert "/static/displays/js/waiter.js" in client.get("/waiter/").content.decode()
     assert "/static/displays/js/driver.js" in client.get("/driver/").content.decode()
     assert "/static/displays/js/login.js" in client.get("/").content.decode()
+    assert "/static/displays/js/manager.js" in client.get("/manager/").content.decode()
     assert client.get("/kds/abc/").status_code == 404
 
 
@@ -38,6 +48,7 @@ def test_the_kitchen_page_knows_its_kitchen_and_pages_pick_their_script(client):
         "js/hubsocket.js",
         "js/login.js",
         "js/kds.js",
+        "js/manager.js",
         "js/waiter.js",
         "js/driver.js",
         "css/screens.css",

@@ -41,6 +41,8 @@ DATA_FIELDS = frozenset(
         "version",
         # a hold with nothing to hold: the session's stored cart is empty
         "cart",
+        # a report range's end against its start (CONTRACT 15: from <= to, at most 365 days)
+        "to",
     }
 )
 

@@ -346,6 +346,23 @@ def _two_dine_ins(client) -> tuple[dict, dict]:
     return _order(client, order_type_id=1, table_id=6), _order(client, order_type_id=1, table_id=7)
 
 
+def _shift_open(client) -> int:
+    """The id of the open shift, opening one if none is."""
+    current = client.get("/api/v1/pos/shifts/current")
+    if current.status_code == 200:
+        return current.json()["data"]["id"]
+    opened = client.post("/api/v1/pos/shifts/open", {"opening_float": 0}, format="json")
+    assert opened.status_code == 201, opened.json()
+    return opened.json()["data"]["id"]
+
+
+def _no_shift_open(client) -> dict:
+    if client.get("/api/v1/pos/shifts/current").status_code == 200:
+        closed = client.post("/api/v1/pos/shifts/current/close", {"counted_cash": 0}, format="json")
+        assert closed.status_code == 200, closed.json()
+    return {}
+
+
 # Per write operation: the demo objects its path ids name, in a state where its example
 # succeeds, and the body ids its example names that the demo cannot have (a payment, a
 # second order): (path parameters, body fields to set). A new write operation needs an
@@ -426,6 +443,13 @@ STATES = {
     ("delete", "/api/v1/pos/session/clear"): lambda c: ({}, {}),
     ("post", "/api/v1/pos/session/save"): lambda c: ({}, {}),
     ("put", "/api/v1/pos/tables/{table_id}/status"): lambda c: ({"table_id": 9}, {}),
+    ("post", "/api/v1/pos/shifts/open"): lambda c: (_no_shift_open(c), {}),
+    ("post", "/api/v1/pos/shifts/current/cash-movements"): lambda c: (_shift_open(c) and {}, {}),
+    ("post", "/api/v1/pos/shifts/current/close"): lambda c: (_shift_open(c) and {}, {}),
+    ("post", "/api/v1/pos/shifts/{shift_id}/print-report"): lambda c: (
+        {"shift_id": _shift_open(c)},
+        {},
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -23,6 +24,8 @@ from .conftest import (
     take_order,
     taking_back,
 )
+
+D = Decimal
 
 
 def waiter():
@@ -293,6 +296,18 @@ def _ticket_rendered_now(job):
     if job.kind == "test_page":
         ticket = test_page_ticket(printer=job.printer, printed_at=NOW, by=waiter())
         return render_test_page(ticket, paper_width_mm=width)
+    if job.kind == "shift_report":
+        from hub.services.shifts import shift_report, shift_report_ticket
+        from printers.render import render_shift_report
+
+        shift_id = job.ticket["shift_id"]
+        ticket = shift_report_ticket(
+            outlet=job.outlet,
+            report=shift_report(outlet=job.outlet, shift_id=shift_id),
+            printed_at=NOW,
+            reprint=job.reprint,
+        )
+        return render_shift_report(ticket, paper_width_mm=width)
     ticket = bill_ticket(
         order_id=job.order_id, printed_at=NOW, reprint=job.reprint, invoice=job.kind == "invoice"
     )
@@ -302,11 +317,16 @@ def _ticket_rendered_now(job):
 def test_a_job_keeps_its_ticket_and_prints_the_bytes_the_ticket_renders_to(demo, monkeypatch):
     from types import SimpleNamespace
 
+    from hub.services import shifts
     from hub.tickets import ticket_from_snapshot
 
     monkeypatch.setattr(svc, "timezone", SimpleNamespace(now=lambda: NOW))
+    monkeypatch.setattr(shifts, "timezone", SimpleNamespace(now=lambda: NOW))
+    manager = Staff.objects.get(username="manager")
+    shift = shifts.shift_open(outlet=demo, by=manager, opening_float=D("500"))
     original, void = taking_back("void")
     order = billed(take_order(customer_id=10))
+    paid(take_order())  # a sale in the shift, by cash
     Printer.objects.filter(pk=2).update(paper_width_mm=58)  # and the narrow paper
     jobs = [
         svc.print_job_create_for_kot(
@@ -319,11 +339,24 @@ def test_a_job_keeps_its_ticket_and_prints_the_bytes_the_ticket_renders_to(demo,
         svc.print_job_create_for_invoice(order=order, by=None),
         svc.print_job_create_test_page(printer_id=2, outlet=demo, by=waiter()),
     ]
+    # the X report, as the rows stand before the close
+    x_job = shifts.shift_report_print(outlet=demo, shift_id=shift.pk, by=manager)
+    x_job = PrintJob.objects.select_related("printer", "outlet").get(pk=x_job.pk)
+    assert job_bytes(x_job) == _ticket_rendered_now(x_job).payload
+    assert "X REPORT" in job_preview(x_job) and "Cash (1)" in job_preview(x_job)
+    shifts.shift_close(outlet=demo, by=manager, counted_cash=D("520"))
+    jobs += [
+        shifts.shift_report_print(outlet=demo, shift_id=shift.pk, by=manager),  # its Z report
+        shifts.shift_report_print(outlet=demo, shift_id=shift.pk, by=manager),  # a copy
+    ]
     assert [j.kind for j in jobs] == [
-        "kot", "kot", "void", "cancellation", "bill", "invoice", "test_page"
+        "kot", "kot", "void", "cancellation", "bill", "invoice", "test_page",
+        "shift_report", "shift_report",
     ]  # fmt: skip
+    assert [j.reprint for j in [x_job, *jobs[-2:]]] == [0, 1, 2]
+    assert "Z REPORT 1" in job_preview(jobs[-1]) and "REPRINT 2" in job_preview(jobs[-1])
     for job in jobs:
-        job = PrintJob.objects.select_related("printer").get(pk=job.pk)
+        job = PrintJob.objects.select_related("printer", "outlet").get(pk=job.pk)
         # the row keeps the ticket's values and the paper, no bytes
         assert isinstance(job.ticket, dict) and bytes(job.payload) == b""
         assert job.paper_width_mm == job.printer.paper_width_mm

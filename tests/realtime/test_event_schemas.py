@@ -206,6 +206,20 @@ def scenario_menu_item_changed(outlet):
     menu_item_update(item_id=15, outlet=outlet, by=staff("manager"), price="13.49", kitchen_id=2)
 
 
+def scenario_shift_opened(outlet):
+    from hub.services.shifts import shift_open
+
+    shift_open(outlet=outlet, by=staff("cashier"), opening_float=Decimal("1500.00"))
+
+
+def scenario_shift_closed(outlet):
+    from hub.services.shifts import shift_close
+
+    scenario_shift_opened(outlet)
+    pay(outlet)
+    shift_close(outlet=outlet, by=staff("manager"), counted_cash=Decimal("1505.50"))
+
+
 SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "order.created": dine_in,
     "order.updated": scenario_order_updated,
@@ -226,6 +240,8 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "menu.item_availability": scenario_menu_item_availability,
     "menu.item_changed": scenario_menu_item_changed,
     "menu.option_availability": scenario_menu_option_availability,
+    "shift.opened": scenario_shift_opened,
+    "shift.closed": scenario_shift_closed,
 }
 
 

@@ -25,6 +25,7 @@
       return meData.kitchens.map((k) => ({ href: "/kds/" + k.id + "/", label: k.name }));
     }
     if (role === "driver") return [{ href: "/driver/", label: "My deliveries" }];
+    if (role === "manager") return [{ href: "/manager/", label: "Today" }];
     return [{ href: "/waiter/", label: "Floor" }];
   }
 
