@@ -106,6 +106,23 @@ class SessionCode(StrEnum):
     ALREADY_RESUMED = "already_resumed"  # 409
 
 
+class ShiftCode(StrEnum):
+    SHIFT_OPEN = "shift_open"  # 409: the outlet already has an open shift
+    NO_OPEN_SHIFT = "no_open_shift"  # 409/404: no shift is open (requires_open_shift)
+
+
+class CourseCode(StrEnum):
+    NOTHING_TO_FIRE = "nothing_to_fire"  # 409: the course has no lines
+    NOTHING_TO_SERVE = "nothing_to_serve"  # 409: no KOT of the order is ready at the pass
+
+
+class IntegrationCode(StrEnum):
+    BAD_SIGNATURE = "bad_signature"  # 401: X-Hub-Signature does not match the body
+    UNMAPPED_ITEM = "unmapped_item"  # 422, with `codes`
+    NOT_A_PLATFORM_ORDER = "not_a_platform_order"  # 422: accept/reject of another order
+    PLATFORM_REF_TAKEN = "platform_ref_taken"  # 409
+
+
 class StreamCode(StrEnum):
     """The `{"type": "error"}` messages of the WebSockets (docs/realtime.md); the
     connection stays open."""
@@ -130,6 +147,9 @@ CODE_AREAS: tuple[type[StrEnum], ...] = (
     DeliveryCode,
     PrintingCode,
     SessionCode,
+    ShiftCode,
+    CourseCode,
+    IntegrationCode,
     StreamCode,
 )
 
