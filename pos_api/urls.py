@@ -6,6 +6,7 @@ from .views import catalog, checks, customers, delivery, floor
 from .views import kitchen as kitchen_views
 from .views import orders as order_views
 from .views import payments as payment_views
+from .views import platforms as platform_views
 from .views import printing as printing_views
 from .views import screens as screen_views
 from .views import session as session_views
@@ -17,6 +18,7 @@ urlpatterns = [
     *api_path("auth/logout", auth_views.LogoutApi.as_view(), "auth-logout"),
     *api_path("schema", SchemaView.as_view(), "schema"),
     *api_path("docs", SwaggerView.as_view(url_name="schema"), "swagger-ui"),
+    *platform_views.intake_urlpatterns,
 ]
 
 pos_urlpatterns = [
@@ -32,4 +34,5 @@ pos_urlpatterns = [
     *session_views.urlpatterns,
     *table_move_views.urlpatterns,
     *screen_views.urlpatterns,
+    *platform_views.urlpatterns,
 ]

@@ -4,6 +4,14 @@ from .customers import Customer
 from .delivery import DeliveryDriver, DeliveryPlatform
 from .events import Event, StreamCursor
 from .floor import Table
+from .integrations import (
+    PlatformAccount,
+    PlatformCode,
+    PlatformOrder,
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from .kitchen import Kot, KotLine
 from .menu import (
     Kitchen,
@@ -45,6 +53,9 @@ __all__ = [
     "OrderType",
     "Outlet",
     "Payment",
+    "PlatformAccount",
+    "PlatformCode",
+    "PlatformOrder",
     "PaymentMethod",
     "PosSession",
     "Printer",
@@ -56,4 +67,7 @@ __all__ = [
     "Table",
     "TaxCategory",
     "TaxComponent",
+    "WebhookCursor",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

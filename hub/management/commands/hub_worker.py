@@ -43,7 +43,8 @@ class Command(BaseCommand):
         try:
             jobs = worker_jobs(only)
         except KeyError as exc:
-            raise CommandError(f"No worker job {exc}; known: {[j.name for j in worker_jobs()]}")
+            known = [j.name for j in worker_jobs()]
+            raise CommandError(f"No worker job {exc}; known: {known}") from None
         if once:
             done = worker_pass(jobs)
             self.stdout.write(", ".join(f"{name}: {result}" for name, result in done.items()))
