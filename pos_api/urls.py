@@ -11,6 +11,7 @@ from .views import printing as printing_views
 from .views import screens as screen_views
 from .views import session as session_views
 from .views import table_moves as table_move_views
+from .views import webhooks as webhook_views
 from .views.schema import SchemaView, SwaggerView
 
 urlpatterns = [
@@ -35,4 +36,5 @@ pos_urlpatterns = [
     *table_move_views.urlpatterns,
     *screen_views.urlpatterns,
     *platform_views.urlpatterns,
+    *webhook_views.urlpatterns,
 ]

@@ -365,6 +365,11 @@ def _platform_order(client) -> int:
     return response.json()["data"]["order_id"]
 
 
+def _webhook(client) -> int:
+    body = {"url": "http://127.0.0.1:9/h", "secret": "x" * 20, "event_types": ["*"]}
+    return client.post("/api/v1/pos/webhooks", body, format="json").json()["data"]["id"]
+
+
 STATES = {
     ("post", "/api/v1/auth/login"): lambda c: ({}, {}),
     ("post", "/api/v1/auth/logout"): lambda c: ({}, {}),
@@ -441,6 +446,11 @@ STATES = {
     ),
     ("post", "/api/v1/pos/orders/{order_id}/reject"): lambda c: (
         {"order_id": _platform_order(c)},
+        {},
+    ),
+    ("post", "/api/v1/pos/webhooks"): lambda c: ({}, {}),
+    ("delete", "/api/v1/pos/webhooks/{webhook_id}"): lambda c: (
+        {"webhook_id": _webhook(c)},
         {},
     ),
     ("delete", "/api/v1/pos/session/clear"): lambda c: ({}, {}),
