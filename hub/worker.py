@@ -105,7 +105,6 @@ def worker_pass(jobs: Iterable[WorkerJob]) -> dict[str, object]:
     """Run each job once; {name: what it returned (None if it raised)}."""
     done: dict[str, object] = {}
     for job in jobs:
-        close_old_connections()
         try:
             done[job.name] = job.run()
         except Exception:  # a database hiccup or a bug in one job must not stop the others
@@ -129,6 +128,7 @@ def worker_run(
     due = dict.fromkeys((job.name for job in jobs), 0.0)
     try:
         while True:
+            close_old_connections()  # a connection the database dropped is not reused
             now = time.monotonic()
             ready = [job for job in jobs if due[job.name] <= now]
             for job, result in zip(ready, worker_pass(ready).values(), strict=True):

@@ -41,7 +41,7 @@ from hub.models import (
 from hub.secrets import secret_seal
 
 # A claimed subscription is one worker's for this long; a pass stops sending before.
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=int(os.environ.get("HUB_WEBHOOK_LEASE_SECONDS", "60")))
 # Retries: 2, 4, 8 ... seconds after each failure, at most an hour apart, for 24 h.
 BACKOFF_CAP_SECONDS = int(os.environ.get("HUB_WEBHOOK_BACKOFF_CAP_SECONDS", "3600"))
 GIVE_UP_AFTER = timedelta(hours=int(os.environ.get("HUB_WEBHOOK_GIVE_UP_HOURS", "24")))

@@ -18,6 +18,8 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.port}/hook"
         self.status = 200
         self.hang = 0.0
+        self.hang_at: int | None = None  # only the request with this index hangs
+        self.arrived = 0
         self.received: list[tuple[dict, bytes, dict]] = []  # (message, raw body, headers)
         self.answered: list[int] = []
         self.lock = threading.Lock()
@@ -29,7 +31,10 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's name
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if receiver.hang:
+                with receiver.lock:
+                    index = receiver.arrived
+                    receiver.arrived += 1
+                if receiver.hang and receiver.hang_at in (None, index):
                     time.sleep(receiver.hang)
                 status = receiver.status
                 with receiver.lock:
