@@ -350,6 +350,17 @@ class PrintJobStatusChanged(TypedDict):
 
 
 @with_config(STRICT)
+class WebhookDisabled(TypedDict):
+    """A webhook subscription was disabled after 24 h of failed deliveries
+    (hub/services/webhooks.py); a manager resumes it in the admin."""
+
+    webhook_id: int
+    url: str
+    failing_since: str
+    last_error: str
+
+
+@with_config(STRICT)
 class MenuItemAvailability(TypedDict):
     """An item sold out or back (menu_item_set_availability)."""
 
@@ -442,6 +453,7 @@ REGISTRY: dict[str, EventType] = {
         EventType("print.job_status", ("orders",), PrintJobStatusChanged),
         EventType("menu.item_availability", ("orders", "kitchen"), MenuItemAvailability),
         EventType("menu.item_changed", ("orders", "kitchen"), MenuItemChanged),
+        EventType("webhook.disabled", ("orders",), WebhookDisabled),
     ]
 }
 

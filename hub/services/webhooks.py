@@ -29,6 +29,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from hub.errors import NotFound, ValidationFailed
+from hub.events import orders_stream, record_event, service_transaction
 from hub.events.registry import REGISTRY
 from hub.models import (
     Event,
@@ -171,7 +172,7 @@ def webhook_release(*, subscription_id: int) -> None:
     WebhookSubscription.objects.filter(pk=subscription_id).update(lease_until=None)
 
 
-@transaction.atomic
+@service_transaction
 def webhook_attempt_record(
     *,
     subscription_id: int,
@@ -212,6 +213,17 @@ def webhook_attempt_record(
         sub.last_error = (error or f"HTTP {status_code}")[:300]
         if now - sub.failing_since >= GIVE_UP_AFTER:
             sub.disabled_at = now
+            record_event(
+                outlet=sub.outlet_id,
+                streams=[orders_stream(sub.outlet_id)],
+                type="webhook.disabled",
+                data={
+                    "webhook_id": sub.pk,
+                    "url": sub.url,
+                    "failing_since": sub.failing_since.isoformat(),
+                    "last_error": sub.last_error,
+                },
+            )
     sub.save(
         update_fields=[
             "head_attempts",

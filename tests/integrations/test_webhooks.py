@@ -178,6 +178,9 @@ def test_backoff_first_retry_within_10_s_then_growing_and_24_h_disables(demo):
     )
     sub.refresh_from_db()
     assert sub.disabled_at is not None
+    disabled = m.Event.objects.get(type="webhook.disabled")
+    assert disabled.stream == "orders.1" and disabled.data["webhook_id"] == sub.pk
+    assert disabled.data["last_error"] == "HTTP 500"
     assert svc.webhooks_claim() == []  # disabled: not tried any more
 
 

@@ -198,6 +198,25 @@ def scenario_menu_item_changed(outlet):
     menu_item_update(item_id=15, outlet=outlet, by=staff("manager"), price="13.49", kitchen_id=2)
 
 
+def scenario_webhook_disabled(outlet):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hub.models import Event, WebhookSubscription
+    from hub.services.webhooks import webhook_attempt_record
+
+    sub = WebhookSubscription.objects.create(
+        outlet=outlet, url="http://127.0.0.1:9/h", secret_sealed="", event_types=[]
+    )
+    dine_in(outlet)
+    event = Event.objects.filter(outlet=outlet).latest("id")
+    for at in (timezone.now() - timedelta(hours=25), timezone.now()):
+        webhook_attempt_record(
+            subscription_id=sub.pk, event=event, status_code=500, error="", delivered=False, now=at
+        )
+
+
 SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "order.created": dine_in,
     "order.updated": scenario_order_updated,
@@ -217,6 +236,7 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "print.job_status": scenario_print_job_status,
     "menu.item_availability": scenario_menu_item_availability,
     "menu.item_changed": scenario_menu_item_changed,
+    "webhook.disabled": scenario_webhook_disabled,
 }
 
 
