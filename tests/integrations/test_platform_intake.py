@@ -13,6 +13,8 @@ from hub import models as m
 from hub.secrets import signature_of
 from tests.concurrency import run_concurrently
 
+pytestmark = pytest.mark.embedded  # also on SQLite; the race tests need PostgreSQL
+
 URL = "/api/v1/integrations/platforms/{}/orders"
 POS = "/api/v1/pos"
 SECRETS = {"swiggy": "demo-swiggy-secret", "zomato": "demo-zomato-secret"}

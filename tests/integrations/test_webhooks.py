@@ -18,6 +18,8 @@ from pos_api.webhooks_delivery import webhooks_pass
 from tests.given import order_given
 from tests.integrations.receiver import Receiver
 
+pytestmark = pytest.mark.embedded  # also on SQLite; the real-socket tests need PostgreSQL
+
 SECRET = "a-receivers-secret-of-some-length"
 TYPES = ["order.created", "order.status_changed", "kot.created", "payment.received"]
 POS = "/api/v1/pos"
@@ -214,3 +216,23 @@ def test_webhook_rest_rules(api_as, settings):
     assert [w["id"] for w in listed] == [data["id"]]
     assert manager.delete(f"{POS}/webhooks/{data['id']}").status_code == 200
     assert manager.get(f"{POS}/webhooks").json()["data"] == []
+
+
+def test_the_webhook_lists_take_a_fixed_number_of_queries(api_as, django_assert_max_num_queries):
+    manager = api_as("manager")
+    sub = subscribe(manager, "http://127.0.0.1:9/h")
+    order_given()
+    event = m.Event.objects.latest("id")
+    for extra in (1, 30):
+        for n in range(extra):
+            svc.webhook_attempt_record(
+                subscription_id=sub["id"], event=event, status_code=500, error="", delivered=False
+            )
+            m.WebhookSubscription.objects.create(
+                outlet_id=1, url=f"http://127.0.0.1:9/{extra}-{n}", secret_sealed="", event_types=[]
+            )
+        with django_assert_max_num_queries(6):
+            assert manager.get(f"{POS}/webhooks").status_code == 200
+        with django_assert_max_num_queries(7):
+            page = manager.get(f"{POS}/webhooks/{sub['id']}/deliveries?per_page=100")
+            assert page.status_code == 200 and page.json()["meta"]["total"] >= extra
