@@ -64,7 +64,11 @@ def webhook_url_refusal(url: str) -> str | None:
     import ipaddress
     import socket
 
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # "http://[", a port above 65535
+        return "An http:// or https:// address."
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "An http:// or https:// address."
     if not deny_private():
@@ -74,7 +78,7 @@ def webhook_url_refusal(url: str) -> str | None:
         addresses = [ipaddress.ip_address(host)]
     except ValueError:
         try:
-            infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+            infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
         except OSError:
             return "The host name does not resolve."
         addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
@@ -102,7 +106,7 @@ def webhook_subscribe(
         raise ValidationFailed(fields={"url": [refusal]})
     if not 16 <= len(secret) <= 200:
         raise ValidationFailed(fields={"secret": ["16 to 200 characters."]})
-    types = sorted(set(event_types))
+    types = ["*"] if "*" in event_types else sorted(set(event_types))
     if not types or (types != ["*"] and not set(types) <= set(REGISTRY)):
         unknown = sorted(set(types) - set(REGISTRY))
         raise ValidationFailed(

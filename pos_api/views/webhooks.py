@@ -3,9 +3,12 @@ subscribe a receiver, list and delete subscriptions, and read each one's attempt
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+import re
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 
+from hub.events.registry import REGISTRY
 from hub.models import WebhookDelivery, WebhookSubscription
 from hub.services import webhooks as services
 
@@ -14,12 +17,30 @@ from ..routes import api_path
 from ..serializers.common import StrictCharField
 from .base import HubApiView
 
+URL_PATTERN = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$"
+_URL = re.compile(URL_PATTERN)
+
+
+@extend_schema_field({"type": "string", "pattern": URL_PATTERN, "maxLength": 500})
+class ReceiverUrlField(StrictCharField):
+    """http:// or https:// host[:port][/path]: the schema states the whole rule, so a URL it
+    allows is never a 400 (private hosts are refused only with HUB_WEBHOOK_DENY_PRIVATE)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not _URL.fullmatch(value):
+            raise serializers.ValidationError("An http:// or https:// address: host[:port][/path].")
+        return value
+
 
 class WebhookIn(serializers.Serializer):
-    url = StrictCharField(max_length=500)
-    secret = StrictCharField(max_length=200, trim_whitespace=False)
+    url = ReceiverUrlField(max_length=500)
+    secret = StrictCharField(min_length=16, max_length=200, trim_whitespace=False)
     event_types = serializers.ListField(
-        child=StrictCharField(max_length=40), min_length=1, max_length=50
+        child=serializers.ChoiceField(choices=["*", *sorted(REGISTRY)]),
+        min_length=1,
+        max_length=50,
+        help_text='Event types (docs/realtime.md), or ["*"] for all',
     )
 
 
