@@ -95,13 +95,15 @@ def deliver_to(subscription) -> int:
                         status, error, ok = _post(
                             session, subscription.url, webhook_body(event), secret, event
                         )
-                    svc.webhook_attempt_record(
+                    still = svc.webhook_attempt_record(
                         subscription_id=subscription.pk,
                         event=event,
                         status_code=status,
                         error=error,
                         delivered=ok,
                     )
+                    if still is None or still.disabled_at or not still.is_active:
+                        return sent + int(ok)  # deleted, disabled or paused meanwhile
                     if not ok:
                         log.warning(
                             "webhook %s: event %s to %s failed (%s); retrying later",

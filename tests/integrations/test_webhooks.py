@@ -236,3 +236,28 @@ def test_the_webhook_lists_take_a_fixed_number_of_queries(api_as, django_assert_
         with django_assert_max_num_queries(7):
             page = manager.get(f"{POS}/webhooks/{sub['id']}/deliveries?per_page=100")
             assert page.status_code == 200 and page.json()["meta"]["total"] >= extra
+
+
+@pytest.mark.postgres
+def test_a_subscription_deleted_mid_delivery_gets_nothing_more(
+    transactional_demo, api_as, monkeypatch
+):
+    import pos_api.webhooks_delivery as delivery
+
+    receiver = Receiver().start()
+    try:
+        sub = subscribe(api_as("manager"), receiver.url)
+        order_given(status="paid")
+        assert len(recorded(sub["id"])) > 3
+        record = svc.webhook_attempt_record
+
+        def record_then_delete(**kwargs):
+            record(**kwargs)
+            m.WebhookSubscription.objects.filter(pk=sub["id"]).delete()  # a manager, meanwhile
+            return None  # what the service answers for a subscription that is gone
+
+        monkeypatch.setattr(delivery.svc, "webhook_attempt_record", record_then_delete)
+        webhooks_pass()
+        assert len(receiver.messages()) == 1  # the one in flight, then nothing more
+    finally:
+        receiver.stop()
