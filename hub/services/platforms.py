@@ -343,6 +343,30 @@ def platform_order_accept(*, order_id: int, outlet: Outlet, by: Staff) -> Order:
 
 
 @service_transaction
+def platform_order_cancel(*, account: PlatformAccount, ref: str, reason: str) -> Order:
+    """The platform cancelled one of its orders: cancel it as the outlet's platform actor
+    (order_cancel's rules and events: KOTs already in a kitchen get their cancellation
+    ticket on its screen and printer). Unknown ref at this outlet: 404. Already
+    cancelled: answered as it is (a platform may send its cancellation twice). A paid
+    order (a prepayment taken) is closed: 409 `order_closed`; refund and tell the kitchen."""
+    claim = (
+        PlatformOrder.objects.filter(platform=account.platform, ref=ref, outlet=account.outlet)
+        .select_related("order")
+        .first()
+    )
+    if claim is None or claim.order is None:
+        raise NotFound("No order with this ref from this platform at this outlet.")
+    if claim.order.status == Order.Status.CANCELLED:
+        return claim.order
+    return order_cancel(
+        order_id=claim.order_id,
+        outlet=account.outlet,
+        by=intake_staff(account.outlet),
+        reason=f"{account.platform.name}: {reason.strip() or 'cancelled on the platform'}",
+    )
+
+
+@service_transaction
 def platform_order_reject(*, order_id: int, outlet: Outlet, by: Staff, reason: str) -> Order:
     """Cancel a platform order with a reason (order_cancel's rules and events: tickets
     already in a kitchen get their cancellation ticket)."""

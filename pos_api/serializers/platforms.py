@@ -76,5 +76,10 @@ class PlatformOrderOut(serializers.Serializer):
     status = serializers.CharField()
 
 
+class PlatformCancelIn(serializers.Serializer):
+    outlet_code = StrictCharField(max_length=10)
+    reason = TextField(max_length=500, required=False, allow_blank=True)
+
+
 class RejectIn(serializers.Serializer):
     reason = TextField(max_length=1000)

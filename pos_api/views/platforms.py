@@ -68,19 +68,51 @@ class PlatformOrderIntakeApi(HubApiView):
         auth=[],
     )
     def post(self, request, code: str):
-        raw = request._request.body
-        account = _account(code, raw)
-        if account is None or not signature_valid(
-            secret_open(account.secret_sealed), raw, request.headers.get("X-Hub-Signature")
-        ):
-            raise DomainError(
-                "The X-Hub-Signature does not match the body.", code="bad_signature", status=401
-            )
+        account = _verified_account(request, code)
         data = self.validated(io.PlatformOrderIn)
         outcome = services.platform_order_intake(account=account, intake=io.intake_order(data))
         order = outcome.order
         body = {"order_id": order.pk, "order_number": order.number, "status": order.status}
         return ok(body, status=201 if outcome.created else 200)
+
+
+class PlatformOrderCancelApi(HubApiView):
+    permission = PUBLIC
+    authentication_classes: list = []
+    error_codes = {401: ["bad_signature"], 409: ["order_closed"]}
+
+    @extend_schema(
+        request=io.PlatformCancelIn,
+        responses={200: io.PlatformOrderOut},
+        parameters=[SIGNATURE],
+        examples=[
+            OpenApiExample(
+                "The guest cancelled on Swiggy",
+                value={"outlet_code": "001", "reason": "Guest cancelled"},
+                request_only=True,
+            )
+        ],
+        auth=[],
+    )
+    def post(self, request, code: str, ref: str):
+        account = _verified_account(request, code)
+        data = self.validated(io.PlatformCancelIn)
+        order = services.platform_order_cancel(
+            account=account, ref=ref[:80], reason=data.get("reason", "")
+        )
+        return ok({"order_id": order.pk, "order_number": order.number, "status": order.status})
+
+
+def _verified_account(request, code: str):
+    raw = request._request.body
+    account = _account(code, raw)
+    if account is None or not signature_valid(
+        secret_open(account.secret_sealed), raw, request.headers.get("X-Hub-Signature")
+    ):
+        raise DomainError(
+            "The X-Hub-Signature does not match the body.", code="bad_signature", status=401
+        )
+    return account
 
 
 def _account(code: str, raw: bytes):
@@ -127,6 +159,11 @@ intake_urlpatterns = [
         "integrations/platforms/<str:code>/orders",
         PlatformOrderIntakeApi.as_view(),
         "platform-order-intake",
+    ),
+    *api_path(
+        "integrations/platforms/<str:code>/orders/<str:ref>/cancel",
+        PlatformOrderCancelApi.as_view(),
+        "platform-order-cancel",
     ),
 ]
 

@@ -277,3 +277,39 @@ def test_sixteen_concurrent_redeliveries_make_one_order(transactional_demo):
     assert m.Order.objects.filter(platform_order_ref="SWG-RACE").count() == 1
     assert m.Payment.objects.filter(order__platform_order_ref="SWG-RACE").count() == 1
     assert m.Kot.objects.filter(order__platform_order_ref="SWG-RACE").count() == 2
+
+
+def cancel(ref, platform="swiggy", *, secret=None, reason="Guest cancelled", outlet="001"):
+    raw = json.dumps({"outlet_code": outlet, "reason": reason}).encode()
+    return APIClient().post(
+        f"{URL.format(platform)}/{ref}/cancel",
+        raw,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE=signature_of(secret or SECRETS[platform], raw),
+    )
+
+
+def test_a_platform_cancellation_sends_cancellation_tickets_to_the_kitchens(demo):
+    order_id = post(body(prepaid=False, amount=None)).json()["data"]["order_id"]
+    assert m.Kot.objects.filter(order_id=order_id, kind="new").count() == 2
+    response = cancel("SWG-1001")
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["status"] == "cancelled"
+    order = m.Order.objects.get(pk=order_id)
+    assert order.cancel_reason == "Swiggy: Guest cancelled"
+    tickets = m.Kot.objects.filter(order_id=order_id, kind="cancellation")
+    assert sorted(tickets.values_list("kitchen_id", flat=True)) == [1, 2]
+    assert m.Event.objects.filter(type="kot.voided", data__order_id=order_id).exists()
+    before = counts()
+    again = cancel("SWG-1001")  # sent twice: answered as it is
+    assert again.status_code == 200 and again.json()["data"]["status"] == "cancelled"
+    assert counts() == before
+
+
+def test_a_platform_cancellation_is_signed_scoped_and_refused_once_paid(demo):
+    post(body())  # prepaid and auto-accepted: paid
+    assert cancel("SWG-1001", secret="wrong").status_code == 401
+    assert cancel("SWG-1001", "zomato").status_code == 404  # zomato has no such ref
+    assert cancel("SWG-404").status_code == 404
+    paid = cancel("SWG-1001")
+    assert paid.status_code == 409 and paid.json()["error"]["code"] == "order_closed"

@@ -198,6 +198,7 @@ def real_ids(demo):
         "kot": kot.pk,
         "webhook": webhook.pk,
         "code": "swiggy",
+        "ref": "SWG-NONE",
         "table": 5,
         "customer": 10,
         "kitchen": 1,

@@ -370,6 +370,14 @@ def _webhook(client) -> int:
     return client.post("/api/v1/pos/webhooks", body, format="json").json()["data"]["id"]
 
 
+def _platform_ref(client) -> str:
+    from tests.integrations.test_platform_intake import body, post
+
+    ref = f"SCHEMA-CANCEL-{id(client)}"
+    post(body(ref=ref, prepaid=False, amount=None))
+    return ref
+
+
 STATES = {
     ("post", "/api/v1/auth/login"): lambda c: ({}, {}),
     ("post", "/api/v1/auth/logout"): lambda c: ({}, {}),
@@ -440,6 +448,10 @@ STATES = {
         {},
     ),
     ("post", "/api/v1/integrations/platforms/{code}/orders"): lambda c: ({"code": "swiggy"}, {}),
+    ("post", "/api/v1/integrations/platforms/{code}/orders/{ref}/cancel"): lambda c: (
+        {"code": "swiggy", "ref": _platform_ref(c)},
+        {},
+    ),
     ("post", "/api/v1/pos/orders/{order_id}/accept"): lambda c: (
         {"order_id": _platform_order(c)},
         {},
