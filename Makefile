@@ -31,10 +31,10 @@ run: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo "Hub on http://$(HOST):$(PORT)/  API tester: http://$(HOST):$(PORT)/api/v1/docs/  screens: http://$(HOST):$(PORT)/"
-	@echo "Print dispatcher running beside it; the demo printers write to var/print-spool/."
+	@echo "hub_worker running beside it (print queue, webhooks); the demo printers write to var/print-spool/."
 	@echo "Ctrl-C stops both; another port: make run PORT=8010. Daphne's \"HTTP/2 support not enabled\" is expected (README.md)."
-	@$(BIN)/python manage.py print_dispatcher & dispatcher=$$!; \
-	trap 'kill $$dispatcher 2>/dev/null' EXIT INT TERM; \
+	@$(BIN)/python manage.py hub_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) hub.asgi:application
 
 ## Full suite on PostgreSQL + Redis, then the embedded run on SQLite.

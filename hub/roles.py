@@ -57,6 +57,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the signed-in staff's own deliveries (their DeliveryDriver profile; 404 without one)
     "delivery.mine": FRONT_OF_HOUSE | {DRIVER},
     "platform.read": FRONT_OF_HOUSE,
+    # CONTRACT 16: accepting or rejecting an order a delivery platform sent in
+    "platform_order.accept": frozenset({MANAGER, CASHIER}),
+    "webhook.manage": frozenset({MANAGER}),
     # printing
     "printer.read": frozenset({MANAGER, CASHIER, WAITER}),
     # shifts and the cash drawer (CONTRACT 14): the till's people

@@ -285,6 +285,8 @@ HUB_TOKEN_IDLE_DAYS = int(os.environ.get("HUB_TOKEN_IDLE_DAYS", "0") or 0)
 # The admin's sign-in shares the API login's throttle (hub/auth_backends.py).
 AUTHENTICATION_BACKENDS = ["hub.auth_backends.ThrottledModelBackend"]
 HUB_PRINT_SPOOL_DIR = VAR_DIR / "print-spool"
+# Webhooks (docs/integrations.md): refuse receivers on private/loopback addresses
+HUB_WEBHOOK_DENY_PRIVATE = _env_flag("HUB_WEBHOOK_DENY_PRIVATE")
 
 # Configures LOGGING, then redacts token= values from every log record and from
 # daphne's access log (hub/log_redaction.py).

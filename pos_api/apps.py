@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class PosApiConfig(AppConfig):
     name = "pos_api"
+
+    def ready(self) -> None:
+        """Webhook deliveries are one of hub_worker's jobs (hub/worker.py); the HTTP client
+        lives here, outside the domain core (docs/architecture.md "Layers")."""
+        from hub.worker import worker_job_register
+
+        from .webhooks_delivery import webhooks_pass
+
+        worker_job_register(name="webhooks", run=webhooks_pass, every=1.0)

@@ -10,19 +10,18 @@ holds a database lock (on SQLite, a lock would stall the whole hub).
 A printer that fails is skipped for the rest of the pass: its later jobs wait
 behind the failed one, so tickets come out in order once it is back.
 
-`run()` loops, waking every `poll` seconds or at once when PostgreSQL
-NOTIFY says a job was queued.
+`print_queue_pass()` is the print queue's job in `python manage.py hub_worker`
+(hub/worker.py), which loops, waking every second or at once when PostgreSQL
+NOTIFY says a job was queued; `run()` runs that job alone.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections, connection
-
 from hub.services import printing as svc
+from hub.worker import WorkerJob, worker_pass, worker_run
 
 from .connections import PrinterUnavailable, deliver
 from .jobs import job_rendered
@@ -87,57 +86,23 @@ def dispatch_once(*, limit: int = 50) -> PassReport:
     return report
 
 
-class _Waker:
-    """LISTEN on PostgreSQL so a new job wakes the loop at once; a plain sleep elsewhere."""
+def print_queue_pass() -> int:
+    """hub_worker's print-queue job: one dispatch pass; how many jobs it moved (printed,
+    retried, expired, resent), so the worker looks again at once after progress."""
+    report = dispatch_once()
+    return len(report.printed) + report.expired + report.resent_to_agents
 
-    def __init__(self) -> None:
-        self.conn = None
-        if connection.vendor != "postgresql":
-            return
-        try:
-            import psycopg
 
-            params = connection.get_connection_params()
-            params.pop("cursor_factory", None)
-            params.pop("context", None)
-            self.conn = psycopg.connect(**params, autocommit=True)
-            self.conn.execute(f"LISTEN {svc.NOTIFY_CHANNEL}")
-        except Exception:  # waking early is an optimisation; polling still works
-            log.warning("LISTEN %s failed; polling only", svc.NOTIFY_CHANNEL, exc_info=True)
-            self.conn = None
-
-    def wait(self, seconds: float) -> None:
-        if self.conn is None:
-            time.sleep(seconds)
-            return
-        try:
-            for _ in self.conn.notifies(timeout=seconds, stop_after=1):
-                pass
-        except Exception:
-            log.warning("LISTEN connection lost; polling only", exc_info=True)
-            self.conn = None
-            time.sleep(seconds)
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
+def print_queue_job() -> WorkerJob:
+    return WorkerJob(
+        name="print_queue", run=print_queue_pass, every=1.0, notify_channel=svc.NOTIFY_CHANNEL
+    )
 
 
 def run(*, poll: float = 1.0, once: bool = False, stop=None) -> None:
-    """Deliver until stopped (`stop()` returning True, or Ctrl-C)."""
-    waker = None if once else _Waker()
-    try:
-        while True:
-            close_old_connections()
-            try:
-                report = dispatch_once()
-            except Exception:  # a database hiccup must not end the dispatcher
-                log.exception("dispatch pass failed; retrying")
-                report = PassReport()
-            if once or (stop and stop()):
-                return
-            if not report.printed:  # after progress, look again at once
-                waker.wait(poll)
-    finally:
-        if waker:
-            waker.close()
+    """Deliver print jobs alone until stopped (`stop()` returning True, or Ctrl-C); the
+    hub_worker command runs the same job beside the others (hub/worker.py)."""
+    if once:
+        worker_pass([print_queue_job()])
+        return
+    worker_run(jobs=[print_queue_job()], poll=poll, stop=stop)

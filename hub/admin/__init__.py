@@ -7,4 +7,4 @@ its ModelAdmins; saves whose changes screens must hear about go through
 hub/services (menu items), so they record their events like the API does.
 """
 
-from . import menu, outlet, printing, records, staff  # noqa: F401 - they register the models
+from . import integrations, menu, outlet, printing, records, staff  # noqa: F401 - they register the models

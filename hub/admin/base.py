@@ -58,6 +58,14 @@ OUTLET_PATHS: dict[type[Model], str] = {
     m.Sequence: "outlet",
     m.HeldOrder: "outlet",
     m.PosSession: "staff__outlet",
+    m.PlatformAccount: "outlet",
+    m.PlatformCode: "outlet",
+    m.PlatformOrder: "outlet",
+    m.WebhookSubscription: "outlet",
+    m.WebhookDelivery: "subscription__outlet",
+    m.WebhookCursor: "subscription__outlet",
+    m.ModifierGroup: "menu_item__outlet",
+    m.ModifierOption: "group__menu_item__outlet",
 }
 # Reference rows every outlet uses; a manager reads them, only a superuser edits them.
 SHARED: frozenset[type[Model]] = frozenset({m.OrderType, m.PaymentMethod, m.DeliveryPlatform})

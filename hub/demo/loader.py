@@ -2,7 +2,8 @@
 
 The rows are data, in that file; this module only knows how to write them: one
 bulk insert per model in the file's order, many-to-many lists after, and the few
-values that are computed rather than typed (passwords, phone digits, spool paths),
+values that are computed rather than typed (passwords, phone digits, spool paths,
+sealed platform secrets),
 computed by the same functions the API uses. It refuses a database that holds
 anything else, and does nothing on one that already holds the demo.
 """
@@ -23,6 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from hub.phones import phone_normalize
+from hub.secrets import secret_seal
 
 DATA = Path(__file__).with_name("restaurant.toml")
 DEMO_PASSWORD = "demo1234"
@@ -129,6 +131,8 @@ class _Loader:
             obj.phone_digits = phone_normalize(
                 obj.phone, region=self.outlets[obj.outlet_id].country
             )
+        elif name == "PlatformAccount":
+            obj.secret_sealed = secret_seal(obj.secret_sealed)  # the file holds it in clear
         elif name == "Printer" and obj.connection == "file" and not Path(obj.address).is_absolute():
             obj.address = str(settings.HUB_PRINT_SPOOL_DIR / obj.address)
 

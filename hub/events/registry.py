@@ -350,6 +350,17 @@ class PrintJobStatusChanged(TypedDict):
 
 
 @with_config(STRICT)
+class WebhookDisabled(TypedDict):
+    """A webhook subscription was disabled after 24 h of failed deliveries
+    (hub/services/webhooks.py); a manager resumes it in the admin."""
+
+    webhook_id: int
+    url: str
+    failing_since: str
+    last_error: str
+
+
+@with_config(STRICT)
 class MenuItemAvailability(TypedDict):
     """An item sold out or back (menu_item_set_availability)."""
 
@@ -493,6 +504,7 @@ REGISTRY: dict[str, EventType] = {
         EventType("menu.option_availability", ("orders", "kitchen"), MenuOptionAvailability),
         EventType("shift.opened", ("orders",), ShiftOpened),
         EventType("shift.closed", ("orders",), ShiftClosed),
+        EventType("webhook.disabled", ("orders",), WebhookDisabled),
     ]
 }
 

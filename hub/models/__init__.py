@@ -4,6 +4,14 @@ from .customers import Customer
 from .delivery import DeliveryDriver, DeliveryPlatform
 from .events import Event, StreamCursor
 from .floor import Table
+from .integrations import (
+    PlatformAccount,
+    PlatformCode,
+    PlatformOrder,
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from .invoices import InvoiceTaxLine
 from .kitchen import Kot, KotLine
 from .menu import (
@@ -50,6 +58,9 @@ __all__ = [
     "OrderType",
     "Outlet",
     "Payment",
+    "PlatformAccount",
+    "PlatformCode",
+    "PlatformOrder",
     "PaymentMethod",
     "PosSession",
     "Printer",
@@ -62,4 +73,7 @@ __all__ = [
     "Table",
     "TaxCategory",
     "TaxComponent",
+    "WebhookCursor",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

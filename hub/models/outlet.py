@@ -76,6 +76,9 @@ class Outlet(models.Model):
         max_length=10, choices=TableRelease.choices, default=TableRelease.CLEANING
     )
     auto_print_kot = models.BooleanField(default=True)
+    auto_accept_platform_orders = models.BooleanField(
+        default=True, help_text="Send a delivery platform's orders to the kitchen as they arrive"
+    )
     kds_warn_minutes = models.PositiveIntegerField(default=10)
     kds_late_minutes = models.PositiveIntegerField(default=20)
     financial_year_start_month = models.PositiveSmallIntegerField(default=4)

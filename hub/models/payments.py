@@ -10,6 +10,9 @@ class PaymentMethod(models.Model):
     name = models.CharField(max_length=40)
     is_cash = models.BooleanField(default=False, help_text="May exceed the balance; gives change")
     is_active = models.BooleanField(default=True)
+    offered_at_till = models.BooleanField(
+        default=True, help_text="Listed by GET /payment-methods (off for `platform`)"
+    )
 
     class Meta:
         ordering = ["id"]

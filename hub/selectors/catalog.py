@@ -20,7 +20,7 @@ from hub.models import (
 
 
 def payment_methods_active() -> QuerySet[PaymentMethod]:
-    return PaymentMethod.objects.filter(is_active=True).order_by("id")
+    return PaymentMethod.objects.filter(is_active=True, offered_at_till=True).order_by("id")
 
 
 def order_types_all() -> QuerySet[OrderType]:

@@ -56,6 +56,9 @@ class PaymentRequest:
     tip_amount: Decimal = Decimal("0")
     transaction_id: str = ""
     check_id: int | None = None  # the check of a split bill it pays (CONTRACT 12)
+    # False only for a delivery platform's prepayment (hub/services/platforms.py), whose
+    # method `platform` is not offered at the till (CONTRACT 16)
+    at_till: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,10 @@ class PaymentOutcome:
         return self.order.balance_due
 
 
-def _method(ref: str | int) -> PaymentMethod:
+def _method(ref: str | int, *, at_till: bool = True) -> PaymentMethod:
     methods = PaymentMethod.objects.filter(is_active=True)
+    if at_till:
+        methods = methods.filter(offered_at_till=True)
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and len(ref) < 10):
         method = methods.filter(pk=int(ref)).first()
     else:
@@ -149,7 +154,7 @@ def _apply_one(
     """One payment row; returns it, its change and its `payment.received` data, which
     payments_capture records once the order's new version is known."""
     _check_amounts(request, field_prefix)
-    method = _method(request.payment_method)
+    method = _method(request.payment_method, at_till=request.at_till)
     check = _check_of(request, checks, field_prefix)
     balance = check.balance_due if check is not None else order.total - order.paid_total
     refusal = payment_due_refusal(balance=balance)

@@ -70,6 +70,8 @@ def test_the_demo_manager_signs_in_and_sees_their_back_office(demo):
         *("menucategory", "taxcategory", "table", "customer", "coupon", "deliverydriver"),
         *("order", "payment", "refund", "kot", "event", "sequence", "heldorder"),
         *("ordertype", "paymentmethod", "deliveryplatform"),
+        *("platformaccount", "platformcode", "platformorder"),
+        *("webhooksubscription", "webhookdelivery"),
     }
     assert "DesiBits Demo" in html  # whose back office this is
     printers = client.get("/admin/hub/printer/")

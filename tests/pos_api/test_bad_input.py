@@ -188,9 +188,17 @@ def real_ids(demo):
         status="sent_to_kitchen",
         kot=kot,
     )
+    from hub.models import WebhookSubscription
+
+    webhook = WebhookSubscription.objects.create(
+        outlet=demo, url="http://127.0.0.1:9/h", secret_sealed="", event_types=[]
+    )
     return {
         "order": order.pk,
         "kot": kot.pk,
+        "webhook": webhook.pk,
+        "code": "swiggy",
+        "ref": "SWG-NONE",
         "table": 5,
         "customer": 10,
         "kitchen": 1,

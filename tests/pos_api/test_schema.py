@@ -13,6 +13,8 @@ import pytest
 from openapi_schema_validator import OAS30WriteValidator
 from openapi_spec_validator import validate
 
+from hub.secrets import signature_of
+
 # The original API reference's operations and example payloads, kept in the repository
 # (tests read nothing outside it): tests/fixtures/api_reference.json says how.
 ROOT = Path(__file__).resolve().parents[2]
@@ -367,6 +369,32 @@ def _no_shift_open(client) -> dict:
 # succeeds, and the body ids its example names that the demo cannot have (a payment, a
 # second order): (path parameters, body fields to set). A new write operation needs an
 # entry here, and an example in its @extend_schema.
+def _platform_order(client) -> int:
+    """A platform order waiting to be accepted (auto-accept off for it)."""
+    from hub.models import Outlet
+    from tests.integrations.test_platform_intake import body, post
+
+    Outlet.objects.filter(pk=1).update(auto_accept_platform_orders=False)
+    try:
+        response = post(body(ref=f"SCHEMA-{Outlet.objects.count()}-{id(client)}"))
+    finally:
+        Outlet.objects.filter(pk=1).update(auto_accept_platform_orders=True)
+    return response.json()["data"]["order_id"]
+
+
+def _webhook(client) -> int:
+    body = {"url": "http://127.0.0.1:9/h", "secret": "x" * 20, "event_types": ["*"]}
+    return client.post("/api/v1/pos/webhooks", body, format="json").json()["data"]["id"]
+
+
+def _platform_ref(client) -> str:
+    from tests.integrations.test_platform_intake import body, post
+
+    ref = f"SCHEMA-CANCEL-{id(client)}"
+    post(body(ref=ref, prepaid=False, amount=None))
+    return ref
+
+
 STATES = {
     ("post", "/api/v1/auth/login"): lambda c: ({}, {}),
     ("post", "/api/v1/auth/logout"): lambda c: ({}, {}),
@@ -440,6 +468,24 @@ STATES = {
         {"order_id": _order(c, order_type_id=1, table_id=10)["id"]},
         {},
     ),
+    ("post", "/api/v1/integrations/platforms/{code}/orders"): lambda c: ({"code": "swiggy"}, {}),
+    ("post", "/api/v1/integrations/platforms/{code}/orders/{ref}/cancel"): lambda c: (
+        {"code": "swiggy", "ref": _platform_ref(c)},
+        {},
+    ),
+    ("post", "/api/v1/pos/orders/{order_id}/accept"): lambda c: (
+        {"order_id": _platform_order(c)},
+        {},
+    ),
+    ("post", "/api/v1/pos/orders/{order_id}/reject"): lambda c: (
+        {"order_id": _platform_order(c)},
+        {},
+    ),
+    ("post", "/api/v1/pos/webhooks"): lambda c: ({}, {}),
+    ("delete", "/api/v1/pos/webhooks/{webhook_id}"): lambda c: (
+        {"webhook_id": _webhook(c)},
+        {},
+    ),
     ("delete", "/api/v1/pos/session/clear"): lambda c: ({}, {}),
     ("post", "/api/v1/pos/session/save"): lambda c: ({}, {}),
     ("put", "/api/v1/pos/tables/{table_id}/status"): lambda c: ({"table_id": 9}, {}),
@@ -476,8 +522,13 @@ def test_every_write_operations_example_succeeds_on_the_demo(schema, api_as, ano
             response = client.generic(method.upper(), url)
         else:
             body = {**example, **body_ids} if isinstance(example, dict) else example
+            raw = json.dumps(body)
+            headers = {}
+            if any(p.get("name") == "X-Hub-Signature" for p in operation.get("parameters", [])):
+                # platform intake (CONTRACT 16): signed with the demo's swiggy secret
+                headers["HTTP_X_HUB_SIGNATURE"] = signature_of("demo-swiggy-secret", raw.encode())
             response = client.generic(
-                method.upper(), url, json.dumps(body), content_type="application/json"
+                method.upper(), url, raw, content_type="application/json", **headers
             )
         assert 200 <= response.status_code < 300, f"{method.upper()} {url}: {response.json()}"
 

@@ -220,6 +220,25 @@ def scenario_shift_closed(outlet):
     shift_close(outlet=outlet, by=staff("manager"), counted_cash=Decimal("1505.50"))
 
 
+def scenario_webhook_disabled(outlet):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hub.models import Event, WebhookSubscription
+    from hub.services.webhooks import webhook_attempt_record
+
+    sub = WebhookSubscription.objects.create(
+        outlet=outlet, url="http://127.0.0.1:9/h", secret_sealed="", event_types=[]
+    )
+    dine_in(outlet)
+    event = Event.objects.filter(outlet=outlet).latest("id")
+    for at in (timezone.now() - timedelta(hours=25), timezone.now()):
+        webhook_attempt_record(
+            subscription_id=sub.pk, event=event, status_code=500, error="", delivered=False, now=at
+        )
+
+
 SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "order.created": dine_in,
     "order.updated": scenario_order_updated,
@@ -242,6 +261,7 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "menu.option_availability": scenario_menu_option_availability,
     "shift.opened": scenario_shift_opened,
     "shift.closed": scenario_shift_closed,
+    "webhook.disabled": scenario_webhook_disabled,
 }
 
 

@@ -1,0 +1,315 @@
+"""Platform order intake (CONTRACT 16; docs/integrations.md "Platform intake"): signed
+orders in, idempotent on (platform, ref), every refusal with nothing written."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from hub import models as m
+from hub.secrets import signature_of
+from tests.concurrency import run_concurrently
+
+pytestmark = pytest.mark.embedded  # also on SQLite; the race tests need PostgreSQL
+
+URL = "/api/v1/integrations/platforms/{}/orders"
+POS = "/api/v1/pos"
+SECRETS = {"swiggy": "demo-swiggy-secret", "zomato": "demo-zomato-secret"}
+
+
+def body(ref="SWG-1001", **over) -> dict:
+    data = {
+        "outlet_code": "001",
+        "platform_order_ref": ref,
+        "customer": {"name": "Neha Joshi", "phone": "+91 98450 11111", "address": "7 Lalbagh Rd"},
+        "items": [
+            {
+                "platform_item_code": "SWG-15",
+                "quantity": 2,
+                "price": 12.99,
+                "modifiers": ["SWG-OPT-1"],
+            },
+            {"platform_item_code": "SWG-16", "quantity": 1, "price": 4.5, "note": "less sugar"},
+        ],
+        "prepaid": True,
+        "amount": "35.16",
+        "instructions": "Ring twice",
+    }
+    data.update(over)
+    return data
+
+
+def post(data, platform="swiggy", *, secret=None, signature=None, client=None):
+    raw = json.dumps(data).encode()
+    sig = signature if signature is not None else signature_of(secret or SECRETS[platform], raw)
+    headers = {"HTTP_X_HUB_SIGNATURE": sig} if sig else {}
+    return (client or APIClient()).post(
+        URL.format(platform), raw, content_type="application/json", **headers
+    )
+
+
+def counts() -> dict[str, int]:
+    return {
+        name: getattr(m, name).objects.count()
+        for name in ("Order", "OrderItem", "Customer", "Payment", "Kot", "PlatformOrder", "Event")
+    }
+
+
+def test_a_signed_order_becomes_a_paid_delivery_order_in_the_kitchen(api_as):
+    response = post(body())
+    assert response.status_code == 201, response.content
+    data = response.json()["data"]
+    order = m.Order.objects.get(pk=data["order_id"])
+    assert data == {"order_id": order.pk, "order_number": order.number, "status": "paid"}
+    assert order.order_type.code == "delivery" and order.platform.code == "swiggy"
+    assert order.platform_order_ref == "SWG-1001"
+    assert order.customer.phone_digits == "919845011111" and order.customer.name == "Neha Joshi"
+    assert "Deliver to: 7 Lalbagh Rd" in order.notes and "Ring twice" in order.notes
+    lines = list(order.items.order_by("id"))
+    # the menu's prices (12.99 + 1.50 cheese) x 2, chai 4.50
+    assert [(i.menu_item_id, i.quantity, i.unit_price) for i in lines] == [
+        (15, 2, Decimal("14.49")),
+        (16, 1, Decimal("4.50")),
+    ]
+    assert lines[0].modifiers[0]["option_id"] == 1 and lines[1].note == "less sugar"
+    assert order.total == Decimal("35.16")  # 33.48 + CGST 0.84 + SGST 0.84
+    # auto-accept (demo on): one KOT per kitchen at once, and the prepayment taken
+    assert sorted(order.kots.values_list("kitchen_id", flat=True)) == [1, 2]
+    (payment,) = order.payments.all()
+    assert (payment.method.code, payment.amount) == ("platform", Decimal("35.16"))
+    assert payment.transaction_id == "SWG-1001"
+
+
+def test_the_prepayment_is_the_platform_method_and_the_till_does_not_offer_it(api_as):
+    assert post(body()).status_code == 201
+    order = m.Order.objects.get(platform_order_ref="SWG-1001")
+    assert order.status == "paid" and order.balance_due == 0
+    assert order.payments.get().method.code == "platform"
+    methods = api_as("cashier").get(f"{POS}/payment-methods").json()["data"]
+    assert [p["code"] for p in methods] == ["cash", "card", "upi"]
+    # and a cashier cannot pay with it
+    other = post(body(ref="SWG-1002", prepaid=False, amount=None))
+    order_id = other.json()["data"]["order_id"]
+    refused = api_as("cashier").post(
+        f"{POS}/orders/{order_id}/payment",
+        {"payment_method": "platform", "amount": "1"},
+        format="json",
+    )
+    assert refused.status_code == 400
+
+
+def test_a_redelivery_answers_the_same_order_and_creates_nothing(api_as):
+    first = post(body(amount="35.16"))
+    before = counts()
+    again = post(body(amount="35.16"))
+    assert again.status_code == 200
+    assert again.json()["data"] == first.json()["data"]
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "signature",
+    ["", "sha256=" + "0" * 64, "sha256=deadbeef", "md5=abc"],
+)
+def test_a_bad_signature_is_401_and_writes_nothing(demo, signature):
+    before = counts()
+    response = post(body(), signature=signature or "")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "bad_signature"
+    assert counts() == before
+
+
+def test_the_other_platforms_secret_an_unknown_platform_or_outlet_is_401(demo):
+    before = counts()
+    assert post(body(), "swiggy", secret="demo-zomato-secret").status_code == 401
+    assert post(body(), "ubereats", secret="demo-swiggy-secret").status_code == 401
+    assert post(body(outlet_code="002")).status_code == 401  # no swiggy store at 002
+    assert post(["a", "list"]).status_code == 400  # not a JSON object: 400 before anything
+    assert counts() == before
+
+
+def test_the_signature_covers_the_raw_bytes(demo):
+    raw = json.dumps(body()).encode()
+    sig = signature_of("demo-swiggy-secret", raw)
+    tampered = raw.replace(b'"quantity": 2', b'"quantity": 20')
+    response = APIClient().post(
+        URL.format("swiggy"), tampered, content_type="application/json", HTTP_X_HUB_SIGNATURE=sig
+    )
+    assert response.status_code == 401
+
+
+def test_unmapped_codes_are_422_listing_them_and_nothing_is_created(demo):
+    before = counts()
+    data = body()
+    data["items"].append({"platform_item_code": "SWG-999", "quantity": 1})
+    data["items"][0]["modifiers"] = ["SWG-OPT-1", "SWG-OPT-99"]
+    response = post(data)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "unmapped_item" and error["codes"] == ["SWG-999", "SWG-OPT-99"]
+    # zomato's codes are not swiggy's
+    zomato = post(body(items=[{"platform_item_code": "SWG-15", "quantity": 1}]), "zomato")
+    assert zomato.json()["error"]["codes"] == ["SWG-15"]
+    assert counts() == before
+
+
+def test_the_modifier_rules_apply_and_a_refusal_creates_nothing(demo):
+    before = counts()
+    no_portion = post(body(items=[{"platform_item_code": "SWG-11", "quantity": 1}]))
+    assert no_portion.status_code == 422
+    assert no_portion.json()["error"]["code"] == "modifier_rule"
+    assert no_portion.json()["error"]["group"] == 2
+    wrong_item = post(
+        body(items=[{"platform_item_code": "SWG-16", "quantity": 1, "modifiers": ["SWG-OPT-1"]}])
+    )
+    assert wrong_item.status_code == 400
+    too_many = post(
+        body(
+            items=[
+                {
+                    "platform_item_code": "SWG-11",
+                    "quantity": 1,
+                    "modifiers": ["SWG-OPT-3", "SWG-OPT-4"],
+                }
+            ]
+        )
+    )
+    assert too_many.json()["error"]["code"] == "modifier_rule"
+    assert counts() == before
+    full = post(
+        body(
+            items=[{"platform_item_code": "ZOM-11", "quantity": 1, "modifiers": ["ZOM-OPT-4"]}],
+            prepaid=False,
+            amount=None,
+        ),
+        "zomato",
+    )
+    assert full.status_code == 201
+    line = m.OrderItem.objects.get(order_id=full.json()["data"]["order_id"])
+    assert line.unit_price == Decimal("21.49")
+
+
+def test_a_known_guest_is_found_by_phone_however_typed(demo):
+    customers = m.Customer.objects.count()
+    data = body(prepaid=False, amount=None)
+    data["customer"] = {"name": "P. Kapoor", "phone": "098765 43210", "address": ""}
+    response = post(data)
+    assert response.status_code == 201
+    assert m.Order.objects.get(pk=response.json()["data"]["order_id"]).customer_id == 10
+    assert m.Customer.objects.count() == customers
+
+
+def test_an_amount_above_the_total_is_refused_with_nothing_written(demo):
+    before = counts()
+    response = post(body(amount="500.00"))
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "amount_exceeds_balance"
+    assert counts() == before
+
+
+def test_without_auto_accept_the_order_waits_for_accept_or_reject(api_as):
+    m.Outlet.objects.filter(pk=1).update(auto_accept_platform_orders=False)
+    response = post(body(amount="35.16"))
+    assert response.json()["data"]["status"] == "draft"
+    order_id = response.json()["data"]["order_id"]
+    assert not m.Kot.objects.filter(order_id=order_id).exists()
+    assert not m.Payment.objects.filter(order_id=order_id).exists()
+    assert api_as("waiter").post(f"{POS}/orders/{order_id}/accept").status_code == 403
+    accepted = api_as("cashier").post(f"{POS}/orders/{order_id}/accept")
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["data"]["status"] == "paid"
+    assert m.Kot.objects.filter(order_id=order_id).count() == 2
+    again = api_as("cashier").post(f"{POS}/orders/{order_id}/accept")
+    assert again.status_code == 409
+    # reject: a draft platform order is cancelled, with its reason
+    other = post(body(ref="SWG-2002", prepaid=False, amount=None)).json()["data"]["order_id"]
+    rejected = api_as("manager").post(
+        f"{POS}/orders/{other}/reject", {"reason": "Kitchen closing"}, format="json"
+    )
+    assert rejected.status_code == 200
+    assert rejected.json()["data"]["status"] == "cancelled"
+    assert rejected.json()["data"]["cancel_reason"] == "Kitchen closing"
+
+
+def test_accept_and_reject_refuse_orders_typed_at_the_till_and_other_outlets(api_as):
+    from tests.given import order_given
+
+    till = order_given(status="draft")
+    response = api_as("cashier").post(f"{POS}/orders/{till.pk}/accept")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "not_a_platform_order"
+    assert api_as("manager2").post(f"{POS}/orders/{till.pk}/accept").status_code == 404
+    assert (
+        api_as("manager2")
+        .post(f"{POS}/orders/{till.pk}/reject", {"reason": "x"}, format="json")
+        .status_code
+        == 404
+    )
+
+
+def test_a_reject_after_accept_sends_cancellation_tickets(api_as):
+    response = post(body(prepaid=False, amount=None))
+    order_id = response.json()["data"]["order_id"]
+    assert response.json()["data"]["status"] == "kot"
+    rejected = api_as("manager").post(
+        f"{POS}/orders/{order_id}/reject", {"reason": "Platform cancelled"}, format="json"
+    )
+    assert rejected.status_code == 200
+    kinds = set(m.Kot.objects.filter(order_id=order_id).values_list("kind", flat=True))
+    assert "cancellation" in kinds
+
+
+@pytest.mark.postgres
+def test_sixteen_concurrent_redeliveries_make_one_order(transactional_demo):
+    data = body(ref="SWG-RACE", amount="35.16")
+
+    def deliver(_):
+        response = post(data)
+        return response.status_code, response.json()["data"]["order_id"]
+
+    results = run_concurrently(deliver, 16)
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert sorted(status for status, _ in results) == [200] * 15 + [201]
+    assert len({order_id for _, order_id in results}) == 1
+    assert m.Order.objects.filter(platform_order_ref="SWG-RACE").count() == 1
+    assert m.Payment.objects.filter(order__platform_order_ref="SWG-RACE").count() == 1
+    assert m.Kot.objects.filter(order__platform_order_ref="SWG-RACE").count() == 2
+
+
+def cancel(ref, platform="swiggy", *, secret=None, reason="Guest cancelled", outlet="001"):
+    raw = json.dumps({"outlet_code": outlet, "reason": reason}).encode()
+    return APIClient().post(
+        f"{URL.format(platform)}/{ref}/cancel",
+        raw,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE=signature_of(secret or SECRETS[platform], raw),
+    )
+
+
+def test_a_platform_cancellation_sends_cancellation_tickets_to_the_kitchens(demo):
+    order_id = post(body(prepaid=False, amount=None)).json()["data"]["order_id"]
+    assert m.Kot.objects.filter(order_id=order_id, kind="new").count() == 2
+    response = cancel("SWG-1001")
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["status"] == "cancelled"
+    order = m.Order.objects.get(pk=order_id)
+    assert order.cancel_reason == "Swiggy: Guest cancelled"
+    tickets = m.Kot.objects.filter(order_id=order_id, kind="cancellation")
+    assert sorted(tickets.values_list("kitchen_id", flat=True)) == [1, 2]
+    assert m.Event.objects.filter(type="kot.voided", data__order_id=order_id).exists()
+    before = counts()
+    again = cancel("SWG-1001")  # sent twice: answered as it is
+    assert again.status_code == 200 and again.json()["data"]["status"] == "cancelled"
+    assert counts() == before
+
+
+def test_a_platform_cancellation_is_signed_scoped_and_refused_once_paid(demo):
+    post(body())  # prepaid and auto-accepted: paid
+    assert cancel("SWG-1001", secret="wrong").status_code == 401
+    assert cancel("SWG-1001", "zomato").status_code == 404  # zomato has no such ref
+    assert cancel("SWG-404").status_code == 404
+    paid = cancel("SWG-1001")
+    assert paid.status_code == 409 and paid.json()["error"]["code"] == "order_closed"
