@@ -98,12 +98,17 @@ def order_split_refusal(*, order: Order, by: Staff) -> DomainError | None:
     """Why `by` may not split (or re-split) the order's bill now, or None: the rule
     order_split applies, and the representation's `split` action. Roles with
     `order.split`; an open order (409 `order_closed`); no check paid yet (409
-    `check_paid`) and no payment taken on the whole bill (409 `order_has_payments`).
-    Reads `order.payments` (prefetched by the representation)."""
+    `check_paid`) and no payment taken on the whole bill (409 `order_has_payments`);
+    something on the bill (409 `nothing_to_split`: no line, or only void ones). Reads
+    `order.payments` and `order.items` (prefetched by the representation)."""
     if not role_may(by.role, "order.split"):
         return Forbidden("Your role may not split bills.")
     if order.is_closed:
         return order_closed_error(order)
+    if not any(item.status != ITEM.VOID for item in order.items.all()):
+        return Conflict(
+            f"Order {order.number} has nothing on its bill to split.", code="nothing_to_split"
+        )
     payments = list(order.payments.all())
     if any(p.split_check_id is not None for p in payments):
         return check_paid_error(order)
@@ -212,7 +217,8 @@ def order_split(
     """Divide an open order's bill into checks (`POST /orders/{id}/split`): `equal` N parts
     (2-20) or `checks` of lines and quantities. Replaces an earlier split. Refused with
     409 `check_paid` once a check has a payment, 409 `order_has_payments` when the order
-    was paid in part before it was split, 409 `order_closed` for a closed order. Raises
+    was paid in part before it was split, 409 `order_closed` for a closed order, 409
+    `nothing_to_split` when no line is on the bill (order_split_refusal). Raises
     the version; records `order.split` (the checks) on the orders and table streams."""
     if (equal is None) == (checks is None):
         raise ValidationFailed(fields={"equal": ["Send equal (a number of parts) or checks."]})

@@ -12,7 +12,13 @@ from ..serializers import checks as io
 from ..serializers.orders import OrderOut
 from .orders import IF_MATCH, OrderApiView
 
-SPLIT_REFUSALS = ["check_paid", "order_has_payments", "order_closed", "version_conflict"]
+SPLIT_REFUSALS = [
+    "check_paid",
+    "order_has_payments",
+    "order_closed",
+    "nothing_to_split",
+    "version_conflict",
+]
 
 
 class OrderSplitApi(OrderApiView):

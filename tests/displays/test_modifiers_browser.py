@@ -104,10 +104,14 @@ def test_an_option_sold_out_greys_out_in_the_open_chooser_live(screens, rest):
     mint.wait_for()
     assert mint.is_enabled() and "Optional · up to 2" in floor.locator(".chooser").inner_text()
 
-    # the kitchen runs out of mint chutney: the open chooser greys it, without a reload
+    # the kitchen runs out of mint chutney while the waiter types a note: the open chooser
+    # greys it, without a reload, and the note keeps its text and the caret
+    floor.locator("#chooser-note").type("no onion")
     rest("chef").ok("PUT", "/api/v1/pos/menu/options/2/availability", {"is_available": False})
     floor.wait_for_selector('.chooser .option[data-option-id="2"]:disabled', timeout=5000)
     assert "Sold out" in mint.inner_text()
+    assert floor.evaluate("document.activeElement.id") == "chooser-note"
+    assert floor.locator("#chooser-note").input_value() == "no onion"
     assert floor.locator('.chooser .option[data-option-id="1"]').is_enabled()
     tablet.shot("waiter-chooser-sold-out-1280x800")
 
@@ -118,6 +122,7 @@ def test_an_option_sold_out_greys_out_in_the_open_chooser_live(screens, rest):
     floor.locator('.chooser .option[data-option-id="1"]').click()
     floor.locator("#chooser-add").click()
     floor.locator(".chooser").wait_for(state="detached", timeout=5000)
-    mods = floor.locator(".line.line-pending .line-mods").inner_text()
-    assert mods == "Extra cheese, Mint chutney"
+    line = floor.locator(".line.line-pending")
+    assert line.locator(".line-mods").inner_text() == "Extra cheese, Mint chutney"
+    assert "no onion" in line.inner_text()
     tablet.assert_healthy()

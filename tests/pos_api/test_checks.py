@@ -235,6 +235,19 @@ def test_an_order_paid_in_part_before_the_split_is_refused(cashier):
     assert response.json()["error"]["code"] == "order_has_payments"
 
 
+def test_an_order_with_nothing_on_its_bill_is_not_split_nor_offered_it(cashier):
+    empty = order(cashier, {"order_type_id": 2, "items": []})
+    assert "split" not in empty["allowed_actions"]
+    response = split(cashier, empty["id"], {"equal": 2})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "nothing_to_split"
+    assert not Event.objects.filter(type="order.split").exists()
+    created = order(cashier)
+    assert "split" in created["allowed_actions"] and "unsplit" not in created["allowed_actions"]
+    halves = split(cashier, created["id"], {"equal": 2}).json()["data"]
+    assert {"split", "unsplit"} <= set(halves["allowed_actions"])
+
+
 def test_a_refund_reduces_its_checks_paid_total(cashier, api_as):
     created = order(cashier)
     first, _ = split(cashier, created["id"], {"equal": 2}).json()["data"]["checks"]

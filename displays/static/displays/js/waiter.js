@@ -859,6 +859,19 @@
     renderChooser();
   }
 
+  // After an event: redraw the chooser only if its item changed (an option sold out, the
+  // menu reloaded), so a waiter typing the note keeps the caret where it was.
+  function refreshChooser() {
+    if (!chooser) return;
+    if (menuItem(chooser.itemId) === chooser.drawn && panelOrder && allows(panelOrder, "update_items")) {
+      return;
+    }
+    const typing = document.activeElement && document.activeElement.id === "chooser-note";
+    renderChooser();
+    const note = document.getElementById("chooser-note");
+    if (typing && note) note.focus({ preventScroll: true });
+  }
+
   function renderChooser() {
     if (!chooser) return;
     const item = menuItem(chooser.itemId);
@@ -866,6 +879,7 @@
       closeChooser();
       return;
     }
+    chooser.drawn = item;
     const error = chooser.error;
     const groups = (item.modifier_groups || []).map((group) =>
       el(
@@ -1102,7 +1116,7 @@
     renderAlerts();
     if (panelOrder && d.order_id === panelOrder.id) loadPanelOrderSoon();
     else renderPanel();
-    renderChooser(); // an option sold out or back greys or lights up at once
+    refreshChooser(); // an option sold out or back greys or lights up at once
   }
 
   // A menu change the events cannot place (an item moved or new): the hub places it.
@@ -1114,7 +1128,7 @@
       const menu = await api("GET", "menu");
       state = Floor.reload(state, "menu", { tables: [], menu: menu });
       renderPanel();
-      renderChooser();
+      refreshChooser();
     } catch (e) {
       toast(e.message, "error");
     } finally {
