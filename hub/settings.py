@@ -247,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "pos_api.schema.payment_statuses",
         "DeliveryStatusEnum": "pos_api.schema.delivery_statuses",
         "KotStatusEnum": "pos_api.schema.kot_statuses",
+        "ItemStatusEnum": "pos_api.schema.item_statuses",
+        "ItemBumpStatusEnum": "pos_api.schema.item_bump_statuses",
+        "OrderActionEnum": "pos_api.schema.order_actions",
     },
 }
 
