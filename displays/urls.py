@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     re_path(r"^waiter/?$", views.WaiterPage.as_view(), name="screens-waiter"),
     re_path(r"^driver/?$", views.DriverPage.as_view(), name="screens-driver"),
+    re_path(r"^expo/?$", views.ExpoPage.as_view(), name="screens-expo"),
 ]

@@ -20,3 +20,7 @@ class WaiterPage(TemplateView):
 
 class DriverPage(TemplateView):
     template_name = "displays/driver.html"
+
+
+class ExpoPage(TemplateView):
+    template_name = "displays/expo.html"
