@@ -375,3 +375,19 @@ def test_expo_reads_cost_the_same_queries_for_1_or_8_orders(api_as, django_asser
     with django_assert_max_num_queries(cost):
         body = waiter.get(f"{BASE}/expo").json()
     assert body["meta"]["total"] >= 8
+
+
+def test_a_fired_later_course_prints_its_course_on_the_ticket(api_as):
+    from tests.printers.conftest import job_preview
+
+    waiter = api_as("waiter")
+    order = two_courses(waiter, table_id=12)
+    kots = send(waiter, order)
+    fire(waiter, order["id"], 2)
+    held_ids = [k["id"] for k in kots if k["status"] == "held"]
+    previews = [job_preview(j) for j in PrintJob.objects.filter(kot_id__in=held_ids)]
+    assert len(previews) == 2 and all("COURSE 2" in p for p in previews)
+    (starter,) = PrintJob.objects.filter(
+        kot_id__in=[k["id"] for k in kots if k["id"] not in held_ids]
+    )
+    assert "COURSE" not in job_preview(starter)
