@@ -799,6 +799,7 @@ def order_serve(*, order_id: int, outlet: Outlet, by: Staff) -> Order:
 # --- seen tickets (CONTRACT 13) -------------------------------------------------------------
 
 
+@service_transaction
 def kot_mark_seen(*, kot_id: int, kitchen_id: int, outlet_id: int) -> bool:
     """A screen of kitchen `kitchen_id` drew the ticket (`kot.seen` on its stream): stamp
     `seen_at` the first time. One UPDATE, so two screens acknowledging at once stamp it
