@@ -14,4 +14,5 @@ urlpatterns = [
     re_path(r"^waiter/?$", views.WaiterPage.as_view(), name="screens-waiter"),
     re_path(r"^driver/?$", views.DriverPage.as_view(), name="screens-driver"),
     re_path(r"^manager/?$", views.ManagerPage.as_view(), name="screens-manager"),
+    re_path(r"^expo/?$", views.ExpoPage.as_view(), name="screens-expo"),
 ]

@@ -24,3 +24,7 @@ class DriverPage(TemplateView):
 
 class ManagerPage(TemplateView):
     template_name = "displays/manager.html"
+
+
+class ExpoPage(TemplateView):
+    template_name = "displays/expo.html"

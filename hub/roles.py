@@ -42,6 +42,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # a waiter only marks cooked food served (hub.services.kitchen.kot_set_status)
     "kot.set_status": frozenset({MANAGER, KITCHEN, WAITER}),
     "kot.print": FRONT_OF_HOUSE,
+    # CONTRACT 13: courses are fired and plates served from the pass by the floor
+    "order.fire": FRONT_OF_HOUSE,
+    "order.serve": FRONT_OF_HOUSE,
+    # the pass: every kitchen's open tickets (GET /expo, /ws/v1/expo/)
+    "expo.read": FRONT_OF_HOUSE | {KITCHEN},
     # payments
     "payment.create": frozenset({MANAGER, CASHIER}),
     "payment.read": FRONT_OF_HOUSE,
@@ -81,6 +86,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "stream.orders": FRONT_OF_HOUSE,
     "stream.driver": FRONT_OF_HOUSE | {DRIVER},
     "stream.printer": frozenset({MANAGER, CASHIER}),
+    "stream.expo": FRONT_OF_HOUSE | {KITCHEN},
 }
 
 

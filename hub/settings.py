@@ -253,6 +253,9 @@ SPECTACULAR_SETTINGS = {
         # two fields named `kind`: each its own name
         "KotKindEnum": "pos_api.schema.kot_kinds",
         "CashMovementKindEnum": "pos_api.schema.cash_movement_kinds",
+        "ItemStatusEnum": "pos_api.schema.item_statuses",
+        "ItemBumpStatusEnum": "pos_api.schema.item_bump_statuses",
+        "OrderActionEnum": "pos_api.schema.order_actions",
     },
 }
 

@@ -85,6 +85,7 @@ class KotTicket:
     original_number: str | None = None  # void/cancellation: the KOT they take back
     reason: str = ""
     guests: int | None = None
+    course: int = 1  # CONTRACT 13: a later course prints "COURSE n"
 
 
 @dataclass(frozen=True)

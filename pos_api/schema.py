@@ -204,6 +204,22 @@ delivery_statuses = _values("Order", "DeliveryStatus")
 kot_statuses = _values("Kot", "Status")
 kot_kinds = _values("Kot", "Kind")
 cash_movement_kinds = _values("CashMovement", "Kind")
+item_statuses = _values("OrderItem", "Status")
+
+
+def order_actions() -> list[str]:
+    """What `allowed_actions` of an order (and the expo, and GET /me) may list."""
+    from hub.services.order_actions import ORDER_ACTIONS
+
+    return list(ORDER_ACTIONS)
+
+
+def item_bump_statuses() -> list[str]:
+    """What a line of a KOT may be bumped to (CONTRACT 13)."""
+    from hub.services.kitchen import ITEM_BUMP_STATUSES
+
+    return [str(s) for s in ITEM_BUMP_STATUSES]
+
 
 # Component name -> the serializer class that took it first (see get_serializer_name).
 _NAME_OWNERS: dict[str, tuple[str, str]] = {}

@@ -2,7 +2,7 @@
 
 from .routes import api_path
 from .views import auth as auth_views
-from .views import catalog, checks, customers, delivery, floor
+from .views import catalog, checks, courses, customers, delivery, floor
 from .views import kitchen as kitchen_views
 from .views import orders as order_views
 from .views import payments as payment_views
@@ -27,6 +27,7 @@ urlpatterns = [
 pos_urlpatterns = [
     *order_views.urlpatterns,
     *checks.urlpatterns,
+    *courses.urlpatterns,
     *payment_views.urlpatterns,
     *printing_views.urlpatterns,
     *kitchen_views.urlpatterns,

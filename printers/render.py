@@ -339,6 +339,8 @@ def kot_lines(ticket: KotTicket, *, columns: int) -> list[Line]:
         out.append(Line("** ADD-ON **"[:half], align="center", double=True))
     if ticket.reprint:
         out.append(Line(f"REPRINT {ticket.reprint}"[:half], align="center", double=True))
+    if ticket.course > 1:  # a later course, fired (CONTRACT 13): the cook plates it then
+        out.append(Line(f"COURSE {ticket.course}"[:half], align="center", double=True))
     out.append(Line(ticket.number[:half], double=True))
     where = f"TABLE {ticket.table}" if ticket.table else ticket.order_type.upper()
     out += _lines(wrap(where, half), double=True)

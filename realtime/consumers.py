@@ -41,6 +41,7 @@ from channels.utils import await_many_dispatch
 
 from hub.errors import DomainError, Forbidden, NotFound
 from hub.events.replay import REPLAY_PAGE, events_after, stream_last_seq, stream_resume_check
+from hub.services.kitchen import kot_mark_seen
 from hub.services.printing import print_job_ack
 from hub.services.streams import stream_resolve
 from printers.jobs import print_job_wire_data
@@ -367,8 +368,25 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self._resume(since)
 
 
+@database_sync_to_async
+def _kot_seen(kot_id, kitchen_id: int, outlet_id: int) -> bool:
+    return kot_mark_seen(kot_id=kot_id, kitchen_id=kitchen_id, outlet_id=outlet_id)
+
+
 class KitchenConsumer(StreamConsumer):
+    """A kitchen's stream; its screens acknowledge what they drew with `kot.seen`
+    (CONTRACT 13): the service stamps the KOT, the answer is `kot.seen_ok`."""
+
     kind = "kitchen"
+    client_messages = {**StreamConsumer.client_messages, "kot.seen": "on_kot_seen"}
+
+    async def on_kot_seen(self, content):
+        kot_id = content.get("kot_id")
+        if isinstance(kot_id, bool) or not isinstance(kot_id, int) or kot_id <= 0:
+            return await self._error("validation_error", "kot_id must be a positive integer.")
+        staff = self.scope["staff"]
+        await _kot_seen(kot_id, self._object_id(), staff.outlet_id)
+        await self.send_json({"type": "kot.seen_ok", "kot_id": kot_id})
 
 
 class TableConsumer(StreamConsumer):
@@ -385,6 +403,12 @@ class FloorConsumer(StreamConsumer):
 
 class OrdersConsumer(StreamConsumer):
     kind = "orders"
+
+
+class ExpoConsumer(StreamConsumer):
+    """The pass: every kot.* event of every kitchen of the outlet (CONTRACT 13)."""
+
+    kind = "expo"
 
 
 PRINT_ACK_STATUSES = ("printed", "failed")

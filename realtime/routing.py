@@ -18,5 +18,6 @@ websocket_urlpatterns: list = [
     re_path(rf"^ws/v1/printers/{_ID}/?$", consumers.PrinterConsumer.as_asgi()),
     re_path(r"^ws/v1/floor/?$", consumers.FloorConsumer.as_asgi()),
     re_path(r"^ws/v1/orders/?$", consumers.OrdersConsumer.as_asgi()),
+    re_path(r"^ws/v1/expo/?$", consumers.ExpoConsumer.as_asgi()),
     re_path(r"^ws/", consumers.UnknownStreamConsumer.as_asgi()),
 ]

@@ -19,6 +19,7 @@ from hub.events.outbox import (
 from hub.events.registry import REGISTRY, EventSchemaError, validate_event
 from hub.events.streams import (
     driver_stream,
+    expo_stream,
     floor_stream,
     kitchen_stream,
     orders_stream,
@@ -31,6 +32,7 @@ __all__ = [
     "EventSchemaError",
     "driver_stream",
     "events_deferred",
+    "expo_stream",
     "floor_stream",
     "kitchen_stream",
     "orders_stream",

@@ -111,6 +111,7 @@ class OrderUpdated(OrderSummary):
     status stayed); another order was merged into this one."""
 
     from_table_id: NotRequired[int | None]  # a table transfer: the table it left
+    fired_course: NotRequired[int]  # a course was fired (CONTRACT 13): the order's now
     merged_order_id: NotRequired[int]  # a merge: the order merged into this one
     checks: NotRequired[list[CheckData]]  # [] when the change removed the order's split
 
@@ -157,6 +158,7 @@ class KotItem(TypedDict):
     name: str
     quantity: int
     note: str
+    status: ItemStatus  # the line's own status (item-level bump, CONTRACT 13)
     # the options chosen, as sent (names and quantities); a line of a ticket sent before
     # lines had options carries none
     modifiers: NotRequired[list[KotModifier]]
@@ -171,6 +173,7 @@ class KotCard(TypedDict):
     kot_number: str
     kind: KotKind
     status: KotStatus
+    course: int  # 1-5; a `held` KOT waits for its course to be fired
     kitchen_id: int
     kitchen_name: str
     order_id: int
@@ -185,11 +188,15 @@ class KotCard(TypedDict):
     created_at: Timestamp
     items: list[KotItem]
     allowed_statuses: list[KotStatus]  # the ticket's half of a move (GET /me has the caller's)
+    allowed_item_statuses: list[ItemStatus]  # what its lines may be bumped to (ticket's half)
 
 
 @with_config(STRICT)
 class KotCreated(KotCard):
-    """A KOT (new or add-on) went to its kitchen (kot_send)."""
+    """A KOT (new or add-on) went to its kitchen (kot_send), live or `held` for a later
+    course."""
+
+    order_ready: bool  # the order is ready at the pass (every fired KOT food_ready)
 
 
 @with_config(STRICT)
@@ -213,11 +220,14 @@ class KotVoided(KotCard):
 
 @with_config(STRICT)
 class KotStatusChanged(TypedDict):
-    """A ticket moved (kot_set_status), or ended with its cancelled order."""
+    """A ticket moved (kot_set_status; its lines followed), followed its lines (an
+    item-level bump), was fired (held -> sent_to_kitchen), was served from the pass, or
+    ended with its cancelled order."""
 
     kot_id: int
     kot_number: str
     kind: KotKind
+    course: int
     order_id: int
     order_number: str
     order_version: int
@@ -225,8 +235,47 @@ class KotStatusChanged(TypedDict):
     status: KotStatus
     from_status: KotStatus
     table_id: int | None
-    order_item_ids: list[int]
+    order_item_ids: list[int]  # the lines that followed the ticket into `status`
     allowed_statuses: list[KotStatus]
+    allowed_item_statuses: list[ItemStatus]
+    order_ready: bool  # the order is ready at the pass (every fired KOT food_ready)
+
+
+@with_config(STRICT)
+class KotItemStatusChanged(TypedDict):
+    """One line of a ticket moved (item-level bump, PUT /kot/{id}/items/{item_id}/status).
+    When the ticket follows its lines, a kot.status_changed comes with it."""
+
+    kot_id: int
+    kot_number: str
+    kitchen_id: int
+    order_id: int
+    order_number: str
+    order_version: int
+    table_id: int | None
+    order_item_id: int
+    status: ItemStatus
+    from_status: ItemStatus
+    kot_status: KotStatus  # the ticket's status after the change
+    order_ready: bool
+
+
+@with_config(STRICT)
+class KotUnseen(TypedDict):
+    """No screen of its kitchen drew the ticket within the outlet's kot_ack_seconds: it was
+    printed if it was not already (hub/services/kitchen_ack.py). Raised once per KOT."""
+
+    kot_id: int
+    kot_number: str
+    kitchen_id: int
+    kitchen_name: str
+    order_id: int
+    order_number: str
+    table_id: int | None
+    table_name: str | None
+    sent_at: Timestamp
+    ack_seconds: int
+    printed: bool  # a print job of it exists (queued now or earlier)
 
 
 @with_config(STRICT)
@@ -245,6 +294,7 @@ class KotTableChanged(TypedDict):
     from_table_id: int | None
     from_table_name: str | None
     reason: Literal["transfer", "merge"]
+    order_ready: bool  # the (receiving) order is ready at the pass
 
 
 # --- payments, tables, delivery ---------------------------------------------------------
@@ -478,7 +528,7 @@ class EventType:
 
 
 ORDER_STREAMS = ("orders", "table")
-KOT_STREAMS = ("kitchen", "table", "orders")
+KOT_STREAMS = ("kitchen", "table", "orders", "expo")
 
 REGISTRY: dict[str, EventType] = {
     e.name: e
@@ -491,7 +541,9 @@ REGISTRY: dict[str, EventType] = {
         EventType("kot.created", KOT_STREAMS, KotCreated),
         EventType("kot.status_changed", KOT_STREAMS, KotStatusChanged),
         EventType("kot.voided", KOT_STREAMS, KotVoided),
-        EventType("kot.table_changed", ("kitchen",), KotTableChanged),
+        EventType("kot.item_status_changed", KOT_STREAMS, KotItemStatusChanged),
+        EventType("kot.table_changed", ("kitchen", "expo"), KotTableChanged),
+        EventType("kot.unseen", ("expo", "orders"), KotUnseen),
         EventType("payment.received", ORDER_STREAMS, PaymentReceived),
         EventType("payment.refunded", ORDER_STREAMS, PaymentRefunded),
         EventType("table.status_changed", ("floor", "table"), TableStatusChanged),

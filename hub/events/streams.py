@@ -8,7 +8,7 @@ hub/events/registry.py's.
 
 from __future__ import annotations
 
-KINDS = ("kitchen", "table", "driver", "floor", "orders", "printer")
+KINDS = ("kitchen", "table", "driver", "floor", "orders", "printer", "expo")
 
 
 def kitchen_stream(kitchen_id: int) -> str:
@@ -33,6 +33,11 @@ def orders_stream(outlet_id: int) -> str:
 
 def printer_stream(printer_id: int) -> str:
     return f"printer.{printer_id}"
+
+
+def expo_stream(outlet_id: int) -> str:
+    """The pass (CONTRACT 13): every kot.* event of every kitchen of the outlet."""
+    return f"expo.{outlet_id}"
 
 
 def stream_kind(stream: str) -> str:

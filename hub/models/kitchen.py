@@ -11,6 +11,9 @@ class Kot(models.Model):
         CANCELLATION = "cancellation"
 
     class Status(models.TextChoices):
+        # A later course, waiting to be fired (CONTRACT 13): on the kitchen screen greyed
+        # as "HOLD course N", not printed, not counted as cooking.
+        HELD = "held"
         SENT_TO_KITCHEN = "sent_to_kitchen"
         IN_KITCHEN = "in_kitchen"
         FOOD_READY = "food_ready"
@@ -35,6 +38,20 @@ class Kot(models.Model):
         help_text="For void and cancellation tickets: the KOT whose items they take back",
     )
     reason = models.CharField(max_length=200, blank=True)
+    course = models.PositiveSmallIntegerField(
+        default=1, help_text="The course of its lines (held KOTs hold one course each)"
+    )
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it went live in the kitchen (sent, or fired)"
+    )
+    seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a screen of its kitchen first drew it (kot.seen)"
+    )
+    unseen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the acknowledgement timer found it unseen (printed, kot.unseen raised)",
+    )
     print_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         "hub.Staff", on_delete=models.PROTECT, null=True, related_name="+"
@@ -47,6 +64,14 @@ class Kot(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["outlet", "business_date", "number"], name="uniq_kot_number_per_day"
+            )
+        ]
+        indexes = [
+            # the acknowledgement timer's scan (hub/services/kitchen_ack.py)
+            models.Index(
+                fields=["status", "sent_at"],
+                name="kot_unseen_scan",
+                condition=models.Q(seen_at__isnull=True, unseen_at__isnull=True),
             )
         ]
 

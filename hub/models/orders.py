@@ -109,6 +109,9 @@ class Order(models.Model):
     invoice_issued_at = models.DateTimeField(null=True, blank=True)
     business_date = models.DateField(help_text="Outlet-local day the order was opened")
 
+    fired_course = models.PositiveSmallIntegerField(
+        default=1, help_text="Lines of courses up to this one go to the kitchen live (CONTRACT 13)"
+    )
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         "hub.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="orders_created"
@@ -162,6 +165,7 @@ class Order(models.Model):
 class OrderItem(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "not yet sent"
+        HELD = "held", "on a held KOT (a course not fired yet)"
         SENT_TO_KITCHEN = "sent_to_kitchen"
         IN_KITCHEN = "in_kitchen"
         FOOD_READY = "food_ready"
@@ -181,6 +185,7 @@ class OrderItem(models.Model):
     )
     kitchen = models.ForeignKey("hub.Kitchen", on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
+    course = models.PositiveSmallIntegerField(default=1, help_text="1-5 (CONTRACT 13)")
     modifiers = models.JSONField(
         default=list,
         blank=True,

@@ -81,6 +81,11 @@ class Outlet(models.Model):
     )
     kds_warn_minutes = models.PositiveIntegerField(default=10)
     kds_late_minutes = models.PositiveIntegerField(default=20)
+    kot_ack_seconds = models.PositiveIntegerField(
+        default=30,
+        help_text="A KOT no screen of its kitchen has drawn within this many seconds is "
+        "printed and raised as unseen (CONTRACT 13); 0 turns the timer off",
+    )
     financial_year_start_month = models.PositiveSmallIntegerField(default=4)
     # Bills Indian guests need (CONTRACT 17, docs/printing.md "UPI QR", "Logo", "Money")
     upi_id = models.CharField(

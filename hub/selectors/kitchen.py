@@ -108,3 +108,44 @@ def kitchen_kots(
     if business_date is not None:
         queryset = queryset.filter(business_date=business_date)
     return kots_prefetched(queryset.order_by("id"))
+
+
+# --- the pass (CONTRACT 13, GET /expo) ---------------------------------------------------
+
+COOKING_KOT_KINDS = (Kot.Kind.NEW, Kot.Kind.ADDON)
+# A cooking ticket still on its way to the guest: held, sent, cooking or ready.
+EXPO_KOT_STATUSES = (
+    Kot.Status.HELD,
+    Kot.Status.SENT_TO_KITCHEN,
+    Kot.Status.IN_KITCHEN,
+    Kot.Status.FOOD_READY,
+)
+
+
+def expo_orders(*, outlet: Outlet) -> QuerySet[Order]:
+    """The orders at the pass: not cancelled, with a new or add-on KOT not yet served (a
+    paid pay-first order too: its food is still coming), oldest first."""
+    return (
+        Order.objects.filter(
+            outlet=outlet,
+            kots__kind__in=COOKING_KOT_KINDS,
+            kots__status__in=EXPO_KOT_STATUSES,
+        )
+        .exclude(status=Order.Status.CANCELLED)
+        .select_related("order_type", "table")
+        .distinct()
+        .order_by("id")
+    )
+
+
+def expo_kots(*, order_ids: list[int]) -> list[Kot]:
+    """The not-yet-served cooking KOTs of those orders, prefetched, in order and arrival."""
+    return list(
+        kots_prefetched(
+            Kot.objects.filter(
+                order_id__in=order_ids,
+                kind__in=COOKING_KOT_KINDS,
+                status__in=EXPO_KOT_STATUSES,
+            )
+        ).order_by("order_id", "id")
+    )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+from django.utils import timezone
+
 from hub.errors import (
     Conflict,
     DomainError,
@@ -18,7 +20,7 @@ from hub.errors import (
     ValidationFailed,
     invalid_transition,
 )
-from hub.events import kitchen_stream, record_event, service_transaction
+from hub.events import expo_stream, kitchen_stream, record_event, service_transaction
 from hub.models import Kitchen, Kot, KotLine, Order, OrderItem, Outlet, Staff
 from hub.roles import KITCHEN, WAITER, role_may
 from hub.selectors.kitchen import (
@@ -36,6 +38,7 @@ from hub.services.order_core import (
     order_record,
     order_streams,
 )
+from hub.services.order_lines import check_course
 
 
 def kot_number_next(*, order: Order) -> tuple[str, object]:
@@ -52,6 +55,7 @@ def kot_event_items(lines: Sequence[KotLine]) -> list[dict]:
             "name": line.name,
             "quantity": line.quantity,
             "note": line.note,
+            "status": line.order_item.status,
             "modifiers": line.modifiers,
         }
         for line in lines
@@ -164,8 +168,10 @@ COOKING_KINDS = (Kot.Kind.NEW, Kot.Kind.ADDON)
 # The cooking walk of a new or add-on KOT; food_ready -> in_kitchen is a recall
 # (the pass sent the plate back). Void and cancellation tickets have nothing to
 # cook: the kitchen acknowledges them (sent_to_kitchen -> served) and they leave
-# the screen.
+# the screen. A held KOT (a later course) has no move of its own: firing its course
+# (order_fire) sends it.
 KOT_FLOW: dict[str, tuple[str, ...]] = {
+    KOT_STATUS.HELD: (),
     KOT_STATUS.SENT_TO_KITCHEN: (KOT_STATUS.IN_KITCHEN,),
     KOT_STATUS.IN_KITCHEN: (KOT_STATUS.FOOD_READY,),
     KOT_STATUS.FOOD_READY: (KOT_STATUS.SERVED, KOT_STATUS.IN_KITCHEN),
@@ -173,6 +179,7 @@ KOT_FLOW: dict[str, tuple[str, ...]] = {
     KOT_STATUS.CANCELLED: (),  # its order was cancelled (kots_end_for_cancelled_order)
 }
 TAKE_BACK_FLOW: dict[str, tuple[str, ...]] = {
+    KOT_STATUS.HELD: (),
     KOT_STATUS.SENT_TO_KITCHEN: (KOT_STATUS.SERVED,),
     KOT_STATUS.IN_KITCHEN: (KOT_STATUS.SERVED,),
     KOT_STATUS.FOOD_READY: (KOT_STATUS.SERVED,),
@@ -191,6 +198,7 @@ def kot_card_data(*, kot: Kot, order: Order, lines: Sequence[KotLine]) -> dict[s
         "kot_number": kot.number,
         "kind": kot.kind,
         "status": kot.status,
+        "course": kot.course,
         "kitchen_id": kot.kitchen_id,
         "kitchen_name": kot.kitchen.name,
         "order_id": order.pk,
@@ -205,11 +213,32 @@ def kot_card_data(*, kot: Kot, order: Order, lines: Sequence[KotLine]) -> dict[s
         "created_at": kot.created_at,
         "items": kot_event_items(lines),
         "allowed_statuses": kot_allowed_statuses(kot),
+        "allowed_item_statuses": kot_item_allowed_statuses(kot),
     }
 
 
 def _kot_streams(kot: Kot, order: Order) -> list[str]:
-    return [kitchen_stream(kot.kitchen_id), *order_streams(order)]
+    return [kitchen_stream(kot.kitchen_id), *order_streams(order), expo_stream(order.outlet_id)]
+
+
+# --- the pass (CONTRACT 13) ----------------------------------------------------------------
+
+# A fired ticket still on its way to the guest: what "ready at the pass" looks at.
+AT_THE_PASS = (KOT_STATUS.SENT_TO_KITCHEN, KOT_STATUS.IN_KITCHEN, KOT_STATUS.FOOD_READY)
+
+
+def kots_ready_at_pass(kots: Iterable[tuple[str, str]]) -> bool:
+    """CONTRACT 13: an order is ready at the pass when all its fired KOTs are food_ready.
+    `kots`: (kind, status) of the order's tickets. Fired and not yet served cooking KOTs
+    count (held ones wait for their course, served ones are at the table, cancelled and
+    take-back tickets cook nothing); at least one must be there."""
+    statuses = [status for kind, status in kots if kind in COOKING_KINDS and status in AT_THE_PASS]
+    return bool(statuses) and all(status == KOT_STATUS.FOOD_READY for status in statuses)
+
+
+def order_ready_at_pass(order: Order) -> bool:
+    """kots_ready_at_pass over the order's tickets as they are now (one query)."""
+    return kots_ready_at_pass(Kot.objects.filter(order=order).values_list("kind", "status"))
 
 
 @service_transaction
@@ -230,6 +259,10 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
     per KOT on the kitchen's, the outlet's orders and the table's stream, then
     `order.status_changed` (draft -> kot) or `order.updated`. Queues each KOT's
     first print when the outlet prints KOTs automatically (hub.services.printing).
+
+    Courses (CONTRACT 13): lines of a course above the order's `fired_course` go on
+    `held` KOTs, one per kitchen and course, which are neither printed nor live until
+    order_fire sends them; the other lines go on one live KOT per kitchen.
     """
     from hub.services.printing import kot_auto_print  # printing imports this module's models
 
@@ -239,10 +272,13 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
     if refusal is not None:
         raise refusal
 
-    by_kitchen: dict[int, list[OrderItem]] = {}
+    # One live KOT per kitchen (CONTRACT 5); lines of a course not fired yet go on held
+    # KOTs, one per kitchen and course, so firing a course sends exactly its tickets.
+    groups: dict[tuple[int, int], list[OrderItem]] = {}
     for item in pending:
-        by_kitchen.setdefault(item.kitchen_id, []).append(item)
-    kitchens = Kitchen.objects.select_related("printer").in_bulk(list(by_kitchen))
+        held = item.course > order.fired_course
+        groups.setdefault((item.kitchen_id, item.course if held else 0), []).append(item)
+    kitchens = Kitchen.objects.select_related("printer").in_bulk({k for k, _ in groups})
     already_cooking = set(
         Kot.objects.filter(order=order, kind__in=COOKING_KINDS).values_list("kitchen_id", flat=True)
     )
@@ -252,9 +288,10 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
         order.status = Order.Status.KOT
     order_bump(order, fields=["status"])
 
-    kots = []
-    for kitchen_id in sorted(by_kitchen):
-        items = by_kitchen[kitchen_id]
+    now = timezone.now()
+    created: list[tuple[Kot, list[KotLine]]] = []
+    for kitchen_id, held_course in sorted(groups):
+        items = groups[(kitchen_id, held_course)]
         number, day = kot_number_next(order=order)
         kot = Kot.objects.create(
             outlet=order.outlet,
@@ -264,18 +301,29 @@ def kot_send(*, order_id: int, outlet: Outlet, by: Staff) -> list[Kot]:
             business_date=day,
             created_by=by,
             kind=Kot.Kind.ADDON if kitchen_id in already_cooking else Kot.Kind.NEW,
+            status=KOT_STATUS.HELD if held_course else KOT_STATUS.SENT_TO_KITCHEN,
+            course=held_course or max(item.course for item in items),
+            sent_at=None if held_course else now,
         )
+        already_cooking.add(kitchen_id)
+        for item in items:
+            item.status = ITEM.HELD if held_course else ITEM.SENT_TO_KITCHEN
+            item.kot = kot
+        OrderItem.objects.bulk_update(items, ["status", "kot"])
         lines = KotLine.objects.bulk_create([kot_line(kot=kot, item=item) for item in items])
-        OrderItem.objects.filter(pk__in=[item.pk for item in items]).update(
-            status=ITEM.SENT_TO_KITCHEN, kot=kot
-        )
+        created.append((kot, lines))
+
+    ready = order_ready_at_pass(order)
+    kots = []
+    for kot, lines in created:
         record_event(
             outlet=order.outlet_id,
             streams=_kot_streams(kot, order),
             type="kot.created",
-            data=kot_card_data(kot=kot, order=order, lines=lines),
+            data={**kot_card_data(kot=kot, order=order, lines=lines), "order_ready": ready},
         )
-        kot_auto_print(kot=kot, by=by)
+        if kot.status != KOT_STATUS.HELD:  # a held course prints when it is fired
+            kot_auto_print(kot=kot, by=by)
         kots.append(kot)
 
     if order.status != from_status:
@@ -460,6 +508,7 @@ def _record_status_changed(*, kot: Kot, order: Order, from_status: str, item_ids
             "kot_id": kot.pk,
             "kot_number": kot.number,
             "kind": kot.kind,
+            "course": kot.course,
             "order_id": order.pk,
             "order_number": order.number,
             "order_version": order.version,
@@ -469,6 +518,8 @@ def _record_status_changed(*, kot: Kot, order: Order, from_status: str, item_ids
             "table_id": order.table_id,
             "order_item_ids": item_ids,
             "allowed_statuses": kot_allowed_statuses(kot),
+            "allowed_item_statuses": kot_item_allowed_statuses(kot),
+            "order_ready": order_ready_at_pass(order),
         },
     )
 
@@ -494,3 +545,273 @@ def kots_end_for_cancelled_order(*, order: Order) -> list[Kot]:
         kot.save(update_fields=["status", "updated_at"])
         _record_status_changed(kot=kot, order=order, from_status=str(from_status), item_ids=[])
     return kots
+
+
+# --- courses and firing (CONTRACT 13) -------------------------------------------------------
+
+
+def course_to_fire(*, order: Order, items: Iterable[OrderItem]) -> int | None:
+    """The next course `fire` would send: the lowest course above the order's
+    `fired_course` that has a line (not void), else None. `items`: the order's lines
+    (prefetched by the representation: no query)."""
+    later = {
+        item.course
+        for item in items
+        if item.status != ITEM.VOID and item.course > order.fired_course
+    }
+    return min(later) if later else None
+
+
+def order_fire_refusal(
+    *, order: Order, course: int, has_lines: bool, by: Staff
+) -> DomainError | None:
+    """Why `by` may not fire `course` of the order now, or None if they may: the rule
+    order_fire applies, and the representation's `fire` action (docs/api.md "Courses").
+
+    Roles with `order.fire`; not a cancelled order (409 `order_closed`; a paid one may:
+    the pay-first counter); a course already fired is no refusal (200, nothing changes);
+    a later course needs a line (`has_lines`; else 409 `nothing_to_fire`)."""
+    if not role_may(by.role, "order.fire"):
+        return Forbidden("Your role may not fire courses.")
+    if order.status == Order.Status.CANCELLED:
+        return order_closed_error(order)
+    if course > order.fired_course and not has_lines:
+        return Conflict(
+            f"Order {order.number} has no line in course {course}.", code="nothing_to_fire"
+        )
+    return None
+
+
+@service_transaction
+def order_fire(*, order_id: int, outlet: Outlet, course: int, by: Staff) -> Order:
+    """Fire courses up to `course`: `fired_course` becomes `course` and every held KOT
+    of a course <= `course` goes to `sent_to_kitchen` (its lines too), is printed
+    (when the outlet prints KOTs automatically) and told to its kitchen
+    (`kot.status_changed` from `held`). Later sends put lines of these courses on live
+    KOTs at once.
+
+    A course already fired (<= `fired_course`) answers the order unchanged (a retry, or
+    two waiters firing at once: the second finds it done). A later course with no line
+    (void lines do not count) is 409 `nothing_to_fire`; a cancelled order 409
+    `order_closed`. Locks the order row, then the held KOT rows (docs/architecture.md
+    "Lock order"). Raises the version once. Records `order.updated` with `fired_course`.
+    """
+    check_course(course, "course")
+    order = order_lock(order_id=order_id, outlet=outlet)
+    has_lines = (
+        OrderItem.objects.filter(order=order, course=course).exclude(status=ITEM.VOID).exists()
+    )
+    refusal = order_fire_refusal(order=order, course=course, has_lines=has_lines, by=by)
+    if refusal is not None:
+        raise refusal
+    if course <= order.fired_course:
+        return order
+    from hub.services.printing import kot_auto_print  # printing imports this module's models
+
+    held = list(
+        Kot.objects.select_for_update(of=("self",))
+        .select_related("kitchen", "outlet")
+        .filter(order=order, status=KOT_STATUS.HELD, course__lte=course)
+        .order_by("id")
+    )
+    order.fired_course = course
+    order_bump(order, fields=["fired_course"])
+    now = timezone.now()
+    for kot in held:
+        kot.status = KOT_STATUS.SENT_TO_KITCHEN
+        kot.sent_at = now
+        kot.seen_at = None  # seen as HOLD is not seen live: the screen acknowledges it again
+        kot.save(update_fields=["status", "sent_at", "seen_at", "updated_at"])
+    moved: dict[int, list[int]] = {kot.pk: [] for kot in held}
+    items = list(OrderItem.objects.filter(kot__in=held, status=ITEM.HELD).order_by("id"))
+    for item in items:
+        moved[item.kot_id].append(item.pk)
+    OrderItem.objects.filter(pk__in=[item.pk for item in items]).update(status=ITEM.SENT_TO_KITCHEN)
+    for kot in held:
+        _record_status_changed(
+            kot=kot, order=order, from_status=str(KOT_STATUS.HELD), item_ids=moved[kot.pk]
+        )
+        kot_auto_print(kot=kot, by=by)
+    order_record(order, "order.updated", fired_course=order.fired_course)
+    return order
+
+
+# --- item-level bump (CONTRACT 13) ----------------------------------------------------------
+
+ITEM_BUMP_STATUSES = (ITEM.IN_KITCHEN, ITEM.FOOD_READY)
+# The statuses a line of a live ticket may be bumped from (a line of a held, served or
+# cancelled ticket may not).
+ITEM_BUMPABLE = (ITEM.SENT_TO_KITCHEN, ITEM.IN_KITCHEN, ITEM.FOOD_READY)
+
+
+def kot_item_allowed_statuses(kot: Kot) -> list[str]:
+    """The ticket's half of a line bump, whoever asks: what its lines may be bumped to (a
+    live new or add-on KOT; none while held, once served or cancelled, nor on take-back
+    tickets). Events carry it; REST gives the caller's (kot_item_statuses_for)."""
+    if kot.kind in COOKING_KINDS and kot.status in AT_THE_PASS:
+        return [str(s) for s in ITEM_BUMP_STATUSES]
+    return []
+
+
+def kot_item_statuses_for(
+    *, kot: Kot, by: Staff, kitchen_ids: Collection[int] | None = None
+) -> list[str]:
+    """What `PUT /kot/{id}/items/{item_id}/status` accepts from `by` on this ticket's lines."""
+    return [
+        status
+        for status in kot_item_allowed_statuses(kot)
+        if kot_move_refusal(
+            kind=kot.kind, kitchen_id=kot.kitchen_id, status=status, by=by, kitchen_ids=kitchen_ids
+        )
+        is None
+    ]
+
+
+def _kot_status_following_lines(kot: Kot, line_statuses: list[str]) -> str:
+    """Where a ticket goes when its lines move: food_ready with its last ready line,
+    in_kitchen as soon as one line is being cooked or ready (cooking started, or a ready
+    line was recalled), else where it is."""
+    if line_statuses and all(s == ITEM.FOOD_READY for s in line_statuses):
+        return KOT_STATUS.FOOD_READY
+    if kot.status in (KOT_STATUS.SENT_TO_KITCHEN, KOT_STATUS.FOOD_READY) and any(
+        s in (ITEM.IN_KITCHEN, ITEM.FOOD_READY) for s in line_statuses
+    ):
+        return KOT_STATUS.IN_KITCHEN
+    return kot.status
+
+
+@service_transaction
+def kot_item_set_status(
+    *, kot_id: int, item_id: int, outlet: Outlet, status: str, by: Staff
+) -> Kot:
+    """Bump one line of a ticket: `in_kitchen` or `food_ready` (item_id: the order line).
+
+    The ticket follows its lines: it is food_ready when its last non-void line is ready,
+    in_kitchen once one line is cooking or ready (and again when a ready line is
+    recalled). Only lines of a live new or add-on KOT (not held, served or cancelled:
+    409 `invalid_transition`); the same status again changes nothing. Who may: as
+    kot_move_refusal for the status (a kitchen user on their kitchens, a manager; not a
+    waiter: 403). Another outlet's KOT, or a line not on it: NotFound.
+
+    Locks the order row, then the KOT. Raises the version. Records
+    `kot.item_status_changed`, and `kot.status_changed` when the ticket moved.
+    """
+    if status not in ITEM_BUMP_STATUSES:
+        raise ValidationFailed(fields={"status": [f"One of {', '.join(ITEM_BUMP_STATUSES)}."]})
+    found = Kot.objects.filter(pk=kot_id, outlet=outlet).values("order_id", "kitchen_id").first()
+    if found is None:
+        raise NotFound("No such KOT.")
+    if by.role == KITCHEN and not staff_works_kitchen(staff=by, kitchen_id=found["kitchen_id"]):
+        raise Forbidden("You do not work this kitchen.")
+    order = order_lock(order_id=found["order_id"], outlet=outlet)
+    kot = Kot.objects.select_for_update(of=("self",)).select_related("kitchen").get(pk=kot_id)
+    lines = list(OrderItem.objects.filter(kot=kot).exclude(status=ITEM.VOID).order_by("id"))
+    item = next((line for line in lines if line.pk == item_id), None)
+    if item is None or kot.kind not in COOKING_KINDS:
+        raise NotFound("No such line on this KOT.")
+    refusal = kot_move_refusal(kind=kot.kind, kitchen_id=kot.kitchen_id, status=status, by=by)
+    if refusal is not None:
+        raise refusal
+    if item.status == status:
+        return kot
+    if item.status not in ITEM_BUMPABLE or not kot_item_allowed_statuses(kot):
+        raise invalid_transition(str(item.status), status, [])
+
+    from_item_status = item.status
+    item.status = status
+    item.save(update_fields=["status"])
+    from_kot_status = kot.status
+    kot.status = _kot_status_following_lines(kot, [line.status for line in lines])
+    if kot.status != from_kot_status:
+        kot.save(update_fields=["status", "updated_at"])
+    order_bump(order, fields=[])
+    record_event(
+        outlet=order.outlet_id,
+        streams=_kot_streams(kot, order),
+        type="kot.item_status_changed",
+        data={
+            "kot_id": kot.pk,
+            "kot_number": kot.number,
+            "kitchen_id": kot.kitchen_id,
+            "order_id": order.pk,
+            "order_number": order.number,
+            "order_version": order.version,
+            "table_id": order.table_id,
+            "order_item_id": item.pk,
+            "status": status,
+            "from_status": str(from_item_status),
+            "kot_status": kot.status,
+            "order_ready": order_ready_at_pass(order),
+        },
+    )
+    if kot.status != from_kot_status:
+        _record_status_changed(kot=kot, order=order, from_status=str(from_kot_status), item_ids=[])
+    return kot
+
+
+# --- serving from the pass (CONTRACT 13) ----------------------------------------------------
+
+
+def order_serve_refusal(*, order: Order, any_ready: bool, by: Staff) -> DomainError | None:
+    """Why `by` may not serve the order's ready plates now, or None if they may: the rule
+    order_serve applies, and the representation's `serve` action. Roles with
+    `order.serve`; not a cancelled order (409 `order_closed`); a KOT food_ready
+    (`any_ready`; else 409 `nothing_to_serve`)."""
+    if not role_may(by.role, "order.serve"):
+        return Forbidden("Your role may not serve orders.")
+    if order.status == Order.Status.CANCELLED:
+        return order_closed_error(order)
+    if not any_ready:
+        return Conflict(f"Nothing of order {order.number} is ready.", code="nothing_to_serve")
+    return None
+
+
+@service_transaction
+def order_serve(*, order_id: int, outlet: Outlet, by: Staff) -> Order:
+    """Mark every food_ready KOT of the order served (its lines follow); the others stay
+    as they are (CONTRACT 13). Refusals: order_serve_refusal. Locks the order row, then
+    the ready KOT rows. Raises the version once. Records `kot.status_changed` per KOT."""
+    order = order_lock(order_id=order_id, outlet=outlet)
+    ready = list(
+        Kot.objects.select_for_update(of=("self",))
+        .select_related("kitchen")
+        .filter(order=order, kind__in=COOKING_KINDS, status=KOT_STATUS.FOOD_READY)
+        .order_by("id")
+    )
+    refusal = order_serve_refusal(order=order, any_ready=bool(ready), by=by)
+    if refusal is not None:
+        raise refusal
+    order_bump(order, fields=[])
+    Kot.objects.filter(pk__in=[kot.pk for kot in ready]).update(
+        status=KOT_STATUS.SERVED, updated_at=timezone.now()
+    )
+    for kot in ready:
+        kot.status = KOT_STATUS.SERVED
+        items = OrderItem.objects.filter(kot=kot).exclude(status=ITEM.VOID)
+        item_ids = list(items.values_list("pk", flat=True))
+        OrderItem.objects.filter(pk__in=item_ids).update(status=ITEM.SERVED)
+        _record_status_changed(
+            kot=kot, order=order, from_status=str(KOT_STATUS.FOOD_READY), item_ids=item_ids
+        )
+    return order
+
+
+# --- seen tickets (CONTRACT 13) -------------------------------------------------------------
+
+
+@service_transaction
+def kot_mark_seen(*, kot_id: int, kitchen_id: int, outlet_id: int) -> bool:
+    """A screen of kitchen `kitchen_id` drew the ticket (`kot.seen` on its stream): stamp
+    `seen_at` the first time. One UPDATE, so two screens acknowledging at once stamp it
+    once; a held ticket is not seen yet (it is acknowledged again when fired). False when
+    the KOT is not this kitchen's (or this outlet's), or was seen already: nothing
+    changes. No event: the acknowledgement timer (hub/services/kitchen_ack.py) reads it."""
+    if isinstance(kot_id, bool) or not isinstance(kot_id, int) or kot_id <= 0:
+        return False
+    return bool(
+        Kot.objects.filter(
+            pk=kot_id, kitchen_id=kitchen_id, outlet_id=outlet_id, seen_at__isnull=True
+        )
+        .exclude(status=KOT_STATUS.HELD)
+        .update(seen_at=timezone.now())
+    )

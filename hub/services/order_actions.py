@@ -14,9 +14,15 @@ printing; none of them imports it).
 
 from __future__ import annotations
 
-from hub.models import Order, OrderItem, Printer, Staff
+from hub.models import Kot, Order, OrderItem, Printer, Staff
+from hub.roles import role_may
 from hub.services.checks import order_split_refusal, order_unsplit_refusal
-from hub.services.kitchen import kot_send_refusal
+from hub.services.kitchen import (
+    course_to_fire,
+    kot_send_refusal,
+    order_fire_refusal,
+    order_serve_refusal,
+)
 from hub.services.orders import (
     allowed_statuses,
     order_cancel_refusal,
@@ -36,7 +42,22 @@ ORDER_ACTIONS = (
     "print_bill",
     "split",
     "unsplit",
+    "fire",
+    "serve",
 )
+# The permission each action needs at all (the role half, for GET /me's `order_actions`).
+ACTION_PERMISSIONS = {
+    "send_kot": "kot.send",
+    "update_items": "order.update",
+    "bill": "order.set_status",
+    "pay": "payment.create",
+    "cancel": "order.cancel",
+    "print_bill": "bill.print",
+    "fire": "order.fire",
+    "serve": "order.serve",
+    "split": "order.split",
+    "unsplit": "order.split",
+}
 
 
 def _has_pending(order: Order) -> bool:
@@ -58,6 +79,8 @@ def order_allowed_actions(
     - `split`: POST /orders/{id}/split (CONTRACT 12; a split order may be re-split);
     - `unsplit`: DELETE /orders/{id}/split, on a split order (on one bill it changes
       nothing, so it is not offered).
+    - `fire`: POST /orders/{id}/fire with the representation's `course_to_fire`;
+    - `serve`: POST /orders/{id}/serve (a KOT is food_ready).
 
     `printers`: a dict shared by the orders of one answer, so the outlet's receipt
     printer is looked up once (read the items prefetched, as hub.selectors.orders does).
@@ -67,6 +90,11 @@ def order_allowed_actions(
     if order.outlet_id not in printers:
         printers[order.outlet_id] = receipt_printer(order.outlet_id)
     pending = _has_pending(order)
+    to_fire = course_to_fire(order=order, items=order.items.all())
+    any_ready = any(
+        kot.kind in (Kot.Kind.NEW, Kot.Kind.ADDON) and kot.status == Kot.Status.FOOD_READY
+        for kot in order.kots.all()
+    )
     refusals = {
         "send_kot": kot_send_refusal(order=order, pending=pending, by=by),
         "update_items": order_items_refusal(order=order, by=by),
@@ -81,6 +109,10 @@ def order_allowed_actions(
         "unsplit": order_unsplit_refusal(order=order, by=by)
         if any(True for _ in order.checks.all())
         else "not split",
+        "fire": order_fire_refusal(order=order, course=to_fire, has_lines=True, by=by)
+        if to_fire is not None
+        else "nothing to fire",
+        "serve": order_serve_refusal(order=order, any_ready=any_ready, by=by),
     }
     return [action for action in ORDER_ACTIONS if refusals[action] is None]
 
@@ -95,3 +127,10 @@ def order_allowed_statuses(*, order: Order, by: Staff) -> list[str]:
         for status in allowed_statuses(order, by)
         if status != Order.Status.BILLED or order_unsent_refusal(pending=pending) is None
     ]
+
+
+def order_role_actions(*, by: Staff) -> list[str]:
+    """The actions of ORDER_ACTIONS that `by`'s role may do on some order (GET /me's
+    `order_actions`): a screen that draws an action from an event alone (the expo's
+    serve) intersects what the event says of the order with this."""
+    return [a for a in ORDER_ACTIONS if role_may(by.role, ACTION_PERMISSIONS[a])]

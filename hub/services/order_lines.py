@@ -21,10 +21,13 @@ from hub.roles import role_may
 from hub.services.audit import audit_record
 
 ITEM = OrderItem.Status
+# A held line is on a KOT its kitchen shows (greyed, CONTRACT 13): it is sent, and taking
+# it back voids it like any other.
 SENT_ITEM_STATUSES = frozenset(
-    {ITEM.SENT_TO_KITCHEN, ITEM.IN_KITCHEN, ITEM.FOOD_READY, ITEM.SERVED}
+    {ITEM.HELD, ITEM.SENT_TO_KITCHEN, ITEM.IN_KITCHEN, ITEM.FOOD_READY, ITEM.SERVED}
 )
 MAX_QUANTITY = 999
+MIN_COURSE, MAX_COURSE = 1, 5
 
 
 MAX_OPTION_QUANTITY = 9
@@ -52,6 +55,7 @@ class ItemInput:
     note: str | None = None
     id: int | None = None
     modifiers: tuple[ModifierInput, ...] | None = None
+    course: int | None = None  # None: 1 for a new line, unchanged for a kept one
 
 
 def may_override_price(staff: Staff) -> bool:
@@ -220,6 +224,7 @@ def _new_item(
     overridden: bool,
     note: str,
     modifiers: list[dict],
+    course: int = 1,
 ) -> OrderItem:
     return OrderItem(
         order=order,
@@ -232,6 +237,7 @@ def _new_item(
         kitchen_id=menu_item.kitchen_id,
         note=note,
         modifiers=modifiers,
+        course=course,
         status=ITEM.PENDING,
     )
 
@@ -260,6 +266,17 @@ def audit_price_override(*, order: Order, by: Staff, menu_item: MenuItem, price:
     )
 
 
+def check_course(course: int, field: str) -> None:
+    if (
+        isinstance(course, bool)
+        or not isinstance(course, int)
+        or not MIN_COURSE <= course <= MAX_COURSE
+    ):
+        raise ValidationFailed(
+            fields={field: [f"Must be a whole number from {MIN_COURSE} to {MAX_COURSE}."]}
+        )
+
+
 def lines_build(
     *, order: Order, lines: Sequence[tuple[int, ItemInput]], menu: dict[int, MenuItem], by: Staff
 ) -> list[OrderItem]:
@@ -279,6 +296,8 @@ def lines_build(
                 menu_item_id=menu_item.pk,
             )
         check_quantity(line.quantity, f"{field}.quantity")
+        course = 1 if line.course is None else line.course
+        check_course(course, f"{field}.course")
         unit_price, overridden = line_unit_price(
             menu_item=menu_item, sent=line.price, by=by, field=f"{field}.price"
         )
@@ -296,6 +315,7 @@ def lines_build(
                 overridden=overridden,
                 note=line.note or "",
                 modifiers=modifiers,
+                course=course,
             )
         )
     return items
@@ -336,8 +356,10 @@ def lines_apply(
                 }
             )
         note = item.note if line.note is None else line.note
+        course = item.course if line.course is None else line.course
+        check_course(course, f"{field}.course")
         if item.status == ITEM.VOID:
-            if line.quantity != item.quantity or note != item.note:
+            if line.quantity != item.quantity or note != item.note or course != item.course:
                 raise Conflict(
                     f"Line {item.pk} ({item.name}) is void and cannot change.", code="item_void"
                 )
@@ -368,15 +390,20 @@ def lines_apply(
                 item.price_overridden = overridden
                 changed = True
                 to_save.append(item)
-            if line.quantity != item.quantity or note != item.note:
-                item.quantity, item.note = line.quantity, note
+            if line.quantity != item.quantity or note != item.note or course != item.course:
+                item.quantity, item.note, item.course = line.quantity, note, course
                 changed = True
                 to_save.append(item)
             continue
         # already in a kitchen
-        if note != item.note or (line.price is not None and line.price != item_price(item)):
+        if (
+            note != item.note
+            or course != item.course
+            or (line.price is not None and line.price != item_price(item))
+        ):
             raise Conflict(
-                f"{item.name} is already in the kitchen; its note and price cannot change. "
+                f"{item.name} is already in the kitchen; its note, course and price cannot "
+                "change. "
                 "Remove it and add a new line.",
                 code="item_already_sent",
             )
@@ -397,6 +424,7 @@ def lines_apply(
                         price=line.price if line.price is not None else _kept_price(item, menu),
                         note=note,
                         modifiers=line.modifiers,
+                        course=course,
                     ),
                 )
             )
@@ -447,6 +475,7 @@ def _copy_item(item: OrderItem, *, quantity: int, status: str, reason: str = "")
         kitchen_id=item.kitchen_id,
         note=item.note,
         modifiers=item.modifiers,
+        course=item.course,
         status=status,
         kot_id=item.kot_id,
         voided_quantity=quantity if status == ITEM.VOID else 0,

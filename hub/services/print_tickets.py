@@ -92,6 +92,7 @@ def kot_ticket(*, kot_id: int, reprint: int = 0) -> KotTicket:
         original_number=kot.voids.number if kot.voids else None,
         reason=kot.reason,
         guests=order.guests,
+        course=kot.course,
     )
 
 

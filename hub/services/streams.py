@@ -20,6 +20,7 @@ from __future__ import annotations
 from hub.errors import Forbidden, NotFound
 from hub.events import (
     driver_stream,
+    expo_stream,
     floor_stream,
     kitchen_stream,
     orders_stream,
@@ -37,6 +38,7 @@ STREAM_KINDS: dict[str, tuple[type | None, object]] = {
     "printer": (Printer, printer_stream),
     "floor": (None, floor_stream),
     "orders": (None, orders_stream),
+    "expo": (None, expo_stream),
 }
 
 

@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
-from hub.events import kitchen_stream, record_event, service_transaction
+from hub.events import expo_stream, kitchen_stream, record_event, service_transaction
 from hub.models import Kot, Order, OrderItem, Outlet, Payment, Staff, Table
 from hub.selectors.floor import open_orders_on
+from hub.services.kitchen import order_ready_at_pass
 from hub.services.order_core import (
     order_bump,
     order_check_version,
@@ -76,7 +77,7 @@ def _tell_kitchens(
     for kitchen_id, ids in sorted(by_kitchen.items()):
         record_event(
             outlet=order.outlet_id,
-            streams=[kitchen_stream(kitchen_id)],
+            streams=[kitchen_stream(kitchen_id), expo_stream(order.outlet_id)],
             type="kot.table_changed",
             data={
                 "kitchen_id": kitchen_id,
@@ -90,6 +91,7 @@ def _tell_kitchens(
                 "from_table_id": from_table.pk if from_table else None,
                 "from_table_name": from_table.name if from_table else None,
                 "reason": reason,
+                "order_ready": order_ready_at_pass(order),
             },
         )
 

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from hub.models import Kot, KotLine, Staff
+from hub.models import Kot, KotLine, OrderItem, Staff
 from hub.selectors.kitchen import kot_line_voided_quantity, kot_sent_by_name, kot_waiter_name
+from hub.services.kitchen import ITEM_BUMP_STATUSES
 
-from .orders import AllowedKotStatusesField, KitchenRefOut, RefOut, TableRefOut
+from .orders import (
+    AllowedItemStatusesField,
+    AllowedKotStatusesField,
+    KitchenRefOut,
+    RefOut,
+    TableRefOut,
+)
 
 
 class KotStatusIn(serializers.Serializer):
     status = serializers.ChoiceField(choices=Kot.Status.values)
+
+
+class KotItemStatusIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[str(s) for s in ITEM_BUMP_STATUSES])
 
 
 class KitchenKotsQuery(serializers.Serializer):
@@ -43,6 +54,11 @@ class KotLineOut(serializers.Serializer):
     name = serializers.CharField()
     quantity = serializers.IntegerField(help_text="As sent: frozen on the ticket")
     note = serializers.CharField()
+    status = serializers.ChoiceField(
+        source="order_item.status",
+        choices=OrderItem.Status.values,
+        help_text="The line's own status (item-level bump, CONTRACT 13); void when taken back",
+    )
     modifiers = KotLineModifierOut(many=True, help_text="The options chosen, as sent; [] when none")
     voided_quantity = serializers.SerializerMethodField(
         help_text="How much of this line was taken back since (removed or reduced); 0 on void tickets"
@@ -71,6 +87,7 @@ class KotOut(serializers.Serializer):
     kot_number = serializers.CharField(source="number")
     kind = serializers.ChoiceField(choices=Kot.Kind.values)
     status = serializers.ChoiceField(choices=Kot.Status.values)
+    course = serializers.IntegerField(help_text="1-5; a held KOT waits for its course to be fired")
     kitchen = KitchenRefOut()
     order = KotOrderOut()
     waiter_name = serializers.SerializerMethodField(help_text="The order's waiter (who opened it)")
@@ -79,9 +96,21 @@ class KotOut(serializers.Serializer):
     voids_kot_number = serializers.SerializerMethodField()
     reason = serializers.CharField()
     print_count = serializers.IntegerField()
+    sent_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When it went live in the kitchen (sent, or fired); null while held",
+    )
+    seen_at = serializers.DateTimeField(
+        allow_null=True, help_text="When a screen of its kitchen first drew it (kot.seen)"
+    )
     business_date = serializers.DateField()
     items = KotLineOut(source="lines.all", many=True)
     allowed_statuses = AllowedKotStatusesField()
+    allowed_item_statuses = AllowedItemStatusesField()
+    unseen_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the acknowledgement timer found it unseen (printed, kot.unseen raised)",
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

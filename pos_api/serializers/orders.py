@@ -17,13 +17,19 @@ from rest_framework import serializers
 
 from hub.models import Kot, Order, OrderItem, Staff
 from hub.services.checks import check_data
-from hub.services.kitchen import kot_statuses_for, staff_kitchen_ids
+from hub.services.kitchen import (
+    ITEM_BUMP_STATUSES,
+    course_to_fire,
+    kot_item_statuses_for,
+    kot_statuses_for,
+    staff_kitchen_ids,
+)
 from hub.services.order_actions import (
     ORDER_ACTIONS,
     order_allowed_actions,
     order_allowed_statuses,
 )
-from hub.services.order_lines import MAX_OPTION_QUANTITY, ModifierInput
+from hub.services.order_lines import MAX_COURSE, MAX_OPTION_QUANTITY, MIN_COURSE, ModifierInput
 from hub.services.order_pricing import item_line_total
 from hub.services.orders import MAX_GUESTS, MAX_QUANTITY, ItemInput
 from hub.upi import order_upi_uri
@@ -103,6 +109,12 @@ class OrderItemIn(serializers.Serializer):
     )
     note = TextField(max_length=300, required=False, allow_blank=True)
     modifiers = ModifiersField()
+    course = StrictIntegerField(
+        min_value=MIN_COURSE,
+        max_value=MAX_COURSE,
+        required=False,
+        help_text="The course this line is served in, 1-5 (default 1, CONTRACT 13)",
+    )
 
 
 @request_shapes(
@@ -116,6 +128,14 @@ class OrderItemUpdateIn(serializers.Serializer):
     price = MoneyField(min_value=Decimal("0"), required=False, allow_null=True)
     note = TextField(max_length=300, required=False, allow_blank=True, allow_null=True)
     modifiers = ModifiersField()
+    course = StrictIntegerField(
+        min_value=MIN_COURSE,
+        max_value=MAX_COURSE,
+        required=False,
+        allow_null=True,
+        help_text="1-5; a new line defaults to 1, a kept line keeps its course; a line "
+        "already sent cannot change course (409 item_already_sent)",
+    )
 
     def validate(self, attrs):
         if attrs.get("id") is None and attrs.get("menu_item_id") is None:
@@ -222,6 +242,12 @@ class OrderDiscountIn(DiscountFields):
         return attrs
 
 
+class OrderFireIn(serializers.Serializer):
+    course = StrictIntegerField(
+        min_value=MIN_COURSE, max_value=MAX_COURSE, help_text="Fire courses up to this one"
+    )
+
+
 class OrderListQuery(serializers.Serializer):
     status = ChoiceField(choices=Order.Status.values, required=False)
     table_id = IdField(required=False)
@@ -259,6 +285,7 @@ def item_inputs(lines: list[dict] | None) -> list[ItemInput]:
             quantity=line["quantity"],
             price=line.get("price"),
             note=line.get("note"),
+            course=line.get("course"),
             modifiers=None
             if line.get("modifiers") is None
             else tuple(
@@ -317,6 +344,7 @@ class OrderItemOut(serializers.Serializer):
     price_overridden = serializers.BooleanField()
     void_reason = serializers.CharField()
     modifiers = LineModifierOut(many=True, help_text="Options chosen; [] when none")
+    course = serializers.IntegerField(help_text="1-5 (CONTRACT 13)")
     line_total = serializers.SerializerMethodField()
 
     @extend_schema_field(
@@ -410,12 +438,36 @@ class AllowedKotStatusesField(serializers.Field):
         return kot_statuses_for(kot=kot, by=by, kitchen_ids=works)
 
 
+@extend_schema_field(
+    serializers.ListField(
+        child=serializers.ChoiceField(choices=[str(s) for s in ITEM_BUMP_STATUSES])
+    )
+)
+class AllowedItemStatusesField(serializers.Field):
+    """What `PUT /kot/{id}/items/{item_id}/status` accepts now from the caller for this
+    ticket's lines: hub.services.kitchen.kot_item_statuses_for."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "The statuses PUT /kot/{id}/items/{item_id}/status accepts now from you for this "
+            "ticket's lines (empty while held, once served, or for your role)",
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, kot: Kot) -> list[str]:
+        by = self.context["by"]
+        works = _memo(self, "_kitchen_ids", lambda: staff_kitchen_ids(by))
+        return kot_item_statuses_for(kot=kot, by=by, kitchen_ids=works)
+
+
 class KotRefOut(serializers.Serializer):
     id = serializers.IntegerField()
     kot_number = serializers.CharField(source="number")
     kind = serializers.CharField()
     status = serializers.CharField()
     kitchen = KitchenRefOut()
+    course = serializers.IntegerField()
     voids_kot_id = serializers.IntegerField(source="voids_id", allow_null=True)
     reason = serializers.CharField()
     items = KotItemOut(source="lines.all", many=True)
@@ -485,6 +537,12 @@ class OrderOut(serializers.Serializer):
     notes = serializers.CharField()
     cancel_reason = serializers.CharField()
     business_date = serializers.DateField()
+    fired_course = serializers.IntegerField(
+        help_text="Courses up to this one go to the kitchen live; later ones are held (CONTRACT 13)"
+    )
+    course_to_fire = serializers.SerializerMethodField(
+        help_text="The course the `fire` action sends next; null when no later course has a line"
+    )
     version = serializers.IntegerField()
     allowed_actions = serializers.SerializerMethodField(
         help_text="What you may do with this order now: each is offered iff its endpoint "
@@ -500,6 +558,10 @@ class OrderOut(serializers.Serializer):
     def get_allowed_actions(self, order: Order) -> list[str]:
         printers = _memo(self, "_receipt_printers", dict)
         return order_allowed_actions(order=order, by=self.context["by"], printers=printers)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_course_to_fire(self, order: Order) -> int | None:
+        return course_to_fire(order=order, items=order.items.all())
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=Order.Status.values))

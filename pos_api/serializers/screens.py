@@ -9,6 +9,7 @@ from hub.models import Kot, Order
 from hub.selectors.screens import ScreenContext
 from hub.services.delivery import delivery_own_statuses
 from hub.services.kitchen import kot_role_statuses
+from hub.services.order_actions import ORDER_ACTIONS, order_role_actions
 
 from .common import OutletOut
 
@@ -21,6 +22,10 @@ class ScreenOutletOut(OutletOut):
     )
     kds_late_minutes = serializers.IntegerField(
         help_text="A kitchen ticket older than this shows as late (red)"
+    )
+    kot_ack_seconds = serializers.IntegerField(
+        help_text="A ticket no kitchen screen drew within this long is printed and raised "
+        "as unseen (0: off)"
     )
 
 
@@ -49,6 +54,10 @@ class MeOut(serializers.Serializer):
         help_text="Per kitchen id and KOT kind, the statuses you may move such a ticket to: "
         "a screen intersects a kot.* event's allowed_statuses with it (docs/screens.md)"
     )
+    order_actions = serializers.SerializerMethodField(
+        help_text="The order actions your role may do on some order: a screen drawing an "
+        "action from an event (the expo's serve) intersects the event's facts with it"
+    )
     delivery_statuses = serializers.SerializerMethodField(
         help_text="The delivery statuses you may set on deliveries assigned to you: a phone "
         "intersects a delivery.* event's allowed_delivery_statuses with it"
@@ -68,6 +77,10 @@ class MeOut(serializers.Serializer):
             by=context.staff, kitchen_ids=[kitchen.pk for kitchen in context.kitchens]
         )
         return {str(kitchen_id): kinds for kitchen_id, kinds in statuses.items()}
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ORDER_ACTIONS)))
+    def get_order_actions(self, context: ScreenContext) -> list[str]:
+        return order_role_actions(by=context.staff)
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=Order.DeliveryStatus.values))

@@ -190,6 +190,23 @@ def _order_state(outlet, name: str) -> Order:
 
     if name == "draft, empty":
         return _delivery_order(outlet)
+    if name == "kot, course 2 held":  # CONTRACT 13: a later course waits to be fired
+        from hub.services.delivery import delivery_assign
+        from hub.services.orders import order_create
+
+        order = order_create(
+            outlet=outlet,
+            by=staff("cashier"),
+            order_type_id=3,
+            customer_id=10,
+            items=[
+                ItemInput(menu_item_id=15, quantity=1),
+                ItemInput(menu_item_id=6, quantity=1, course=2),
+            ],
+        )
+        delivery_assign(order_id=order.pk, outlet=outlet, driver_id=1, by=staff("cashier"))
+        _send(outlet, order)
+        return order
     order = _delivery_order(outlet, (15, 1))
     if name == "draft":
         return order
@@ -224,6 +241,8 @@ def _order_state(outlet, name: str) -> Order:
                 by=staff("cashier"),
                 requests=[PaymentRequest("cash", first.total, check_id=first.pk)],
             )
+    elif name == "kot, ready":  # a plate at the pass: serve
+        _move(outlet, order.kots.get(), "in_kitchen", "food_ready")
     elif name == "kot, no receipt printer":
         Printer.objects.filter(outlet=outlet, role=Printer.Role.RECEIPT).update(
             role=Printer.Role.KITCHEN
@@ -239,6 +258,8 @@ ORDER_STATES = (
     "kot, no receipt printer",
     "kot, split",
     "kot, split, a check paid",
+    "kot, course 2 held",
+    "kot, ready",
     "billed",
     "paid",
     "paid first, unsent",
@@ -266,6 +287,9 @@ def _try_action(client, order: dict, action: str) -> bool:
         "print_bill": ("post", f"orders/{oid}/print-bill", None),
         "split": ("post", f"orders/{oid}/split", {"equal": 2}),
         "unsplit": ("delete", f"orders/{oid}/split", None),
+        # fire the course the order says is next (1 when none: already fired, no change)
+        "fire": ("post", f"orders/{oid}/fire", {"course": order["course_to_fire"] or 1}),
+        "serve": ("post", f"orders/{oid}/serve", None),
     }[action]
     answer = attempt(client, *request)
     if answer.status_code >= 300:
@@ -310,7 +334,16 @@ def test_every_order_action_is_offered_somewhere_and_refused_somewhere(demo):
     from hub.services.order_actions import ORDER_ACTIONS
 
     seen: dict[str, set[bool]] = {a: set() for a in ORDER_ACTIONS}
-    for state in ("draft", "kot", "billed", "cancelled", "kot, no receipt printer", "kot, split"):
+    for state in (
+        "draft",
+        "kot",
+        "billed",
+        "cancelled",
+        "kot, no receipt printer",
+        "kot, split",
+        "kot, course 2 held",
+        "kot, ready",
+    ):
         order_id = _order_state(demo, state).pk
         for username in ("cashier", "chef"):
             offered = (

@@ -233,6 +233,7 @@ def test_kitchen_list_shows_open_tickets_in_arrival_order(chef, waiter, sent):
             "name": "Paneer Tikka",
             "quantity": 4,
             "note": "",
+            "status": "sent_to_kitchen",
             "modifiers": [],
             "voided_quantity": 0,
             "voided": False,

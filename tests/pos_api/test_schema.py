@@ -344,6 +344,26 @@ def _split(client) -> dict:
     return order
 
 
+def _two_courses(client) -> dict:
+    order = _order(
+        client,
+        items=[
+            {"menu_item_id": 15, "quantity": 1},
+            {"menu_item_id": 6, "quantity": 1, "course": 2},
+        ],
+    )
+    _sent(client, order)
+    return order
+
+
+def _ready(client) -> dict:
+    kot = _sent(client, _order(client))
+    for status in ("in_kitchen", "food_ready"):
+        url = f"/api/v1/pos/kot/{kot['id']}/status"
+        assert client.put(url, {"status": status}, format="json").status_code == 200
+    return kot["order"]
+
+
 def _two_dine_ins(client) -> tuple[dict, dict]:
     return _order(client, order_type_id=1, table_id=6), _order(client, order_type_id=1, table_id=7)
 
@@ -412,6 +432,14 @@ STATES = {
         {"kot_id": _sent(c, _order(c))["id"]},
         {},
     ),
+    ("put", "/api/v1/pos/kot/{kot_id}/items/{item_id}/status"): lambda c: (
+        lambda kot: ({"kot_id": kot["id"], "item_id": kot["items"][0]["order_item_id"]}, {})
+    )(_sent(c, _order(c))),
+    ("post", "/api/v1/pos/orders/{order_id}/fire"): lambda c: (
+        {"order_id": _two_courses(c)["id"]},
+        {},
+    ),
+    ("post", "/api/v1/pos/orders/{order_id}/serve"): lambda c: ({"order_id": _ready(c)["id"]}, {}),
     ("put", "/api/v1/pos/menu/items/{item_id}/availability"): lambda c: ({"item_id": 20}, {}),
     ("put", "/api/v1/pos/menu/options/{option_id}/availability"): lambda c: (
         {"option_id": 2},

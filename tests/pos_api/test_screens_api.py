@@ -26,6 +26,7 @@ def test_a_cook_gets_their_kitchen_and_the_outlets_ticket_thresholds(api_as):
         "currency": "INR",
         "kds_warn_minutes": 7,
         "kds_late_minutes": 15,
+        "kot_ack_seconds": 30,
     }
     assert me["kitchens"] == [{"id": 1, "name": "Main Kitchen"}]
     assert me["driver_id"] is None

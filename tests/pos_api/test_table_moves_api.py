@@ -42,6 +42,8 @@ def test_transfer_over_rest_with_events(api_as):
         "table.8",
     ]
     assert sorted(new.filter(type="kot.table_changed").values_list("stream", flat=True)) == [
+        "expo.1",  # each kitchen's notice also goes to the pass (CONTRACT 13)
+        "expo.1",
         "kitchen.1",
         "kitchen.2",
     ]

@@ -110,6 +110,27 @@ def scenario_kot_status_changed(outlet):
     kot_set_status(kot_id=kots[0].pk, outlet=outlet, status="in_kitchen", by=staff("chef"))
 
 
+def scenario_kot_item_status_changed(outlet):
+    from hub.services.kitchen import kot_item_set_status
+
+    _, kots = sent(outlet, items=((15, 1), (12, 1)))
+    for item in kots[0].order_items.order_by("id"):  # the last ready line makes it ready
+        kot_item_set_status(
+            kot_id=kots[0].pk, item_id=item.pk, outlet=outlet, status="food_ready", by=staff("chef")
+        )
+
+
+def scenario_kot_unseen(outlet):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hub.services.kitchen_ack import kots_unseen_handle
+
+    _, kots = sent(outlet)
+    kots_unseen_handle(now=timezone.now() + timedelta(seconds=outlet.kot_ack_seconds + 1))
+
+
 def scenario_kot_voided(outlet):
     from hub.services.orders import order_update
 
@@ -249,6 +270,8 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "kot.status_changed": scenario_kot_status_changed,
     "kot.voided": scenario_kot_voided,
     "kot.table_changed": scenario_kot_table_changed,
+    "kot.item_status_changed": scenario_kot_item_status_changed,
+    "kot.unseen": scenario_kot_unseen,
     "payment.received": pay,
     "payment.refunded": scenario_payment_refunded,
     "table.status_changed": scenario_table_status_changed,

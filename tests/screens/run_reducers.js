@@ -86,7 +86,7 @@ readStdin()
     let output;
     if (input.describe) {
       const reducers = {};
-      for (const name of ["kitchen", "floor", "driver", "orders"]) {
+      for (const name of ["kitchen", "floor", "driver", "orders", "expo"]) {
         reducers[name] = HubState[name].types;
       }
       output = { reducers: reducers, undrawn: HubState.undrawn };

@@ -128,6 +128,10 @@ SCREENS = {
     "orders (cashier)": Screen(
         "orders", "cashier", ["orders.1"], lambda c, me: {"orders": _all(c, "orders")}
     ),
+    "expo (waiter)": Screen(
+        "expo", "waiter", ["expo.1"], lambda c, me: {"orders": _all(c, "expo")}
+    ),
+    "expo (chef)": Screen("expo", "chef", ["expo.1"], lambda c, me: {"orders": _all(c, "expo")}),
 }
 
 
@@ -176,6 +180,24 @@ def pay(outlet, order, amount: str, method: str = "cash"):
     )
 
 
+def two_courses(outlet, table_id: int):
+    """A starter now and a main and a chai held for course 2, sent."""
+    from hub.services.orders import ItemInput, order_create
+
+    order = order_create(
+        outlet=outlet,
+        by=staff("waiter"),
+        order_type_id=1,
+        table_id=table_id,
+        items=[
+            ItemInput(menu_item_id=15, quantity=1),
+            ItemInput(menu_item_id=6, quantity=1, course=2),
+            ItemInput(menu_item_id=16, quantity=1, course=2),
+        ],
+    )
+    return order, send(outlet, order)
+
+
 def delivery_order(outlet):
     from hub.services.orders import order_create
 
@@ -196,6 +218,7 @@ def background(outlet):
     ready = dine_in(outlet, 9, (12, 2))
     (ready_kot,) = send(outlet, ready)
     move(outlet, ready_kot, "in_kitchen", "food_ready")
+    two_courses(outlet, 10)  # a course held in two kitchens
     on_road = delivery_order(outlet)
     send(outlet, on_road)
     delivery_assign(order_id=on_road.pk, outlet=outlet, driver_id=1, by=staff("cashier"))
@@ -286,13 +309,51 @@ def scenario_kot_created(outlet):
 
 
 def scenario_kot_status_changed(outlet):
-    order = dine_in(outlet, 3, (15, 1))
+    scenario_kot_fired_and_served(outlet)
+    order = dine_in(outlet, 5, (15, 1))
     (kot,) = send(outlet, order)
     move(outlet, kot, "in_kitchen", "food_ready", "in_kitchen", "food_ready")  # a recall
     other = dine_in(outlet, 4, (15, 1))
     (served,) = send(outlet, other)
     move(outlet, served, "in_kitchen", "food_ready")
     move(outlet, served, "served", by="waiter")
+
+
+def scenario_kot_fired_and_served(outlet):
+    from hub.services.kitchen import order_fire, order_serve
+
+    order, kots = two_courses(outlet, 3)
+    starter = next(k for k in kots if k.status == "sent_to_kitchen")
+    move(outlet, starter, "in_kitchen", "food_ready")  # ready at the pass: course 2 is held
+    order_serve(order_id=order.pk, outlet=outlet, by=staff("waiter"))
+    order_fire(order_id=order.pk, outlet=outlet, course=2, by=staff("waiter"))
+
+
+def scenario_kot_item_status_changed(outlet):
+    from hub.services.kitchen import kot_item_set_status
+
+    order = dine_in(outlet, 3, (15, 1), (12, 2))
+    (kot,) = send(outlet, order)
+    paneer, naan = order.items.order_by("id")
+    for item, status in ((paneer, "food_ready"), (naan, "in_kitchen"), (naan, "food_ready")):
+        kot_item_set_status(
+            kot_id=kot.pk, item_id=item.pk, outlet=outlet, status=status, by=staff("chef")
+        )
+    # a ready line recalled: the ticket goes back to cooking
+    kot_item_set_status(
+        kot_id=kot.pk, item_id=paneer.pk, outlet=outlet, status="in_kitchen", by=staff("manager")
+    )
+
+
+def scenario_kot_unseen(outlet):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hub.services.kitchen_ack import kots_unseen_handle
+
+    send(outlet, dine_in(outlet, 3, (15, 1), (16, 1)))
+    kots_unseen_handle(now=timezone.now() + timedelta(seconds=outlet.kot_ack_seconds + 1))
 
 
 def scenario_kot_voided(outlet):
@@ -463,6 +524,8 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "kot.status_changed": scenario_kot_status_changed,
     "kot.voided": scenario_kot_voided,
     "kot.table_changed": scenario_kot_table_changed,
+    "kot.item_status_changed": scenario_kot_item_status_changed,
+    "kot.unseen": scenario_kot_unseen,
     "payment.received": scenario_payment_received,
     "payment.refunded": scenario_payment_refunded,
     "table.status_changed": scenario_table_status_changed,

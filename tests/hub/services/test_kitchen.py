@@ -204,6 +204,7 @@ def test_kot_created_is_recorded_on_kitchen_table_and_orders_streams_with_the_wh
         "kot_number": main.number,
         "kind": "new",
         "status": "sent_to_kitchen",
+        "course": 1,
         "kitchen_id": 1,
         "kitchen_name": "Main Kitchen",
         "order_id": order.pk,
@@ -222,11 +223,14 @@ def test_kot_created_is_recorded_on_kitchen_table_and_orders_streams_with_the_wh
                 "name": "Paneer Tikka",
                 "quantity": 2,
                 "note": "no onions",
+                "status": "sent_to_kitchen",
                 "modifiers": [],
             }
         ],
         # where the ticket may go next, whoever asks (docs/screens.md "Screen state")
         "allowed_statuses": ["in_kitchen"],
+        "allowed_item_statuses": ["in_kitchen", "food_ready"],
+        "order_ready": False,
     }
     assert on_kitchen["table_name"] and on_kitchen["created_at"].startswith(
         str(main.created_at.year)

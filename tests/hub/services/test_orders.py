@@ -217,7 +217,7 @@ def test_reducing_a_sent_line_voids_the_difference_with_a_void_ticket(demo):
     )
     assert [(ln.name, ln.quantity) for ln in ticket.lines.all()] == [("Paneer Tikka", 2)]
     voided = events("kot.voided", order.pk)
-    assert sorted(e.stream for e in voided) == ["kitchen.1", "orders.1", "table.7"]
+    assert sorted(e.stream for e in voided) == ["expo.1", "kitchen.1", "orders.1", "table.7"]
     assert (
         voided[0].data["items"][0]["quantity"] == 2 and voided[0].data["voids_kot_id"] == kots[0].pk
     )

@@ -78,8 +78,9 @@ def test_transfer_moves_the_order_and_tells_tables_and_kitchens(demo):
         demo.table_release_status,
     ) in tables
     notices = new_events(mark, "kot.table_changed")
+    # each kitchen's notice goes to its kitchen and to the pass (CONTRACT 13)
     assert sorted((e.stream, tuple(e.data["kot_ids"])) for e in notices) == sorted(
-        (f"kitchen.{k.kitchen_id}", (k.pk,)) for k in kots
+        [(f"kitchen.{k.kitchen_id}", (k.pk,)) for k in kots] + [("expo.1", (k.pk,)) for k in kots]
     )
     assert {
         (e.data["from_table_name"], e.data["table_name"], e.data["reason"]) for e in notices
@@ -187,7 +188,7 @@ def test_merge_moves_items_and_tickets_and_cancels_the_source(demo):
         "draft"
     ] * 2
     notices = new_events(mark, "kot.table_changed")
-    assert sorted(e.stream for e in notices) == ["kitchen.1", "kitchen.2"]
+    assert sorted(e.stream for e in notices) == ["expo.1", "expo.1", "kitchen.1", "kitchen.2"]
     assert {
         (
             e.data["order_id"],

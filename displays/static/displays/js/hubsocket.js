@@ -204,6 +204,14 @@
       this.pongTimer = setTimeout(() => this._drop(), PONG_WITHIN_MS);
     }
 
+    // Send a client message (e.g. a kitchen screen's kot.seen) if the stream is open now;
+    // false when it is not: the caller keeps it and tries again later.
+    send(message) {
+      if (!this.ws || this.ws.readyState !== WebSocket.OPEN || this.state !== "live") return false;
+      this.ws.send(JSON.stringify(message));
+      return true;
+    }
+
     // Forget the current connection now (dead or unwanted) and go through reconnect.
     _drop() {
       const ws = this.ws;

@@ -24,6 +24,7 @@
   const drawn = new Map(); // kot id -> the ticket object its card shows (a new object: redraw)
   const COOKING = new Set(["new", "addon"]);
   const STATUS_LABEL = {
+    held: "HOLD",
     sent_to_kitchen: "NEW",
     in_kitchen: "COOKING",
     food_ready: "READY",
@@ -39,7 +40,10 @@
   };
   const TAKE_BACK = ["Got it", "btn-bump", (n) => "Acknowledge " + n + " (take back)"];
   const TYPE_LABEL = { dine_in: "DINE IN", takeaway: "TAKEAWAY", delivery: "DELIVERY" };
-  const counters = { beeps: 0, newTickets: 0, renders: 0 };
+  const counters = { beeps: 0, newTickets: 0, renders: 0, acks: 0 };
+  // Tickets this screen has told the hub it drew (kot.seen, CONTRACT 13): a reload
+  // forgets them and acknowledges again what it draws (the hub stamps once).
+  const acked = new Set();
   let warnMinutes = meData.outlet.kds_warn_minutes;
   let lateMinutes = meData.outlet.kds_late_minutes;
 
@@ -79,10 +83,19 @@
     return null;
   }
 
+  // A cook taps a line to mark it ready (and again to take it back), when the hub says
+  // this caller may bump this ticket's lines (ticket.itemAllowed).
+  function lineMove(item, ticket) {
+    if (item.voided) return null;
+    const to = item.status === "food_ready" ? "in_kitchen" : "food_ready";
+    return ticket.itemAllowed.includes(to) ? to : null;
+  }
+
   function itemRow(item, ticket) {
     const taking = !COOKING.has(ticket.kind);
     const cls = ["item"];
     if (item.voided) cls.push("item-voided");
+    if (item.status === "food_ready") cls.push("item-ready");
     const parts = [
       el("span", { class: "qty" }, item.quantity + "×"),
       el("span", { class: "name" }, item.name),
@@ -92,7 +105,20 @@
       parts.push(el("span", { class: "tag tag-void" }, "−" + item.voidedQuantity + " VOID"));
     }
     if (taking) parts.push(el("span", { class: "tag tag-void" }, "DO NOT MAKE"));
-    const row = el("li", { class: cls.join(" ") }, parts);
+    const to = lineMove(item, ticket);
+    const attrs = { class: cls.join(" "), dataset: { itemId: item.orderItemId } };
+    if (to) {
+      cls.push("item-tap");
+      Object.assign(attrs, {
+        class: cls.join(" "),
+        role: "button",
+        tabindex: "0",
+        "aria-label":
+          (to === "food_ready" ? "Mark ready: " : "Not ready: ") + item.quantity + " " + item.name,
+        onclick: (ev) => bumpLine(ticket.id, item.orderItemId, to, ev.currentTarget),
+      });
+    }
+    const row = el("li", attrs, parts);
     // the options chosen (a portion, extras), one a line under the item, before its note
     if (item.modifiers.length) {
       row.append(
@@ -135,7 +161,13 @@
     const card = el(
       "article",
       {
-        class: "ticket kind-" + ticket.kind + " status-" + ticket.status + " " + ageClass(ticket),
+        class:
+          "ticket kind-" +
+          ticket.kind +
+          " status-" +
+          ticket.status +
+          " " +
+          (ticket.status === "held" ? "held" : ageClass(ticket)),
         dataset: { kotId: ticket.id, status: ticket.status, kind: ticket.kind },
         "aria-label": ticket.number + " " + whereLabel(ticket),
       },
@@ -150,7 +182,11 @@
             el(
               "span",
               { class: "state" },
-              COOKING.has(ticket.kind) ? STATUS_LABEL[ticket.status] || ticket.status : "TAKE BACK"
+              ticket.status === "held"
+                ? "HOLD course " + ticket.course
+                : COOKING.has(ticket.kind)
+                  ? STATUS_LABEL[ticket.status] || ticket.status
+                  : "TAKE BACK"
             ),
             el("span", { class: "age" }, ageText(ticket)),
           ]),
@@ -208,6 +244,18 @@
       drawn.delete(id);
     }
     summarize();
+    acknowledge();
+  }
+
+  // kot.seen for every live ticket drawn and not yet acknowledged (a held one is
+  // acknowledged once it is fired); what cannot go now (offline) goes on the next draw.
+  function acknowledge() {
+    for (const ticket of Kitchen.tickets(state)) {
+      if (ticket.status === "held" || acked.has(ticket.id)) continue;
+      if (!socket.send({ type: "kot.seen", kot_id: ticket.id })) return;
+      acked.add(ticket.id);
+      counters.acks += 1;
+    }
   }
 
   function summarize() {
@@ -237,7 +285,7 @@
   function tickAges() {
     for (const [id, ticket] of drawn) {
       const card = nodes.get(id);
-      if (!card) continue;
+      if (!card || ticket.status === "held") continue;
       card.classList.remove("age-ok", "age-warn", "age-late", "st-ready");
       card.classList.add(ageClass(ticket));
       card.querySelector(".age").textContent = ageText(ticket);
@@ -256,6 +304,17 @@
       toast(e.message, "error");
     } finally {
       if (buttonNode) buttonNode.disabled = false;
+    }
+  }
+
+  async function bumpLine(kotId, itemId, status, node) {
+    if (node) node.classList.add("busy");
+    try {
+      await api("PUT", "kot/" + kotId + "/items/" + itemId + "/status", { status: status });
+    } catch (e) {
+      toast(e.message, "error");
+    } finally {
+      if (node) node.classList.remove("busy");
     }
   }
 
@@ -335,6 +394,7 @@
     document.title = (kitchen ? kitchen.name : "Kitchen") + " · POS hub";
     const rows = await apiAll("kitchens/" + kitchenId + "/kots");
     state = Kitchen.fromRest({ kots: rows }, context());
+    acked.clear();
     // After the first load, a reload (resync, or a reconnect whose replay could not be
     // used) may bring tickets the cook has not seen: announce those like live ones.
     draw(loadedOnce);
@@ -352,6 +412,7 @@
     onResync: load,
     onCaughtUp: (missed) => {
       if (missed > 0) toast("Back online: " + missed + " missed update(s) applied.", "info");
+      acknowledge();
     },
     onRefused: (code) =>
       toast(code === 4404 ? "No such kitchen." : "This account may not watch this kitchen.", "error"),

@@ -66,7 +66,9 @@
       number: kot.kot_number,
       kind: kot.kind,
       status: kot.status,
+      course: kot.course || 1,
       kitchenId: kot.kitchen.id,
+      kitchenName: kot.kitchen.name,
       orderId: kot.order.id,
       orderNumber: kot.order.order_number,
       orderType: kot.order.order_type.code,
@@ -84,10 +86,13 @@
         quantity: i.quantity,
         note: i.note || "",
         modifiers: kotModifiers(i),
+        status: i.status,
         voidedQuantity: i.voided_quantity || 0,
         voided: !!i.voided,
       })),
       allowed: kot.allowed_statuses || [],
+      itemAllowed: kot.allowed_item_statuses || [],
+      unseen: !!kot.unseen_at,
     };
   }
 
@@ -98,7 +103,9 @@
       number: d.kot_number,
       kind: d.kind,
       status: d.status,
+      course: d.course || 1,
       kitchenId: d.kitchen_id,
+      kitchenName: d.kitchen_name,
       orderId: d.order_id,
       orderNumber: d.order_number,
       orderType: d.order_type,
@@ -116,11 +123,56 @@
         quantity: i.quantity,
         note: i.note || "",
         modifiers: kotModifiers(i),
+        status: i.status,
         voidedQuantity: 0,
         voided: false,
       })),
       allowed: kotAllowed(me, d.kitchen_id, d.kind, d.allowed_statuses),
+      itemAllowed: kotAllowed(me, d.kitchen_id, d.kind, d.allowed_item_statuses),
+      unseen: false,
     };
+  }
+
+  // A ticket's lines after kot.status_changed (the lines that followed it take its status)
+  // or kot.item_status_changed (one line moved; the ticket's own status is the hub's).
+  function withLineStatuses(ticket, ids, status) {
+    const moved = new Set(ids || []);
+    if (!moved.size) return ticket.items;
+    return ticket.items.map((i) => (moved.has(i.orderItemId) ? copy(i, { status: status }) : i));
+  }
+
+  function statusChanged(ticket, d, me) {
+    return copy(ticket, {
+      status: d.status,
+      items: withLineStatuses(ticket, d.order_item_ids, d.status),
+      allowed: kotAllowed(me, ticket.kitchenId, ticket.kind, d.allowed_statuses),
+      itemAllowed: kotAllowed(me, ticket.kitchenId, ticket.kind, d.allowed_item_statuses),
+    });
+  }
+
+  function itemStatusChanged(ticket, d) {
+    return copy(ticket, {
+      status: d.kot_status,
+      items: withLineStatuses(ticket, [d.order_item_id], d.status),
+    });
+  }
+
+  // kot.voided: the ticket it takes from shows how much of each line is voided now
+  // (voids_kot_items: totals, not differences); a wholly voided line is void.
+  function withVoided(source, d) {
+    const voided = {};
+    for (const v of d.voids_kot_items || []) voided[v.order_item_id] = v;
+    return copy(source, {
+      items: source.items.map((item) => {
+        const v = voided[item.orderItemId];
+        if (!v) return item;
+        return copy(item, {
+          voidedQuantity: v.voided_quantity,
+          voided: v.voided,
+          status: v.voided ? "void" : item.status,
+        });
+      }),
+    });
   }
 
   function withTicket(state, ticket) {
@@ -157,7 +209,13 @@
 
   const kitchen = {
     // the kitchen's stream: kitchen.<id>
-    types: ["kot.created", "kot.status_changed", "kot.voided", "kot.table_changed"],
+    types: [
+      "kot.created",
+      "kot.status_changed",
+      "kot.item_status_changed",
+      "kot.voided",
+      "kot.table_changed",
+    ],
 
     // rest: {kots: GET /kitchens/{id}/kots (every page): the open tickets}
     fromRest(rest) {
@@ -178,37 +236,18 @@
           if (!(d.allowed_statuses || []).length) return withoutTicket(state, d.kot_id);
           const ticket = state.tickets[d.kot_id];
           if (!ticket) return state;
-          return withTicket(
-            state,
-            copy(ticket, {
-              status: d.status,
-              allowed: kotAllowed(ctx.me, ticket.kitchenId, ticket.kind, d.allowed_statuses),
-            })
-          );
+          return withTicket(state, statusChanged(ticket, d, ctx.me));
+        }
+        case "kot.item_status_changed": {
+          const ticket = state.tickets[d.kot_id];
+          return ticket ? withTicket(state, itemStatusChanged(ticket, d)) : state;
         }
         case "kot.voided": {
           if (d.kitchen_id !== ctx.kitchenId) return state;
-          // the void or cancellation ticket is new; the ticket it takes from shows how
-          // much of each line is voided now (voids_kot_items: totals, not differences)
+          // the void or cancellation ticket is new; the ticket it takes from changes
           let next = withTicket(state, ticketFromCard(d, ctx.me));
           const source = next.tickets[d.voids_kot_id];
-          if (source) {
-            const voided = {};
-            for (const v of d.voids_kot_items || []) voided[v.order_item_id] = v;
-            next = withTicket(
-              next,
-              copy(source, {
-                items: source.items.map((item) =>
-                  voided[item.orderItemId]
-                    ? copy(item, {
-                        voidedQuantity: voided[item.orderItemId].voided_quantity,
-                        voided: voided[item.orderItemId].voided,
-                      })
-                    : item
-                ),
-              })
-            );
-          }
+          if (source) next = withTicket(next, withVoided(source, d));
           return next;
         }
         case "kot.table_changed": {
@@ -247,6 +286,7 @@
       for (const t of Object.values(state.tickets)) {
         if (!COOKING_KINDS.has(t.kind) || !TO_COOK.has(t.status)) continue;
         for (const item of t.items) {
+          if (item.status === "food_ready") continue; // bumped on its own: cooked
           const left = item.quantity - item.voidedQuantity;
           if (left > 0) totals.set(item.name, (totals.get(item.name) || 0) + left);
           if (left > 0) addOptions(options, item, left);
@@ -271,15 +311,131 @@
         orderNumber: t.orderNumber,
         voidsNumber: t.voidsNumber,
         reason: t.voidsNumber ? t.reason : "",
+        course: t.course,
         items: t.items.map((i) => [
+          i.orderItemId,
           i.name,
           i.quantity,
           i.note,
           i.voidedQuantity,
           i.voided,
           i.modifiers.map((m) => [m.name, m.quantity]),
+          i.status === "food_ready",
         ]),
         allowed: t.allowed,
+        itemAllowed: t.itemAllowed,
+      }));
+    },
+  };
+
+  // --- the expo: every kitchen's tickets at the pass, one card per order ---------------
+
+  // What leaves the pass: served plates and cancelled orders' tickets (what is drawn).
+  const OFF_THE_PASS = new Set(["served", "cancelled"]);
+
+  const expo = {
+    // expo.<outlet>: every kot.* event of every kitchen
+    types: [
+      "kot.created",
+      "kot.status_changed",
+      "kot.item_status_changed",
+      "kot.voided",
+      "kot.table_changed",
+      "kot.unseen",
+    ],
+
+    // rest: {orders: GET /expo (every page)}; ctx: {me}
+    fromRest(rest, ctx) {
+      const tickets = {};
+      const ready = {};
+      for (const o of rest.orders) {
+        ready[o.order_id] = o.ready;
+        for (const kot of o.kots) tickets[kot.id] = ticketFromRest(kot);
+      }
+      const actions = (ctx && ctx.me && ctx.me.order_actions) || [];
+      return { tickets: tickets, ready: ready, mayServe: actions.includes("serve") };
+    },
+
+    apply(state, event, ctx) {
+      const d = event.data || {};
+      let next = state;
+      if (typeof d.order_ready === "boolean") {
+        next = copy(next, { ready: copy(next.ready, { [d.order_id]: d.order_ready }) });
+      }
+      const ticket = next.tickets[d.kot_id];
+      switch (event.type) {
+        case "kot.created":
+          return withTicket(next, ticketFromCard(d, ctx.me));
+        case "kot.status_changed":
+          if (OFF_THE_PASS.has(d.status)) return withoutTicket(next, d.kot_id);
+          return ticket ? withTicket(next, statusChanged(ticket, d, ctx.me)) : next;
+        case "kot.item_status_changed":
+          return ticket ? withTicket(next, itemStatusChanged(ticket, d)) : next;
+        case "kot.voided": {
+          const source = next.tickets[d.voids_kot_id];
+          return source ? withTicket(next, withVoided(source, d)) : next;
+        }
+        case "kot.table_changed":
+          for (const id of d.kot_ids || []) {
+            const moved = next.tickets[id];
+            if (!moved) continue;
+            next = withTicket(
+              next,
+              copy(moved, {
+                tableId: d.table_id,
+                tableName: d.table_name,
+                orderId: d.order_id,
+                orderNumber: d.order_number,
+              })
+            );
+          }
+          return next;
+        case "kot.unseen":
+          return ticket ? withTicket(next, copy(ticket, { unseen: true })) : next;
+        default:
+          return next;
+      }
+    },
+
+    // one card per order (oldest first), each with its tickets in arrival order
+    orders(state) {
+      const byOrder = new Map();
+      for (const t of Object.values(state.tickets).sort(arrival)) {
+        if (!byOrder.has(t.orderId)) byOrder.set(t.orderId, []);
+        byOrder.get(t.orderId).push(t);
+      }
+      return [...byOrder.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([orderId, tickets]) => {
+          const ready = !!state.ready[orderId];
+          return {
+            id: orderId,
+            number: tickets[0].orderNumber,
+            table: tickets[0].tableName,
+            orderType: tickets[0].orderType,
+            ready: ready,
+            serve: ready && state.mayServe,
+            tickets: tickets,
+          };
+        });
+    },
+
+    view(state) {
+      return expo.orders(state).map((o) => ({
+        order: o.id,
+        number: o.number,
+        table: o.table,
+        ready: o.ready,
+        serve: o.serve,
+        kots: o.tickets.map((t) => [
+          t.id,
+          t.number,
+          t.kitchenName,
+          t.status,
+          t.course,
+          t.unseen && t.status === "sent_to_kitchen",
+          t.items.map((i) => [i.name, i.quantity, i.voided, i.status === "food_ready"]),
+        ]),
       }));
     },
   };
@@ -673,6 +829,7 @@
       "order.split",
       "kot.created",
       "kot.status_changed",
+      "kot.item_status_changed",
       "payment.received",
       "payment.refunded",
       "delivery.assigned",
@@ -710,6 +867,7 @@
           break;
         case "kot.created":
         case "kot.status_changed":
+        case "kot.item_status_changed":
           if (known) changes = { version: d.order_version };
           break;
         case "payment.received":
@@ -741,6 +899,7 @@
     floor: floor,
     driver: driver,
     orders: orders,
+    expo: expo,
     undrawn: undrawn,
     kotAllowed: kotAllowed,
     deliveryAllowed: deliveryAllowed,

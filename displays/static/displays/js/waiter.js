@@ -38,6 +38,7 @@
   };
   const ITEM_STATUS_TEXT = {
     pending: "Not sent",
+    held: "Held",
     sent_to_kitchen: "Sent",
     in_kitchen: "Cooking",
     food_ready: "Ready",
@@ -374,6 +375,7 @@
           item.note ? el("span", { class: "note" }, " – " + item.note) : null,
         ]),
         el("span", { class: "line-price" }, money(item.line_total, currency())),
+        (item.course || 1) > 1 ? el("span", { class: "tag tag-course" }, "C" + item.course) : null,
         el("span", { class: "line-status st-item-" + item.status }, ITEM_STATUS_TEXT[item.status] || item.status),
       ])
     );
@@ -381,6 +383,18 @@
       el("li", { class: "line line-draft" }, [
         el("span", { class: "qty" }, d.quantity + "×"),
         el("span", { class: "name" }, d.name),
+        // the course this new line is served in (CONTRACT 13): tap for the next one
+        el(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-small btn-course",
+            "aria-label": "Course " + d.course + " for " + d.name + ": change",
+            dataset: { course: d.course },
+            onclick: () => nextCourse(index),
+          },
+          "C" + d.course
+        ),
         el("span", { class: "stepper" }, [
           el(
             "button",
@@ -449,6 +463,20 @@
                 onclick: () => openSplitter(orderData),
               },
               (orderData.checks || []).length ? "Split again" : "Split bill"
+            )
+          : null,
+        // the hub says which course fires next and whether this waiter may fire it
+        allows(orderData, "fire") && orderData.course_to_fire
+          ? el(
+              "button",
+              {
+                type: "button",
+                id: "fire-course",
+                class: "btn btn-wide",
+                disabled: busy,
+                onclick: () => fireCourse(orderData.course_to_fire),
+              },
+              "Fire course " + orderData.course_to_fire
             )
           : null,
       ]),
@@ -792,10 +820,31 @@
   }
 
   function addToDraft(item) {
-    const line = draft.find((d) => d.menu_item_id === item.id);
+    const line = draft.find((d) => d.menu_item_id === item.id && d.course === 1);
     if (line) line.quantity += 1;
-    else draft.push({ menu_item_id: item.id, name: item.name, quantity: 1, note: "" });
+    else draft.push({ menu_item_id: item.id, name: item.name, quantity: 1, note: "", course: 1 });
     renderPanel();
+  }
+
+  const MAX_COURSE = 5;
+
+  function nextCourse(index) {
+    draft[index].course = (draft[index].course % MAX_COURSE) + 1;
+    renderPanel();
+  }
+
+  async function fireCourse(course) {
+    if (busy || !panelOrder) return;
+    busy = true;
+    try {
+      panelOrder = await api("POST", "orders/" + panelOrder.id + "/fire", { course: course });
+      toast("Course " + course + " fired for " + panelOrder.order_number, "ok");
+    } catch (e) {
+      toast(e.message, "error");
+    } finally {
+      busy = false;
+      renderPanel();
+    }
   }
 
   function changeDraft(index, by) {
@@ -1026,6 +1075,7 @@
       menu_item_id: d.menu_item_id,
       quantity: d.quantity,
       note: d.note,
+      course: d.course || 1,
     }));
     return kept.concat(added, extra || []);
   }
