@@ -10,6 +10,12 @@ class HubConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  registers the system checks
+        from .services.kitchen_ack import kots_unseen_handle
+        from .worker import worker_job_register
+
+        # CONTRACT 13: tickets no kitchen screen acknowledged in time print and raise
+        # kot.unseen; one round a second in hub_worker (docs/operations.md)
+        worker_job_register(name="kot_ack", run=kots_unseen_handle, every=1.0)
 
 
 class HubAdminConfig(admin_apps.AdminConfig):

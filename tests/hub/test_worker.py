@@ -14,11 +14,15 @@ from hub.worker import WorkerJob, worker_job_register, worker_jobs, worker_pass,
 pytestmark = pytest.mark.embedded
 
 
-def test_the_print_queue_and_webhooks_are_registered_by_their_apps():
+def test_the_print_queue_webhooks_and_the_kot_timer_are_registered_by_their_apps():
+    from hub.services.kitchen_ack import kots_unseen_handle
+
     names = [job.name for job in worker_jobs()]
-    assert names[:2] == ["print_queue", "webhooks"] or set(names) >= {"print_queue", "webhooks"}
+    assert set(names) >= {"print_queue", "webhooks", "kot_ack"}
     (print_queue,) = worker_jobs(["print_queue"])
     assert print_queue.notify_channel == "hub_print_jobs"
+    (kot_ack,) = worker_jobs(["kot_ack"])
+    assert kot_ack.run is kots_unseen_handle and kot_ack.every == 1.0
 
 
 def test_a_failing_job_is_logged_and_the_others_still_run(caplog):
