@@ -66,6 +66,7 @@ class OrderCode(StrEnum):
 class CheckCode(StrEnum):
     CHECK_PAID = "check_paid"  # 409: a check of the split has a payment
     ORDER_HAS_PAYMENTS = "order_has_payments"  # 409: paid in part before a split
+    NOTHING_TO_SPLIT = "nothing_to_split"  # 409: nothing on the bill to split
 
 
 class KitchenCode(StrEnum):

@@ -41,7 +41,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from hub.db_retry import is_lost_race, run_retrying
-from hub.errors import Conflict, ValidationFailed
+from hub.errors import Conflict, IdempotencyCode, ValidationFailed
 from hub.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -121,7 +121,7 @@ def _claim(*, staff, key: str, method: str, path: str, digest: str) -> Idempoten
                 ).delete()
                 continue
             return existing
-    raise Conflict("This Idempotency-Key is busy; retry shortly.", code="idempotency_in_progress")
+    raise Conflict("This Idempotency-Key is busy; retry shortly.", code=IdempotencyCode.IN_PROGRESS)
 
 
 def _replay(record: IdempotencyRecord) -> HttpResponse:
@@ -150,7 +150,7 @@ def _lock(record_pk: int) -> IdempotencyRecord:
     except OperationalError as exc:  # lock_timeout (PostgreSQL) or busy (SQLite)
         raise Conflict(
             "A request with this Idempotency-Key is still running; retry shortly.",
-            code="idempotency_in_progress",
+            code=IdempotencyCode.IN_PROGRESS,
         ) from exc
     if connection.vendor == "postgresql":
         # the view's own row locks wait as they would without a key
@@ -178,7 +178,7 @@ def run_idempotent(
     if record.request_hash != digest:
         raise Conflict(
             "This Idempotency-Key was used for a different request; use a new key.",
-            code="idempotency_key_reused",
+            code=IdempotencyCode.KEY_REUSED,
         )
     if record.completed:
         return _replay(record)

@@ -39,7 +39,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 
-from hub.errors import DomainError, Forbidden, NotFound
+from hub.errors import DomainError, Forbidden, NotFound, RequestCode, StreamCode
 from hub.events.replay import REPLAY_PAGE, events_after, stream_last_seq, stream_resume_check
 from hub.services.kitchen import kot_mark_seen
 from hub.services.printing import print_job_ack
@@ -199,7 +199,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             raw_since = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("since")
             since = _as_seq(raw_since[0]) if raw_since else None
             if raw_since and since is None:
-                await self._error("invalid_since", "since must be a non-negative integer.")
+                await self._error(StreamCode.INVALID_SINCE, "since must be a non-negative integer.")
             if since is None:
                 self.last_sent = current
                 await self._flush_buffer()
@@ -329,18 +329,20 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None:
-            return await self._error("invalid_message", "Send JSON text frames.")
+            return await self._error(StreamCode.INVALID_MESSAGE, "Send JSON text frames.")
         await self.receive_json(await self.decode_json(text_data))
 
     async def receive_json(self, content, **kwargs):
         if self.revoked:  # closing with 4401: a revoked token is not served any more
             return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            return await self._error("invalid_message", 'Send a JSON object with a "type".')
+            return await self._error(
+                StreamCode.INVALID_MESSAGE, 'Send a JSON object with a "type".'
+            )
         handler = self.client_messages.get(content["type"])
         if handler is None:
             return await self._error(
-                "unknown_type",
+                StreamCode.UNKNOWN_TYPE,
                 f"Unknown message type {content['type'][:40]!r}.",
                 allowed=sorted(self.client_messages),
             )
@@ -363,7 +365,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def on_resume(self, content):
         since = _as_seq(content.get("since"))
         if since is None:
-            return await self._error("invalid_since", "since must be a non-negative integer.")
+            return await self._error(
+                StreamCode.INVALID_SINCE, "since must be a non-negative integer."
+            )
         async with self.lock:
             await self._resume(since)
 
@@ -383,7 +387,9 @@ class KitchenConsumer(StreamConsumer):
     async def on_kot_seen(self, content):
         kot_id = content.get("kot_id")
         if isinstance(kot_id, bool) or not isinstance(kot_id, int) or kot_id <= 0:
-            return await self._error("validation_error", "kot_id must be a positive integer.")
+            return await self._error(
+                RequestCode.VALIDATION_ERROR, "kot_id must be a positive integer."
+            )
         staff = self.scope["staff"]
         await _kot_seen(kot_id, self._object_id(), staff.outlet_id)
         await self.send_json({"type": "kot.seen_ok", "kot_id": kot_id})
@@ -440,15 +446,17 @@ class PrinterConsumer(StreamConsumer):
         status = content.get("status")
         error = content.get("error") or ""
         if isinstance(job_id, bool) or not isinstance(job_id, int) or job_id <= 0:
-            return await self._error("validation_error", "job_id must be a positive integer.")
+            return await self._error(
+                RequestCode.VALIDATION_ERROR, "job_id must be a positive integer."
+            )
         if status not in PRINT_ACK_STATUSES:
             return await self._error(
-                "validation_error",
+                RequestCode.VALIDATION_ERROR,
                 'status must be "printed" or "failed".',
                 allowed=list(PRINT_ACK_STATUSES),
             )
         if not isinstance(error, str):
-            return await self._error("validation_error", "error must be a string.")
+            return await self._error(RequestCode.VALIDATION_ERROR, "error must be a string.")
         try:
             await database_sync_to_async(print_job_ack)(
                 printer_id=self._object_id(),

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from hub import pricing
-from hub.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from hub.errors import CheckCode, Conflict, DomainError, Forbidden, ValidationFailed
 from hub.events import service_transaction
 from hub.models import Check, Order, OrderItem, Outlet, Payment, Staff
 from hub.roles import role_may
@@ -86,7 +86,7 @@ def check_paid_error(order: Order) -> Conflict:
     return Conflict(
         f"A check of order {order.number} already has a payment: its split and its items "
         "stay as they are (refund that payment first).",
-        code="check_paid",
+        code=CheckCode.CHECK_PAID,
     )
 
 
@@ -107,7 +107,8 @@ def order_split_refusal(*, order: Order, by: Staff) -> DomainError | None:
         return order_closed_error(order)
     if not any(item.status != ITEM.VOID for item in order.items.all()):
         return Conflict(
-            f"Order {order.number} has nothing on its bill to split.", code="nothing_to_split"
+            f"Order {order.number} has nothing on its bill to split.",
+            code=CheckCode.NOTHING_TO_SPLIT,
         )
     payments = list(order.payments.all())
     if any(p.split_check_id is not None for p in payments):
@@ -116,7 +117,7 @@ def order_split_refusal(*, order: Order, by: Staff) -> DomainError | None:
         return Conflict(
             f"Order {order.number} already has a payment: split a bill before taking "
             "payments, or take the rest as one bill.",
-            code="order_has_payments",
+            code=CheckCode.ORDER_HAS_PAYMENTS,
         )
     return None
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
 
-from hub.errors import ServiceUnavailable
+from hub.errors import OutletCode, ServiceUnavailable
 from hub.models import Outlet
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def outlet_zone(outlet: Outlet) -> ZoneInfo:
             f"Outlet {outlet.code}'s time zone {outlet.timezone!r} is not a time zone, so "
             "its business date is unknown; a manager must correct it in the admin "
             "(Outlets, e.g. Asia/Kolkata).",
-            code="outlet_misconfigured",
+            code=OutletCode.OUTLET_MISCONFIGURED,
         )
     return zone
 

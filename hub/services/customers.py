@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from hub.errors import Conflict, ValidationFailed
+from hub.errors import Conflict, CustomerCode, ValidationFailed
 from hub.models import Customer, Outlet, Staff
 from hub.phones import phone_normalize
 
@@ -78,6 +78,6 @@ def customer_create(
 def _exists(existing: Customer) -> Conflict:
     return Conflict(
         "A customer with this phone number already exists at this outlet.",
-        code="customer_exists",
+        code=CustomerCode.CUSTOMER_EXISTS,
         existing_id=existing.pk,
     )

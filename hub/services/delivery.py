@@ -27,7 +27,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from hub.errors import BusinessRuleViolation, Conflict, Forbidden, ValidationFailed
+from hub.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    DeliveryCode,
+    Forbidden,
+    OrderCode,
+    ValidationFailed,
+)
 from hub.events import driver_stream, orders_stream, record_event, service_transaction
 from hub.models import DeliveryDriver, Order, Outlet, Staff
 from hub.roles import DRIVER, role_may
@@ -55,11 +62,11 @@ def _require_delivery_order(order: Order) -> None:
     if order.order_type.code != "delivery":
         raise BusinessRuleViolation(
             f"Order {order.number} is a {order.order_type.name} order, not a delivery.",
-            code="not_a_delivery_order",
+            code=DeliveryCode.NOT_A_DELIVERY_ORDER,
         )
     if order.status == Order.Status.CANCELLED:
         raise Conflict(
-            f"Order {order.number} is cancelled; it is not delivered.", code="order_closed"
+            f"Order {order.number} is cancelled; it is not delivered.", code=OrderCode.ORDER_CLOSED
         )
 
 
@@ -166,14 +173,14 @@ def delivery_assign(*, order_id: int, outlet: Outlet, driver_id: int, by: Staff)
         raise Conflict(
             f"The delivery is {current}: the food is with {_driver_name(order)}. "
             "They report it failed before it can go to another driver.",
-            code="invalid_transition",
+            code=OrderCode.INVALID_TRANSITION,
             allowed=list(DELIVERY_TRANSITIONS[current]),
         )
     if order.driver_id == driver.pk and current == D.ASSIGNED:
         return order  # a repeated tap: nothing changes, nothing is told twice
     if not driver.is_available:
         raise BusinessRuleViolation(
-            f"{driver.name} is not on shift (unavailable).", code="driver_unavailable"
+            f"{driver.name} is not on shift (unavailable).", code=DeliveryCode.DRIVER_UNAVAILABLE
         )
     previous_driver_id = order.driver_id
     order.driver = driver
@@ -233,7 +240,7 @@ def delivery_set_status(
             message = (
                 "A delivery is assigned by assigning a driver: POST /orders/{id}/assign-driver."
             )
-        raise Conflict(message, code="invalid_transition", allowed=allowed)
+        raise Conflict(message, code=OrderCode.INVALID_TRANSITION, allowed=allowed)
     if status == D.FAILED and not reason:
         raise ValidationFailed(fields={"reason": ["Say why the delivery failed."]})
     order.delivery_status = status

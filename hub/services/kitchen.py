@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from hub.errors import (
     Conflict,
+    CourseCode,
     DomainError,
     Forbidden,
+    KitchenCode,
     NotFound,
     ValidationFailed,
     invalid_transition,
@@ -345,7 +347,8 @@ def kot_send_refusal(*, order: Order, pending: bool, by: Staff) -> DomainError |
         return order_closed_error(order)
     if not pending:
         return Conflict(
-            f"Every item of order {order.number} is already in a kitchen.", code="nothing_to_send"
+            f"Every item of order {order.number} is already in a kitchen.",
+            code=KitchenCode.NOTHING_TO_SEND,
         )
     return None
 
@@ -577,7 +580,7 @@ def order_fire_refusal(
         return order_closed_error(order)
     if course > order.fired_course and not has_lines:
         return Conflict(
-            f"Order {order.number} has no line in course {course}.", code="nothing_to_fire"
+            f"Order {order.number} has no line in course {course}.", code=CourseCode.NOTHING_TO_FIRE
         )
     return None
 
@@ -762,7 +765,9 @@ def order_serve_refusal(*, order: Order, any_ready: bool, by: Staff) -> DomainEr
     if order.status == Order.Status.CANCELLED:
         return order_closed_error(order)
     if not any_ready:
-        return Conflict(f"Nothing of order {order.number} is ready.", code="nothing_to_serve")
+        return Conflict(
+            f"Nothing of order {order.number} is ready.", code=CourseCode.NOTHING_TO_SERVE
+        )
     return None
 
 

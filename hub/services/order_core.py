@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.errors import Conflict, NotFound
+from hub.errors import Conflict, NotFound, OrderCode
 from hub.events import orders_stream, record_event, table_stream
 from hub.models import Order, Outlet
 
@@ -65,14 +65,16 @@ def order_check_version(order: Order, expected: int | None) -> None:
         raise Conflict(
             f"The order changed since you read it (you sent version {expected}, it is now "
             f"{order.version}). Reload it and try again.",
-            code="version_conflict",
+            code=OrderCode.VERSION_CONFLICT,
             current_version=order.version,
         )
 
 
 def order_closed_error(order: Order, **extra: Any) -> Conflict:
     return Conflict(
-        f"Order {order.number} is {order.status}; it cannot change.", code="order_closed", **extra
+        f"Order {order.number} is {order.status}; it cannot change.",
+        code=OrderCode.ORDER_CLOSED,
+        **extra,
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from hub import pricing
-from hub.errors import BusinessRuleViolation, Conflict, ValidationFailed
+from hub.errors import BusinessRuleViolation, Conflict, OrderCode, ValidationFailed
 from hub.models import AuditEntry, MenuItem, Order, OrderItem, Outlet, Staff
 from hub.roles import role_may
 from hub.services.audit import audit_record
@@ -112,7 +112,7 @@ def modifiers_choose(
         if not option.is_available:
             raise BusinessRuleViolation(
                 f"{option.name} ({menu_item.name}) is not available now.",
-                code="item_unavailable",
+                code=OrderCode.ITEM_UNAVAILABLE,
                 fields={f"{field}.{j}.option_id": ["Not available."]},
                 option_id=option.pk,
             )
@@ -128,7 +128,7 @@ def modifiers_choose(
             )
             raise BusinessRuleViolation(
                 f"{menu_item.name}: choose {bounds} of {group.name} ({counts[group.pk]} chosen).",
-                code="modifier_rule",
+                code=OrderCode.MODIFIER_RULE,
                 fields={field: [f"{group.name}: choose {bounds}."]},
                 group=group.pk,
             )
@@ -209,7 +209,7 @@ def line_unit_price(
         return sent, True
     raise BusinessRuleViolation(
         f"{menu_item.name} costs {menu_item.price}, not {sent}; only a manager may change a price.",
-        code="price_mismatch",
+        code=OrderCode.PRICE_MISMATCH,
         fields={field: [f"The menu price is {menu_item.price}."]},
         menu_price=menu_item.price,
     )
@@ -291,7 +291,7 @@ def lines_build(
         if not menu_item.is_available:
             raise BusinessRuleViolation(
                 f"{menu_item.name} is not available now.",
-                code="item_unavailable",
+                code=OrderCode.ITEM_UNAVAILABLE,
                 fields={f"{field}.menu_item_id": ["Not available."]},
                 menu_item_id=menu_item.pk,
             )
@@ -361,7 +361,8 @@ def lines_apply(
         if item.status == ITEM.VOID:
             if line.quantity != item.quantity or note != item.note or course != item.course:
                 raise Conflict(
-                    f"Line {item.pk} ({item.name}) is void and cannot change.", code="item_void"
+                    f"Line {item.pk} ({item.name}) is void and cannot change.",
+                    code=OrderCode.ITEM_VOID,
                 )
             continue
         new_choice = line.modifiers is not None and not _same_choice(item.modifiers, line.modifiers)
@@ -405,7 +406,7 @@ def lines_apply(
                 f"{item.name} is already in the kitchen; its note, course and price cannot "
                 "change. "
                 "Remove it and add a new line.",
-                code="item_already_sent",
+                code=OrderCode.ITEM_ALREADY_SENT,
             )
         if new_choice:
             # CONTRACT 11: a sent line's options are frozen; choosing others voids the line

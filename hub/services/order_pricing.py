@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from hub import pricing
-from hub.errors import BusinessRuleViolation, Conflict, Forbidden, ValidationFailed
+from hub.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    Forbidden,
+    OrderCode,
+    PaymentCode,
+    ValidationFailed,
+)
 from hub.models import Order, OrderItem, Outlet, Payment, Staff
 from hub.roles import MANAGER
 from hub.services.coupons import coupon_discount, coupon_evaluate
@@ -184,7 +191,7 @@ def check_discount_allowed(
     if percent > limit:
         raise BusinessRuleViolation(
             f"Your role may give at most {pricing.plain_rate(limit)}% off; ask a manager.",
-            code="discount_limit_exceeded",
+            code=OrderCode.DISCOUNT_LIMIT_EXCEEDED,
             limit_percent=pricing.plain_rate(limit),
         )
 
@@ -206,7 +213,7 @@ def check_discount_still_allowed(order: Order, *, subtotal: Decimal) -> None:
             raise BusinessRuleViolation(
                 f"Coupon {order.coupon.code} needs a subtotal of at least {minimum}; this "
                 f"change leaves {subtotal}. Remove the coupon first.",
-                code="coupon_invalid",
+                code=OrderCode.COUPON_INVALID,
                 reason="below_minimum",
             )
         return
@@ -229,7 +236,7 @@ def check_discount_still_allowed(order: Order, *, subtotal: Decimal) -> None:
             f"The discount of {amount} given by {giver.name} would be more than their "
             f"{pricing.plain_rate(limit)}% limit of the new subtotal {subtotal}; change or "
             "remove the discount first, or ask a manager.",
-            code="discount_limit_exceeded",
+            code=OrderCode.DISCOUNT_LIMIT_EXCEEDED,
             limit_percent=pricing.plain_rate(limit),
         )
 
@@ -253,7 +260,7 @@ def set_coupon(order: Order, *, code: str, subtotal: Decimal) -> None:
     if not evaluation.valid:
         raise BusinessRuleViolation(
             f"Coupon {code!r} cannot be used: {evaluation.reason.replace('_', ' ')}.",
-            code="coupon_invalid",
+            code=OrderCode.COUPON_INVALID,
             reason=evaluation.reason,
         )
     order.coupon = evaluation.coupon
@@ -269,7 +276,7 @@ def check_payments_fit(order: Order) -> None:
         raise Conflict(
             f"Payments of {order.paid_total} were already taken, more than the new total "
             f"{order.total}; refund the difference first or keep the items.",
-            code="payments_exceed_total",
+            code=PaymentCode.PAYMENTS_EXCEED_TOTAL,
             paid_total=order.paid_total,
             total=order.total,
         )

@@ -20,7 +20,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from hub.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from hub.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    KitchenCode,
+    OrderCode,
+    TableCode,
+    ValidationFailed,
+)
 from hub.events import service_transaction
 from hub.models import (
     AuditEntry,
@@ -111,7 +119,7 @@ def _lock_free_table(*, outlet: Outlet, table_id: int, order: Order | None = Non
     if other is not None:
         raise Conflict(
             f"Table {table.name} already has an open order ({other.number}).",
-            code="table_occupied",
+            code=TableCode.TABLE_OCCUPIED,
             order_id=other.pk,
         )
     return table
@@ -358,7 +366,7 @@ def order_items_refusal(*, order: Order, by: Staff) -> DomainError | None:
     if order.status == S.BILLED:
         return Conflict(
             f"Order {order.number} is billed: its items are frozen. Cancel it (manager) to change them.",
-            code="order_billed",
+            code=OrderCode.ORDER_BILLED,
         )
     return check_paid_refusal(order)
 
@@ -401,7 +409,7 @@ def order_unsent_refusal(*, pending: bool) -> Conflict | None:
     if pending:
         return Conflict(
             "Some items were never sent to a kitchen; send them or remove them first.",
-            code="items_not_sent",
+            code=KitchenCode.ITEMS_NOT_SENT,
         )
     return None
 
@@ -478,7 +486,7 @@ def order_set_status(
             message = "An order reaches kot by sending its items: POST /orders/{id}/kot."
         elif status == S.PAID and order.status == S.BILLED:
             message = f"The balance due is {order.balance_due}; take the payment first."
-        raise Conflict(message, code="invalid_transition", allowed=allowed)
+        raise Conflict(message, code=OrderCode.INVALID_TRANSITION, allowed=allowed)
     from_status = order.status
     if status == S.BILLED:
         refusal = order_unsent_refusal(

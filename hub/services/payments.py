@@ -32,6 +32,7 @@ from hub.errors import (
     DomainError,
     Forbidden,
     NotFound,
+    PaymentCode,
     ValidationFailed,
 )
 from hub.events import record_event, service_transaction
@@ -103,7 +104,7 @@ def payment_due_refusal(*, balance: Decimal) -> Conflict | None:
     """With nothing due a payment is refused (409 `nothing_due`): a double tap on "pay"
     after the first settled the order charges nothing."""
     if balance <= 0:
-        return Conflict("Nothing is due on this order.", code="nothing_due")
+        return Conflict("Nothing is due on this order.", code=PaymentCode.NOTHING_DUE)
     return None
 
 
@@ -166,7 +167,7 @@ def _apply_one(
         raise BusinessRuleViolation(
             f"{method.name} payment of {request.amount} exceeds the balance due of "
             f"{balance}{on_check}.",
-            code="amount_exceeds_balance",
+            code=PaymentCode.AMOUNT_EXCEEDS_BALANCE,
             balance_due=balance,
         )
     applied = min(request.amount, balance)
@@ -277,7 +278,7 @@ def payment_refund(
     if amount > refundable:
         raise BusinessRuleViolation(
             f"At most {refundable} of this payment can still be refunded.",
-            code="amount_exceeds_refundable",
+            code=PaymentCode.AMOUNT_EXCEEDS_REFUNDABLE,
             refundable=refundable,
         )
     shift_id = shift_attributed(outlet=order.outlet, required=order.outlet.requires_open_shift)

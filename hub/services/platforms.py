@@ -27,7 +27,16 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 
-from hub.errors import BusinessRuleViolation, Conflict, DomainError, NotFound, ValidationFailed
+from hub.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    DomainError,
+    IntegrationCode,
+    NotFound,
+    OrderCode,
+    PaymentCode,
+    ValidationFailed,
+)
 from hub.events import service_transaction
 from hub.models import (
     Customer,
@@ -145,7 +154,7 @@ def _mapped(account: PlatformAccount, lines: Sequence[IntakeLine]) -> tuple[dict
             f"These codes are not mapped to the menu of outlet {account.outlet.code}: "
             + ", ".join(unmapped)
             + ". Map them in the admin (Platform codes).",
-            code="unmapped_item",
+            code=IntegrationCode.UNMAPPED_ITEM,
             codes=unmapped,
         )
     return items, options
@@ -231,7 +240,7 @@ def platform_order_intake(*, account: PlatformAccount, intake: IntakeOrder) -> I
         if known.outlet_id != outlet.pk or known.order is None:
             raise Conflict(
                 "This platform order ref was already taken in at another outlet.",
-                code="platform_ref_taken",
+                code=IntegrationCode.PLATFORM_REF_TAKEN,
             )
         return IntakeOutcome(order=known.order, created=False)
 
@@ -272,7 +281,7 @@ def platform_order_intake(*, account: PlatformAccount, intake: IntakeOrder) -> I
     elif claim.prepaid_amount is not None and claim.prepaid_amount > order.total:
         raise BusinessRuleViolation(
             f"The prepaid amount {claim.prepaid_amount} exceeds the order's total {order.total}.",
-            code="amount_exceeds_balance",
+            code=PaymentCode.AMOUNT_EXCEEDS_BALANCE,
             balance_due=order.total,
         )
     return IntakeOutcome(order=order, created=True)
@@ -312,7 +321,8 @@ def _platform_claim(order_id: int, outlet: Outlet) -> PlatformOrder:
         if not Order.objects.filter(pk=order_id, outlet=outlet).exists():
             raise NotFound("No such order.")
         raise BusinessRuleViolation(
-            "This order did not come from a delivery platform.", code="not_a_platform_order"
+            "This order did not come from a delivery platform.",
+            code=IntegrationCode.NOT_A_PLATFORM_ORDER,
         )
     return claim
 
@@ -321,7 +331,7 @@ def platform_accept_refusal(*, order: Order) -> DomainError | None:
     if order.status != Order.Status.DRAFT:
         return Conflict(
             f"Order {order.number} was already accepted or closed ({order.status}).",
-            code="invalid_transition",
+            code=OrderCode.INVALID_TRANSITION,
             allowed=[],
         )
     return None

@@ -28,7 +28,7 @@ from django.db import connection
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
-from hub.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from hub.errors import Conflict, DomainError, Forbidden, NotFound, PrintingCode, ValidationFailed
 from hub.events import orders_stream, printer_stream, record_event, service_transaction
 from hub.models import (
     AuditEntry,
@@ -79,7 +79,9 @@ def backoff_seconds(attempts: int, *, cap: int = BACKOFF_CAP_SECONDS) -> int:
 
 
 def no_printer(what: str) -> Conflict:
-    return Conflict(f"No printer is set up for {what}; set one in the admin.", code="no_printer")
+    return Conflict(
+        f"No printer is set up for {what}; set one in the admin.", code=PrintingCode.NO_PRINTER
+    )
 
 
 def printer_for_kot(kot: Kot) -> Printer | None:
@@ -249,7 +251,7 @@ def kot_auto_print(*, kot: Kot, by: Staff | None) -> PrintJob | None:
 def _order_for_print(order: Order) -> Order:
     order = order_lock(order_id=order.pk, outlet=order.outlet_id)
     if order.status == Order.Status.CANCELLED:
-        raise Conflict("A cancelled order has no bill.", code="order_cancelled")
+        raise Conflict("A cancelled order has no bill.", code=PrintingCode.ORDER_CANCELLED)
     return order
 
 
@@ -263,7 +265,7 @@ def bill_print_refusal(
     if by is not None and not role_may(by.role, "bill.print"):
         return Forbidden("Your role may not print bills.")
     if order.status == Order.Status.CANCELLED:
-        return Conflict("A cancelled order has no bill.", code="order_cancelled")
+        return Conflict("A cancelled order has no bill.", code=PrintingCode.ORDER_CANCELLED)
     if printer is None:
         return no_printer("bills (a receipt printer)")
     return None
@@ -363,7 +365,9 @@ def print_job_create_for_invoice(*, order: Order, by: Staff | None) -> PrintJob:
     """
     order = _order_for_print(order)
     if order.status not in (Order.Status.BILLED, Order.Status.PAID):
-        raise Conflict("Bill the order before printing its tax invoice.", code="order_not_billed")
+        raise Conflict(
+            "Bill the order before printing its tax invoice.", code=PrintingCode.ORDER_NOT_BILLED
+        )
     printer = receipt_printer(order.outlet_id)
     if printer is None:
         raise no_printer("invoices (a receipt printer)")

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from hub.errors import Conflict, DomainError, NotFound, ValidationFailed
+from hub.errors import Conflict, DomainError, NotFound, OrderCode, SessionCode, ValidationFailed
 from hub.models import HeldOrder, Order, Outlet, PosSession, Staff
 from hub.services.order_core import order_lock
 
@@ -164,10 +164,12 @@ def session_hold(
         if order.status != Order.Status.DRAFT:
             raise Conflict(
                 f"Order {order.number} is {order.status}; only draft orders are parked.",
-                code="order_not_draft",
+                code=OrderCode.ORDER_NOT_DRAFT,
             )
         if HeldOrder.objects.filter(order=order, resumed_at__isnull=True).exists():
-            raise Conflict(f"Order {order.number} is already parked.", code="already_held")
+            raise Conflict(
+                f"Order {order.number} is already parked.", code=SessionCode.ALREADY_HELD
+            )
     if cart is None:
         current = PosSession.objects.filter(staff=staff, device_id=device_id).first()
         cart = current.cart if current else {}
@@ -201,7 +203,7 @@ def session_resume(*, staff: Staff, device_id: str, held_id: int) -> tuple[HeldO
     if held is None:
         raise ValidationFailed(fields={"resume_held_id": ["No such held order at this outlet."]})
     if held.resumed_at is not None:
-        raise Conflict("This held order was already resumed.", code="already_resumed")
+        raise Conflict("This held order was already resumed.", code=SessionCode.ALREADY_RESUMED)
     held.resumed_at = timezone.now()
     held.save(update_fields=["resumed_at"])
     session = _store(staff=staff, device_id=device_id, cart=held.cart or {})

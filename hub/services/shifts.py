@@ -25,7 +25,7 @@ from django.db import connection
 from django.utils import timezone
 
 from hub import pricing
-from hub.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hub.errors import Conflict, Forbidden, NotFound, ShiftCode, ValidationFailed
 from hub.events import orders_stream, record_event, service_transaction
 from hub.models import AuditEntry, CashMovement, Outlet, PrintJob, Shift, Staff
 from hub.roles import role_may
@@ -41,7 +41,9 @@ Z_COUNTER = "z_report"
 
 
 def no_open_shift() -> Conflict:
-    return Conflict("No shift is open; open one first (POST /shifts/open).", code="no_open_shift")
+    return Conflict(
+        "No shift is open; open one first (POST /shifts/open).", code=ShiftCode.NO_OPEN_SHIFT
+    )
 
 
 def _cash(value: Decimal, field: str, *, positive: bool) -> Decimal:
@@ -98,7 +100,9 @@ def shift_open(*, outlet: Outlet, by: Staff, opening_float: Decimal) -> Shift:
     opening_float = _cash(opening_float, "opening_float", positive=False)
     Outlet.objects.select_for_update(no_key=True).filter(pk=outlet.pk).first()
     if Shift.objects.filter(outlet=outlet, closed_at__isnull=True).exists():
-        raise Conflict("A shift is already open at this outlet; close it first.", code="shift_open")
+        raise Conflict(
+            "A shift is already open at this outlet; close it first.", code=ShiftCode.SHIFT_OPEN
+        )
     shift = Shift.objects.create(
         outlet=outlet, opened_by=by, opened_at=timezone.now(), opening_float=opening_float
     )

@@ -23,7 +23,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from hub.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from hub.errors import (
+    BusinessRuleViolation,
+    CheckCode,
+    Conflict,
+    NotFound,
+    OrderCode,
+    TableCode,
+    ValidationFailed,
+)
 from hub.events import expo_stream, kitchen_stream, record_event, service_transaction
 from hub.models import Kot, Order, OrderItem, Outlet, Payment, Staff, Table
 from hub.selectors.floor import open_orders_on
@@ -53,7 +61,7 @@ def _require_open_dine_in(order: Order, *, role: str) -> None:
     if not order.order_type.requires_table:
         raise BusinessRuleViolation(
             f"Order {order.number} is a {order.order_type.name} order; only dine-in orders sit at tables.",
-            code="not_a_dine_in_order",
+            code=TableCode.NOT_A_DINE_IN_ORDER,
             order_id=order.pk,
         )
     if order.is_closed:
@@ -134,7 +142,7 @@ def order_transfer_table(
     if other is not None:
         raise Conflict(
             f"Table {new_table.name} already has an open order ({other.number}).",
-            code="table_occupied",
+            code=TableCode.TABLE_OCCUPIED,
             order_id=other.pk,
         )
     old_table = tables.get(old_table_id) if old_table_id else None
@@ -201,13 +209,13 @@ def order_merge(
         if order.status == S.BILLED:
             raise Conflict(
                 f"Order {order.number} is billed: its items are frozen.",
-                code="order_billed",
+                code=OrderCode.ORDER_BILLED,
                 order_id=order.pk,
             )
     if Payment.objects.filter(order=source).exists():
         raise Conflict(
             f"Order {source.number} has payments; refund them before merging it.",
-            code="order_has_payments",
+            code=CheckCode.ORDER_HAS_PAYMENTS,
             order_id=source.pk,
         )
     table_ids = {t for t in (target.table_id, source.table_id) if t}

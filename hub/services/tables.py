@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from hub.errors import Conflict, NotFound, ValidationFailed
+from hub.errors import Conflict, NotFound, TableCode, ValidationFailed
 from hub.events import floor_stream, record_event, service_transaction, table_stream
 from hub.models import Order, Outlet, Staff, Table
 from hub.selectors.floor import open_orders_on
@@ -97,7 +97,7 @@ def table_set_status(
         raise Conflict(
             f"Table {table.name} has an open order ({open_order.number}); "
             "it stays occupied until that order is paid or cancelled.",
-            code="table_occupied",
+            code=TableCode.TABLE_OCCUPIED,
             order_id=open_order.pk,
         )
     if status == Table.Status.OCCUPIED and guests is None:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from hub.errors import DomainError
+from hub.errors import AuthCode, DomainError
 from hub.models import ApiToken, FailedLogin, Staff
 
 # last_used_at is written at most this often per token: a terminal polling every second
@@ -180,7 +180,9 @@ def login(*, username: str, password: str, address: str, device: str = "") -> tu
 
     staff = login_attempt(username=username, address=address, check=check)
     if staff is None:
-        raise DomainError("Wrong username or password.", code="invalid_credentials", status=401)
+        raise DomainError(
+            "Wrong username or password.", code=AuthCode.INVALID_CREDENTIALS, status=401
+        )
     with transaction.atomic():
         raw = token_issue(staff=staff, label=device or "login")
     return staff, raw

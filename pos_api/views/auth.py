@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializ
 from rest_framework import serializers
 
 from hub.client_address import client_address_of_request
+from hub.errors import AuthCode, RequestCode
 from hub.services import tokens
 
 from ..envelope import ok
@@ -28,7 +29,7 @@ class LoginIn(serializers.Serializer):
 class LoginApi(HubApiView):
     permission = PUBLIC
     authentication_classes: list = []
-    error_codes = {401: ["invalid_credentials"], 429: ["rate_limited"]}
+    error_codes = {401: [AuthCode.INVALID_CREDENTIALS], 429: [RequestCode.RATE_LIMITED]}
 
     @extend_schema(
         request=LoginIn,

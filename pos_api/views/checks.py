@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
+from hub.errors import CheckCode, OrderCode
 from hub.services import checks as services
 
 from ..routes import api_path
@@ -13,11 +14,11 @@ from ..serializers.orders import OrderOut
 from .orders import IF_MATCH, OrderApiView
 
 SPLIT_REFUSALS = [
-    "check_paid",
-    "order_has_payments",
-    "order_closed",
-    "nothing_to_split",
-    "version_conflict",
+    CheckCode.CHECK_PAID,
+    CheckCode.ORDER_HAS_PAYMENTS,
+    OrderCode.ORDER_CLOSED,
+    CheckCode.NOTHING_TO_SPLIT,
+    OrderCode.VERSION_CONFLICT,
 ]
 
 

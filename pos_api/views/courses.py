@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
+from hub.errors import CourseCode, OrderCode
 from hub.selectors import kitchen as kitchen_selectors
 from hub.services import kitchen as services
 
@@ -23,7 +24,7 @@ from .orders import OrderApiView
 
 class OrderFireApi(OrderApiView):
     permission = "order.fire"
-    error_codes = {409: ["nothing_to_fire", "order_closed"]}
+    error_codes = {409: [CourseCode.NOTHING_TO_FIRE, OrderCode.ORDER_CLOSED]}
 
     @extend_schema(
         request=io.OrderFireIn,
@@ -42,7 +43,7 @@ class OrderFireApi(OrderApiView):
 
 class OrderServeApi(OrderApiView):
     permission = "order.serve"
-    error_codes = {409: ["nothing_to_serve", "order_closed"]}
+    error_codes = {409: [CourseCode.NOTHING_TO_SERVE, OrderCode.ORDER_CLOSED]}
 
     @extend_schema(
         request=None,
@@ -56,7 +57,7 @@ class OrderServeApi(OrderApiView):
 
 class KotItemStatusApi(HubApiView):
     permission = "kot.set_status"
-    error_codes = {409: ["invalid_transition"]}
+    error_codes = {409: [OrderCode.INVALID_TRANSITION]}
 
     @extend_schema(
         request=kitchen_io.KotItemStatusIn,

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
+from hub.errors import CustomerCode
 from hub.selectors import customers as selectors
 from hub.services.customers import customer_create
 
@@ -20,7 +21,7 @@ from .base import HubApiView
 class CustomerListApi(HubApiView):
     permission = {"GET": "customer.search", "POST": "customer.create"}
     paginated = {"GET": True}
-    error_codes = {"POST": {409: ["customer_exists"]}}
+    error_codes = {"POST": {409: [CustomerCode.CUSTOMER_EXISTS]}}
 
     @extend_schema(parameters=[CustomerSearchQuery], responses=CustomerOut(many=True))
     def get(self, request):

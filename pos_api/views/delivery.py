@@ -5,7 +5,7 @@ assigning a driver, the delivery status and a driver's own deliveries (docs/api.
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
-from hub.errors import NotFound
+from hub.errors import DeliveryCode, NotFound, OrderCode, RequestCode
 from hub.selectors import delivery as selectors
 from hub.services import delivery as services
 from hub.services.clock import outlet_today
@@ -45,8 +45,8 @@ class PlatformListApi(HubApiView):
 class AssignDriverApi(OrderApiView):
     permission = "driver.assign"
     error_codes = {
-        409: ["order_closed", "invalid_transition"],
-        422: ["not_a_delivery_order", "driver_unavailable"],
+        409: [OrderCode.ORDER_CLOSED, OrderCode.INVALID_TRANSITION],
+        422: [DeliveryCode.NOT_A_DELIVERY_ORDER, DeliveryCode.DRIVER_UNAVAILABLE],
     }
 
     @extend_schema(
@@ -64,7 +64,10 @@ class AssignDriverApi(OrderApiView):
 
 class DeliveryStatusApi(OrderApiView):
     permission = "delivery.set_status"
-    error_codes = {409: ["order_closed", "invalid_transition"], 422: ["not_a_delivery_order"]}
+    error_codes = {
+        409: [OrderCode.ORDER_CLOSED, OrderCode.INVALID_TRANSITION],
+        422: [DeliveryCode.NOT_A_DELIVERY_ORDER],
+    }
 
     @extend_schema(
         request=io.DeliveryStatusIn,
@@ -92,7 +95,7 @@ class MyDeliveriesApi(HubApiView):
 
     permission = "delivery.mine"
     paginated = True
-    error_codes = {404: ["not_found"]}  # a manager or cashier without a driver profile
+    error_codes = {404: [RequestCode.NOT_FOUND]}  # a manager or cashier without a driver profile
 
     @extend_schema(parameters=[io.MyDeliveriesQuery], responses=io.DeliveryRowOut(many=True))
     def get(self, request):

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
+from hub.errors import TableCode
 from hub.selectors import floor as selectors
 from hub.services.tables import table_set_status
 
@@ -40,7 +41,7 @@ class TableDetailApi(HubApiView):
 
 class TableStatusApi(HubApiView):
     permission = "table.set_status"
-    error_codes = {409: ["table_occupied"]}
+    error_codes = {409: [TableCode.TABLE_OCCUPIED]}
 
     @extend_schema(
         parameters=[TABLE_ID],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
+from hub.errors import KitchenCode, OrderCode
 from hub.selectors import kitchen as selectors
 from hub.services import kitchen as services
 
@@ -20,7 +21,7 @@ from .base import HubApiView
 
 class KotSendApi(HubApiView):
     permission = "kot.send"
-    error_codes = {409: ["nothing_to_send", "order_closed"]}
+    error_codes = {409: [KitchenCode.NOTHING_TO_SEND, OrderCode.ORDER_CLOSED]}
 
     @extend_schema(
         request=None,
@@ -45,7 +46,7 @@ class KotDetailApi(HubApiView):
 
 class KotStatusApi(HubApiView):
     permission = "kot.set_status"
-    error_codes = {409: ["invalid_transition"]}
+    error_codes = {409: [OrderCode.INVALID_TRANSITION]}
 
     @extend_schema(
         request=io.KotStatusIn,

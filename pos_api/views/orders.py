@@ -16,7 +16,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from hub.errors import ValidationFailed
+from hub.errors import (
+    CheckCode,
+    KitchenCode,
+    OrderCode,
+    PaymentCode,
+    RequestCode,
+    TableCode,
+    ValidationFailed,
+)
 from hub.models import Order
 from hub.selectors import orders as selectors
 from hub.services import coupons as coupon_services
@@ -70,18 +78,18 @@ class OrderApiView(HubApiView):
 
 # The refusals of docs/api.md "Error codes of this area", per operation, for the schema.
 LINE_RULES = [
-    "price_mismatch",
-    "item_unavailable",
-    "modifier_rule",
-    "discount_limit_exceeded",
-    "coupon_invalid",
+    OrderCode.PRICE_MISMATCH,
+    OrderCode.ITEM_UNAVAILABLE,
+    OrderCode.MODIFIER_RULE,
+    OrderCode.DISCOUNT_LIMIT_EXCEEDED,
+    OrderCode.COUPON_INVALID,
 ]
 
 
 class OrderListCreateApi(OrderApiView):
     permission = {"GET": "order.read", "POST": "order.create"}
     paginated = {"GET": True}
-    error_codes = {"POST": {409: ["table_occupied"], 422: LINE_RULES}}
+    error_codes = {"POST": {409: [TableCode.TABLE_OCCUPIED], 422: LINE_RULES}}
 
     @extend_schema(parameters=[io.OrderListQuery], responses=io.OrderOut(many=True))
     def get(self, request):
@@ -150,14 +158,14 @@ class OrderDetailApi(OrderApiView):
     error_codes = {
         "PUT": {
             409: [
-                "version_conflict",
-                "table_occupied",
-                "order_billed",
-                "order_closed",
-                "item_already_sent",
-                "item_void",
-                "payments_exceed_total",
-                "check_paid",
+                OrderCode.VERSION_CONFLICT,
+                TableCode.TABLE_OCCUPIED,
+                OrderCode.ORDER_BILLED,
+                OrderCode.ORDER_CLOSED,
+                OrderCode.ITEM_ALREADY_SENT,
+                OrderCode.ITEM_VOID,
+                PaymentCode.PAYMENTS_EXCEED_TOTAL,
+                CheckCode.CHECK_PAID,
             ],
             422: LINE_RULES,
         }
@@ -201,7 +209,12 @@ class OrderDetailApi(OrderApiView):
 class OrderStatusApi(OrderApiView):
     permission = "order.set_status"
     error_codes = {
-        409: ["version_conflict", "invalid_transition", "items_not_sent", "order_closed"]
+        409: [
+            OrderCode.VERSION_CONFLICT,
+            OrderCode.INVALID_TRANSITION,
+            KitchenCode.ITEMS_NOT_SENT,
+            OrderCode.ORDER_CLOSED,
+        ]
     }
 
     @extend_schema(
@@ -229,7 +242,9 @@ class OrderStatusApi(OrderApiView):
 
 class OrderCancelApi(OrderApiView):
     permission = "order.cancel"
-    error_codes = {409: ["version_conflict", "invalid_transition", "order_closed"]}
+    error_codes = {
+        409: [OrderCode.VERSION_CONFLICT, OrderCode.INVALID_TRANSITION, OrderCode.ORDER_CLOSED]
+    }
 
     @extend_schema(
         request=io.OrderCancelIn,
@@ -256,8 +271,8 @@ class OrderCancelApi(OrderApiView):
 class OrderDiscountApi(OrderApiView):
     permission = "order.discount"
     error_codes = {
-        409: ["version_conflict", "order_closed", "check_paid"],
-        422: ["discount_limit_exceeded", "coupon_invalid"],
+        409: [OrderCode.VERSION_CONFLICT, OrderCode.ORDER_CLOSED, CheckCode.CHECK_PAID],
+        422: [OrderCode.DISCOUNT_LIMIT_EXCEEDED, OrderCode.COUPON_INVALID],
     }
 
     @extend_schema(
@@ -314,7 +329,7 @@ CouponValidateOut = inline_serializer(
 
 class CouponValidateApi(HubApiView):
     permission = "coupon.read"
-    error_codes = {404: ["not_found"]}  # order_id of no order in the outlet
+    error_codes = {404: [RequestCode.NOT_FOUND]}  # order_id of no order in the outlet
 
     @extend_schema(
         request=io.CouponValidateIn,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
+from hub.errors import OrderCode, PaymentCode
 from hub.selectors import orders as order_selectors
 from hub.services import payments as services
 
@@ -18,7 +19,10 @@ from .base import HubApiView
 PAID_MESSAGE = "Payment processed successfully"
 
 
-PAYMENT_REFUSALS = {409: ["nothing_due", "order_closed"], 422: ["amount_exceeds_balance"]}
+PAYMENT_REFUSALS = {
+    409: [PaymentCode.NOTHING_DUE, OrderCode.ORDER_CLOSED],
+    422: [PaymentCode.AMOUNT_EXCEEDS_BALANCE],
+}
 
 
 class PaymentCreateApi(HubApiView):
@@ -107,7 +111,7 @@ class PaymentStatusApi(HubApiView):
 
 class RefundApi(HubApiView):
     permission = "payment.refund"
-    error_codes = {422: ["amount_exceeds_refundable"]}
+    error_codes = {422: [PaymentCode.AMOUNT_EXCEEDS_REFUNDABLE]}
 
     @extend_schema(
         request=io.RefundIn,

@@ -11,7 +11,7 @@ import json
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
-from hub.errors import DomainError
+from hub.errors import DomainError, IntegrationCode, KitchenCode, OrderCode, PaymentCode
 from hub.secrets import secret_open, signature_valid
 from hub.services import platforms as services
 
@@ -55,9 +55,14 @@ class PlatformOrderIntakeApi(HubApiView):
     permission = PUBLIC
     authentication_classes: list = []
     error_codes = {
-        401: ["bad_signature"],
-        409: ["platform_ref_taken"],
-        422: ["unmapped_item", "modifier_rule", "item_unavailable", "amount_exceeds_balance"],
+        401: [IntegrationCode.BAD_SIGNATURE],
+        409: [IntegrationCode.PLATFORM_REF_TAKEN],
+        422: [
+            IntegrationCode.UNMAPPED_ITEM,
+            OrderCode.MODIFIER_RULE,
+            OrderCode.ITEM_UNAVAILABLE,
+            PaymentCode.AMOUNT_EXCEEDS_BALANCE,
+        ],
     }
 
     @extend_schema(
@@ -79,7 +84,7 @@ class PlatformOrderIntakeApi(HubApiView):
 class PlatformOrderCancelApi(HubApiView):
     permission = PUBLIC
     authentication_classes: list = []
-    error_codes = {401: ["bad_signature"], 409: ["order_closed"]}
+    error_codes = {401: [IntegrationCode.BAD_SIGNATURE], 409: [OrderCode.ORDER_CLOSED]}
 
     @extend_schema(
         request=io.PlatformCancelIn,
@@ -110,7 +115,9 @@ def _verified_account(request, code: str):
         secret_open(account.secret_sealed), raw, request.headers.get("X-Hub-Signature")
     ):
         raise DomainError(
-            "The X-Hub-Signature does not match the body.", code="bad_signature", status=401
+            "The X-Hub-Signature does not match the body.",
+            code=IntegrationCode.BAD_SIGNATURE,
+            status=401,
         )
     return account
 
@@ -129,7 +136,10 @@ def _account(code: str, raw: bytes):
 
 class OrderAcceptApi(OrderApiView):
     permission = "platform_order.accept"
-    error_codes = {409: ["invalid_transition", "nothing_to_send"], 422: ["not_a_platform_order"]}
+    error_codes = {
+        409: [OrderCode.INVALID_TRANSITION, KitchenCode.NOTHING_TO_SEND],
+        422: [IntegrationCode.NOT_A_PLATFORM_ORDER],
+    }
 
     @extend_schema(request=None, responses=OrderOut)
     def post(self, request, order_id: int):
@@ -139,7 +149,7 @@ class OrderAcceptApi(OrderApiView):
 
 class OrderRejectApi(OrderApiView):
     permission = "platform_order.accept"
-    error_codes = {409: ["order_closed"], 422: ["not_a_platform_order"]}
+    error_codes = {409: [OrderCode.ORDER_CLOSED], 422: [IntegrationCode.NOT_A_PLATFORM_ORDER]}
 
     @extend_schema(
         request=io.RejectIn,

@@ -6,6 +6,7 @@ once (201 with the job); the printer being off never delays or fails it.
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
+from hub.errors import PrintingCode
 from hub.selectors import printing as selectors
 from hub.services import printing as services
 
@@ -14,9 +15,11 @@ from ..routes import api_path
 from ..serializers.printing import InvoicePrintJobOut, PrintBillIn, PrinterOut, PrintJobOut
 from .base import HubApiView
 
-KOT_PRINT_REFUSALS = {409: ["no_printer"]}
-BILL_PRINT_REFUSALS = {409: ["no_printer", "order_cancelled"]}
-INVOICE_PRINT_REFUSALS = {409: ["no_printer", "order_cancelled", "order_not_billed"]}
+KOT_PRINT_REFUSALS = {409: [PrintingCode.NO_PRINTER]}
+BILL_PRINT_REFUSALS = {409: [PrintingCode.NO_PRINTER, PrintingCode.ORDER_CANCELLED]}
+INVOICE_PRINT_REFUSALS = {
+    409: [PrintingCode.NO_PRINTER, PrintingCode.ORDER_CANCELLED, PrintingCode.ORDER_NOT_BILLED]
+}
 
 
 def _job_response(job, serializer=PrintJobOut):

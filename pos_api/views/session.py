@@ -7,7 +7,7 @@ import re
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 
-from hub.errors import ValidationFailed
+from hub.errors import OrderCode, SessionCode, ValidationFailed
 from hub.selectors import session as selectors
 from hub.services import session as services
 
@@ -68,8 +68,8 @@ class SessionApi(SessionApiView):
 
 class SessionSaveApi(SessionApiView):
     error_codes = {
-        409: ["already_resumed", "already_held", "order_not_draft"],
-        413: ["cart_too_large"],
+        409: [SessionCode.ALREADY_RESUMED, SessionCode.ALREADY_HELD, OrderCode.ORDER_NOT_DRAFT],
+        413: [SessionCode.CART_TOO_LARGE],
     }
 
     @extend_schema(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
+from hub.errors import PrintingCode, RequestCode, ShiftCode
 from hub.services import shifts as services
 
 from ..envelope import ok
@@ -18,7 +19,7 @@ from .base import HubApiView
 
 class ShiftOpenApi(HubApiView):
     permission = "shift.open"
-    error_codes = {409: ["shift_open"]}
+    error_codes = {409: [ShiftCode.SHIFT_OPEN]}
 
     @extend_schema(
         request=io.ShiftOpenIn,
@@ -38,7 +39,7 @@ class ShiftOpenApi(HubApiView):
 
 class ShiftCurrentApi(HubApiView):
     permission = "shift.read"
-    error_codes = {404: ["not_found"]}  # no shift open
+    error_codes = {404: [RequestCode.NOT_FOUND]}  # no shift open
 
     @extend_schema(responses=io.ShiftOut, summary="The open shift (404 when none is open)")
     def get(self, request):
@@ -47,7 +48,7 @@ class ShiftCurrentApi(HubApiView):
 
 class CashMovementApi(HubApiView):
     permission = "shift.cash_movement"
-    error_codes = {409: ["no_open_shift"]}
+    error_codes = {409: [ShiftCode.NO_OPEN_SHIFT]}
 
     @extend_schema(
         request=io.CashMovementIn,
@@ -75,7 +76,7 @@ class CashMovementApi(HubApiView):
 
 class XReportApi(HubApiView):
     permission = "shift.read"
-    error_codes = {404: ["not_found"]}  # no shift open
+    error_codes = {404: [RequestCode.NOT_FOUND]}  # no shift open
 
     @extend_schema(
         responses=io.ShiftReportOut,
@@ -87,7 +88,7 @@ class XReportApi(HubApiView):
 
 class ShiftCloseApi(HubApiView):
     permission = "shift.close"
-    error_codes = {409: ["no_open_shift"]}
+    error_codes = {409: [ShiftCode.NO_OPEN_SHIFT]}
 
     @extend_schema(
         request=io.ShiftCloseIn,
@@ -119,7 +120,7 @@ class ShiftReportApi(HubApiView):
 
 class ShiftPrintReportApi(HubApiView):
     permission = "shift.print"
-    error_codes = {409: ["no_printer"]}
+    error_codes = {409: [PrintingCode.NO_PRINTER]}
 
     @extend_schema(
         request=None,

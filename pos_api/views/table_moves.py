@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
+from hub.errors import CheckCode, OrderCode, TableCode
 from hub.services import table_moves as services
 
 from ..routes import api_path
@@ -16,8 +17,8 @@ from .orders import IF_MATCH, OrderApiView
 class TransferTableApi(OrderApiView):
     permission = "order.transfer"
     error_codes = {
-        409: ["table_occupied", "order_closed", "version_conflict"],
-        422: ["not_a_dine_in_order"],
+        409: [TableCode.TABLE_OCCUPIED, OrderCode.ORDER_CLOSED, OrderCode.VERSION_CONFLICT],
+        422: [TableCode.NOT_A_DINE_IN_ORDER],
     }
 
     @extend_schema(
@@ -41,8 +42,13 @@ class TransferTableApi(OrderApiView):
 class MergeApi(OrderApiView):
     permission = "order.transfer"
     error_codes = {
-        409: ["order_closed", "order_billed", "order_has_payments", "version_conflict"],
-        422: ["not_a_dine_in_order"],
+        409: [
+            OrderCode.ORDER_CLOSED,
+            OrderCode.ORDER_BILLED,
+            CheckCode.ORDER_HAS_PAYMENTS,
+            OrderCode.VERSION_CONFLICT,
+        ],
+        422: [TableCode.NOT_A_DINE_IN_ORDER],
     }
 
     @extend_schema(
