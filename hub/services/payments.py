@@ -261,6 +261,8 @@ def payment_refund(
     if not reason:
         raise ValidationFailed(fields={"reason": ["A reason is required for a refund."]})
     order = order_lock(order_id=order_id, outlet=outlet)
+    # CONTRACT 14: the shift open now, its row held before the payment's (lock order 2a)
+    shift_id = shift_attributed(outlet=order.outlet, required=order.outlet.requires_open_shift)
     payment = Payment.objects.select_for_update().filter(pk=payment_id, order=order).first()
     if payment is None:
         raise NotFound("No such payment on this order.")
@@ -275,7 +277,6 @@ def payment_refund(
             code="amount_exceeds_refundable",
             refundable=refundable,
         )
-    shift_id = shift_attributed(outlet=order.outlet, required=order.outlet.requires_open_shift)
     refund = Refund.objects.create(
         payment=payment, amount=amount, reason=reason[:300], created_by=by, shift_id=shift_id
     )
