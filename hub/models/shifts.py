@@ -84,7 +84,7 @@ class AuditEntry(models.Model):
     """One sensitive action (CONTRACT 15), written by the service that did it, in its
     transaction. Never changed or pruned: save() refuses an update, the queryset refuses
     update() and delete(), and on PostgreSQL a trigger refuses UPDATE and DELETE
-    (migration 0009)."""
+    (migration 0012_shifts)."""
 
     class Kind(models.TextChoices):
         VOID = "void"

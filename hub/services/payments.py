@@ -222,9 +222,10 @@ def payments_capture(
     refusal = payment_refusal(order=order, by=by)
     if refusal is not None:
         raise refusal
-    checks = checks_locked(order)
-    # CONTRACT 14: the shift open now (409 no_open_shift where the outlet requires one)
+    # CONTRACT 14: the shift open now (409 no_open_shift where the outlet requires one);
+    # its row before the checks' (docs/architecture.md "Lock order": 2a, then 5)
     shift_id = shift_attributed(outlet=order.outlet, required=order.outlet.requires_open_shift)
+    checks = checks_locked(order)
     payments, change_total, received = [], Decimal("0.00"), []
     for index, request in enumerate(requests):
         prefix = f"payments.{index}." if len(requests) > 1 else ""
@@ -267,6 +268,8 @@ def payment_refund(
     if not reason:
         raise ValidationFailed(fields={"reason": ["A reason is required for a refund."]})
     order = order_lock(order_id=order_id, outlet=outlet)
+    # CONTRACT 14: the shift open now, its row held before the payment's (lock order 2a)
+    shift_id = shift_attributed(outlet=order.outlet, required=order.outlet.requires_open_shift)
     payment = Payment.objects.select_for_update().filter(pk=payment_id, order=order).first()
     if payment is None:
         raise NotFound("No such payment on this order.")
@@ -281,7 +284,6 @@ def payment_refund(
             code=PaymentCode.AMOUNT_EXCEEDS_REFUNDABLE,
             refundable=refundable,
         )
-    shift_id = shift_attributed(outlet=order.outlet, required=order.outlet.requires_open_shift)
     refund = Refund.objects.create(
         payment=payment, amount=amount, reason=reason[:300], created_by=by, shift_id=shift_id
     )

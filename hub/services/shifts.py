@@ -12,8 +12,8 @@
   gives the Z number from the outlet's counter (the same UPSERT as invoice numbers, held
   to COMMIT: numbers without gaps or duplicates, whatever runs at once).
 
-Lock order (docs/architecture.md): the order rows first (payments, cancels), then the
-shift row; a close takes the shift row, then the Z counter.
+Lock order (docs/architecture.md, 2a): the order rows first (payments, cancels), then
+the shift row, then tables and KOTs; a close takes the shift row, then the Z counter.
 """
 
 from __future__ import annotations

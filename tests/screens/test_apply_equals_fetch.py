@@ -514,6 +514,19 @@ def scenario_menu_item_changed(outlet):
     )
 
 
+def scenario_shift_opened(outlet):
+    from hub.services.shifts import shift_open
+
+    shift_open(outlet=outlet, by=staff("cashier"), opening_float=Decimal("500"))
+
+
+def scenario_shift_closed(outlet):
+    from hub.services.shifts import shift_close
+
+    scenario_shift_opened(outlet)
+    shift_close(outlet=outlet, by=staff("cashier"), counted_cash=Decimal("500"))
+
+
 SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "order.created": scenario_order_created,
     "order.updated": scenario_order_updated,
@@ -536,6 +549,8 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "menu.item_availability": scenario_menu_item_availability,
     "menu.item_changed": scenario_menu_item_changed,
     "menu.option_availability": scenario_menu_option_availability,
+    "shift.opened": scenario_shift_opened,
+    "shift.closed": scenario_shift_closed,
 }
 
 

@@ -28,6 +28,12 @@
     "print.job_status":
       "a print job printed or given up: POS terminals learn it from the print request " +
       "they made; no screen draws the print queue (the admin does)",
+    "shift.opened":
+      "the manager screen re-reads the shift and its X report on it (manager.js): a " +
+      "report is fetched again, never patched from events",
+    "shift.closed":
+      "the manager screen re-reads the shift, its Z report and the day's figures on it " +
+      "(manager.js), as for every payment",
   };
 
   function copy(obj, changes) {

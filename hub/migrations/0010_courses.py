@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hub', '0008_checks'),
+        ('hub', '0009_bills'),
     ]
 
     operations = [

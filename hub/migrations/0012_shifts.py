@@ -39,7 +39,7 @@ def audit_append_only_drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hub', '0008_checks'),
+        ('hub', '0011_platforms'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hub', '0008_checks'),
+        ('hub', '0010_courses'),
     ]
 
     operations = [
