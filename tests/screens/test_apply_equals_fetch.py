@@ -527,6 +527,12 @@ def scenario_shift_closed(outlet):
     shift_close(outlet=outlet, by=staff("cashier"), counted_cash=Decimal("500"))
 
 
+def scenario_webhook_disabled(outlet):
+    from tests.realtime.test_event_schemas import scenario_webhook_disabled as disable
+
+    disable(outlet)
+
+
 SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "order.created": scenario_order_created,
     "order.updated": scenario_order_updated,
@@ -551,6 +557,7 @@ SCENARIOS: dict[str, Callable[[Outlet], object]] = {
     "menu.option_availability": scenario_menu_option_availability,
     "shift.opened": scenario_shift_opened,
     "shift.closed": scenario_shift_closed,
+    "webhook.disabled": scenario_webhook_disabled,
 }
 
 

@@ -28,6 +28,9 @@
     "print.job_status":
       "a print job printed or given up: POS terminals learn it from the print request " +
       "they made; no screen draws the print queue (the admin does)",
+    "webhook.disabled":
+      "a webhook subscription given up after 24 h of failures: for the manager's " +
+      "integrations (GET /webhooks, the admin), not drawn on a service screen",
     "shift.opened":
       "the manager screen re-reads the shift and its X report on it (manager.js): a " +
       "report is fetched again, never patched from events",
