@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
-from hub.errors import OrderCode, PaymentCode
+from hub.errors import OrderCode, PaymentCode, ShiftCode
 from hub.selectors import orders as order_selectors
 from hub.services import payments as services
 
@@ -20,7 +20,11 @@ PAID_MESSAGE = "Payment processed successfully"
 
 
 PAYMENT_REFUSALS = {
-    409: [PaymentCode.NOTHING_DUE, OrderCode.ORDER_CLOSED],
+    409: [
+        PaymentCode.NOTHING_DUE,
+        OrderCode.ORDER_CLOSED,
+        ShiftCode.NO_OPEN_SHIFT,  # where the outlet requires an open shift (CONTRACT 14)
+    ],
     422: [PaymentCode.AMOUNT_EXCEEDS_BALANCE],
 }
 
@@ -111,7 +115,10 @@ class PaymentStatusApi(HubApiView):
 
 class RefundApi(HubApiView):
     permission = "payment.refund"
-    error_codes = {422: [PaymentCode.AMOUNT_EXCEEDS_REFUNDABLE]}
+    error_codes = {
+        409: [ShiftCode.NO_OPEN_SHIFT],
+        422: [PaymentCode.AMOUNT_EXCEEDS_REFUNDABLE],
+    }
 
     @extend_schema(
         request=io.RefundIn,
