@@ -1,11 +1,14 @@
 """Split bill on the waiter tablet (CONTRACT 12, docs/screens.md "Split bill"), in a real
 Chromium against a real daphne: a four-line table order split in two by items from the
-tablet, check 1 paid over REST and shown paid live beside check 2 still due, check 2
-paid from a cashier's phone. Screenshots in var/screenshots/ (HUB_SCREENSHOT_DIR)."""
+tablet, check 1 paid over REST and shown paid live beside check 2 still due, check 2's own bill
+printed from the tablet, check 2 paid from a cashier's phone. Screenshots in var/screenshots/ (HUB_SCREENSHOT_DIR)."""
 
 from __future__ import annotations
 
 import pytest
+
+from hub.models import PrintJob
+from tests.printers.conftest import job_preview
 
 from .conftest import PHONE
 
@@ -84,6 +87,14 @@ def test_split_by_items_on_the_tablet_then_each_check_paid(screens, rest):
     floor.locator("#unsplit").wait_for(state="detached", timeout=5000)
     assert floor.locator("#split-bill").count() == 0
     assert floor.locator(".menu").count() == 0
+    # the guests of check 2 ask for their bill: it prints alone, headed Check 2 of 2
+    jobs_before = set(PrintJob.objects.filter(kind="bill").values_list("id", flat=True))
+    _check(floor, 2).get_by_role("button", name="Print check 2").click()
+    floor.get_by_text("Check 2 sent to Receipt Printer").wait_for(timeout=5000)
+    (job,) = PrintJob.objects.filter(kind="bill").exclude(id__in=jobs_before)
+    paper = job_preview(job)
+    assert "Check 2 of 2" in paper and f"{two['total']:.2f}" in paper
+    assert "Butter Chicken" in paper and "Paneer Tikka" not in paper
     tablet.shot("waiter-split-paid-1280x800")
     tablet.assert_healthy()
 

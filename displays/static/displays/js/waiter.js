@@ -500,6 +500,7 @@
     const names = {};
     for (const item of orderData.items) names[item.id] = item.name;
     const mayPay = allows(orderData, "pay");
+    const mayPrint = allows(orderData, "print_bill");
     return el("section", { class: "checks", "aria-label": "Checks" }, [
       el("div", { class: "checks-head" }, [
         el("h3", {}, "Split in " + checks.length),
@@ -548,6 +549,19 @@
               el("dt", {}, "Due"),
               el("dd", { class: "check-due" }, money(check.balance_due, currency())),
             ]),
+            // The check's own bill on the receipt printer ("Check 2 of 3" on paper)
+            mayPrint
+              ? el(
+                  "button",
+                  {
+                    type: "button",
+                    class: "btn btn-small check-print",
+                    "aria-label": "Print check " + check.number,
+                    onclick: (ev) => printCheck(orderData, check, ev.currentTarget),
+                  },
+                  "Print bill"
+                )
+              : null,
             // Pay the check's balance, as the hub states it, by each method it offers
             mayPay && check.payment_status !== "paid"
               ? el(
@@ -588,6 +602,18 @@
       renderPanel();
     } catch (e) {
       toast(e.message, "error");
+      buttonNode.disabled = false;
+    }
+  }
+
+  async function printCheck(orderData, check, buttonNode) {
+    buttonNode.disabled = true;
+    try {
+      const job = await api("POST", "orders/" + orderData.id + "/print-bill", { check_id: check.id });
+      toast("Check " + check.number + " sent to " + job.printer.name, "ok");
+    } catch (e) {
+      toast(e.message, "error");
+    } finally {
       buttonNode.disabled = false;
     }
   }
