@@ -129,9 +129,10 @@ def test_the_tablet_sends_two_courses_and_fires_the_second(screens, rest):
     floor.fill("#guests", "2")
     floor.get_by_role("button", name="Open T4").click()
     floor.wait_for_selector(".order-number")
-    floor.locator('.menu-item[data-menu-item-id="15"]').click()  # a starter, course 1
-    floor.locator('.menu-item[data-menu-item-id="6"]').click()  # a main...
-    floor.get_by_role("button", name="Course 1 for Butter Chicken: change").click()  # ...course 2
+    # items without options (an item with groups opens the modifier chooser first)
+    floor.locator('.menu-item[data-menu-item-id="3"]').click()  # a starter, course 1
+    floor.locator('.menu-item[data-menu-item-id="7"]').click()  # a main...
+    floor.get_by_role("button", name="Course 1 for Dal Makhani: change").click()  # ...course 2
     floor.wait_for_selector('.btn-course[data-course="2"]')
     floor.locator("#send-kot").click()
     floor.wait_for_selector(".line.line-held")
@@ -140,13 +141,13 @@ def test_the_tablet_sends_two_courses_and_fires_the_second(screens, rest):
     assert fire.inner_text() == "Fire course 2"
     # the kitchen: the starter live, the main greyed as HOLD course 2
     kitchen.wait_for_selector('.ticket.held:has-text("HOLD course 2")')
-    kitchen.wait_for_selector('.ticket[data-status="sent_to_kitchen"]:has-text("Paneer Tikka")')
+    kitchen.wait_for_selector('.ticket[data-status="sent_to_kitchen"]:has-text("Chicken 65")')
     shot(tablet, "tablet-fire-course-2-1280x800")
 
     fire.click()
     floor.wait_for_selector(".line.line-sent_to_kitchen >> nth=1")
     assert floor.locator("#fire-course").count() == 0  # nothing left to fire
-    kitchen.wait_for_selector('.ticket[data-status="sent_to_kitchen"]:has-text("Butter Chicken")')
+    kitchen.wait_for_selector('.ticket[data-status="sent_to_kitchen"]:has-text("Dal Makhani")')
     assert kitchen.locator(".ticket.held").count() == 0
     tablet.assert_healthy()
     kds.assert_healthy()
