@@ -36,6 +36,13 @@ from hub.models import (
 from hub.roles import KITCHEN
 
 
+def _require_kitchen_of(by: Staff, item: MenuItem, refusal: str) -> None:
+    """A kitchen user may mark sold out only what the kitchens they work cook (the rule of
+    items and of their options alike); other roles may mark anything of their outlet."""
+    if by.role == KITCHEN and not by.kitchens.filter(pk=item.kitchen_id).exists():
+        raise Forbidden(refusal)
+
+
 @service_transaction
 def menu_item_set_availability(
     *, item_id: int, outlet: Outlet, is_available: bool, by: Staff
@@ -50,8 +57,7 @@ def menu_item_set_availability(
     item = MenuItem.objects.select_for_update().filter(pk=item_id, outlet=outlet).first()
     if item is None:
         raise NotFound("No such menu item.")
-    if by.role == KITCHEN and not by.kitchens.filter(pk=item.kitchen_id).exists():
-        raise Forbidden("This item is cooked in a kitchen you do not work.")
+    _require_kitchen_of(by, item, "This item is cooked in a kitchen you do not work.")
     if item.is_available == is_available:
         return item
     item.is_available = is_available
@@ -93,8 +99,7 @@ def modifier_option_set_availability(
     if option is None:
         raise NotFound("No such modifier option.")
     item = option.group.menu_item
-    if by.role == KITCHEN and not by.kitchens.filter(pk=item.kitchen_id).exists():
-        raise Forbidden("This option is of an item cooked in a kitchen you do not work.")
+    _require_kitchen_of(by, item, "This option is of an item cooked in a kitchen you do not work.")
     if option.is_available == is_available:
         return option
     option.is_available = is_available
