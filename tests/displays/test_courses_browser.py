@@ -32,6 +32,20 @@ def wait_until(check, timeout: float = 5.0):
         time.sleep(0.1)
 
 
+def wait_for_card(kitchen, selector: str) -> None:
+    """Wait for a kitchen card; if it never comes, fail with what the screen holds (its
+    tickets and the stream's last seq), which is what tells a lost event from a slow one."""
+    try:
+        kitchen.wait_for_selector(selector)
+    except Exception as error:
+        held = kitchen.evaluate(
+            """() => ({seq: kds.socket.seq, applied: kds.socket.applied,
+                      tickets: Object.values(kds.state.tickets).map(
+                        t => [t.id, t.status, t.items.map(i => i.name)])})"""
+        )
+        raise AssertionError(f"{selector} never drawn; the screen holds {held}") from error
+
+
 def test_two_courses_fire_bump_lines_ready_at_the_pass_and_serve(screens, rest):
     waiter = rest("waiter")
     order = waiter.ok(
@@ -139,9 +153,19 @@ def test_the_tablet_sends_two_courses_and_fires_the_second(screens, rest):
     assert "C2" in floor.locator(".line.line-held").inner_text()
     fire = floor.locator("#fire-course")
     assert fire.inner_text() == "Fire course 2"
+    # the hub has both: the starter live, the main held (so a screen that misses one is
+    # the screen's fault, not a tap the tablet lost)
+    number = floor.locator(".order-number").inner_text()
+    orders = rest("waiter").ok("GET", "/api/v1/pos/orders?table_id=4")
+    order = next(o for o in orders if o["order_number"] == number)
+    kots = rest("waiter").ok("GET", f"/api/v1/pos/orders/{order['id']}")["kots"]
+    assert sorted((k["status"], [i["name"] for i in k["items"]]) for k in kots) == [
+        ("held", ["Dal Makhani"]),
+        ("sent_to_kitchen", ["Chicken 65"]),
+    ]
     # the kitchen: the starter live, the main greyed as HOLD course 2
-    kitchen.wait_for_selector('.ticket.held:has-text("HOLD course 2")')
-    kitchen.wait_for_selector('.ticket[data-status="sent_to_kitchen"]:has-text("Chicken 65")')
+    wait_for_card(kitchen, '.ticket.held:has-text("HOLD course 2"):has-text("Dal Makhani")')
+    wait_for_card(kitchen, '.ticket[data-status="sent_to_kitchen"]:has-text("Chicken 65")')
     shot(tablet, "tablet-fire-course-2-1280x800")
 
     fire.click()
