@@ -7,6 +7,8 @@ live servers) flush the database afterwards, so `demo` re-seeds when it is gone.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
@@ -17,6 +19,14 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Note every error code the API answers, to check them against the schema at the end.
     settings.MIDDLEWARE = ["tests.error_codes_seen.ErrorCodeRecorder", *settings.MIDDLEWARE]
+    # A channel-layer prefix of this run's own: the live servers the tests start inherit it
+    # (tests/liveserver.py), and no other hub on this machine's Redis (a `make run` left
+    # running, a bench, another checkout's tests) can put its events on this run's
+    # streams. Such a foreign event carries a seq of another database: a screen that
+    # applied it would drop this run's real events with lower seqs as already applied.
+    layer = settings.CHANNEL_LAYERS["default"].get("CONFIG", {})
+    if "prefix" in layer:  # the Redis layers (the in-memory one lives in one process)
+        layer["prefix"] = f"{layer['prefix']}-test{os.getpid()}"
 
 
 @pytest.fixture(scope="session", autouse=True)
