@@ -10,7 +10,8 @@ anyone who reads the log. Two writers need covering:
 - daphne's access log, which is not logging at all: daphne's CLI builds
   `daphne.access.AccessLogGenerator(stream)` itself and writes NCSA lines straight to the
   stream, with no setting or hook (daphne 4.2). Its `__call__` is wrapped to redact the
-  path first. The ASGI app (hub.asgi) is imported before daphne serves anything, so the
+  path first, and its `write_entry` sends the line to the `daphne.access` logger instead,
+  so it gets the same time, level and format as every other line. The ASGI app (hub.asgi) is imported before daphne serves anything, so the
   documented `daphne hub.asgi:application` is covered whatever flags it runs with.
 
 Django runs `configure_logging` at setup (settings.LOGGING_CONFIG), in every process.
@@ -24,6 +25,7 @@ import re
 from typing import Any
 
 REDACTED = "[redacted]"
+access_log = logging.getLogger("daphne.access")
 
 # token=, access_token=, csrftoken= ... in a query string or cookie, also percent-encoded
 # (a URL inside ?next=); and Bearer credentials (a header or the bearer.<token>
@@ -82,8 +84,23 @@ def install_daphne_access_log_redaction() -> None:
             details = dict(details, path=redact(details["path"]))
         return original(self, protocol, action, details)
 
+    def write_entry(self, host, date, request, status=None, length=None, ident=None, user=None):
+        # Through Python logging, so the line has a time, level and logger like every
+        # other (and is JSON with HUB_LOG_FORMAT=json). HTTP entries are DEBUG: the hub's
+        # own `hub.access` line (hub/request_id.py) says the same with the request id,
+        # route and duration. WebSocket entries (connect, reject, disconnect) stay INFO.
+        access_log.log(
+            logging.DEBUG if status is not None else logging.INFO,
+            '%s "%s" %s %s',
+            host,
+            request,
+            status or "-",
+            length or "-",
+        )
+
     __call__.hub_redacting = True
     AccessLogGenerator.__call__ = __call__
+    AccessLogGenerator.write_entry = write_entry
 
 
 def configure_logging(logging_settings: dict) -> None:

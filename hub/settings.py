@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id of every log line, the access line, HTTP metrics.
+    "hub.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (admin, screens) served by the hub itself, no separate web server needed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -212,6 +214,15 @@ MEDIA_URL = "media/"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Serve straight from the apps' static/ folders: no collectstatic step for the demo.
 WHITENOISE_USE_FINDERS = True
+if _env_flag("HUB_STATIC_MANIFEST"):
+    # The deploy kit (docs/operations.md "Deploy kit"): collectstatic at build into
+    # STATIC_ROOT with hashed names, served from there with far-future caching.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    STATIC_ROOT = Path(os.environ.get("HUB_STATIC_ROOT", BASE_DIR / "var" / "static"))
+    WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # CONTRACT 1: 413 over 1 MB
@@ -292,14 +303,55 @@ HUB_PRINT_SPOOL_DIR = VAR_DIR / "print-spool"
 HUB_WEBHOOK_DENY_PRIVATE = _env_flag("HUB_WEBHOOK_DENY_PRIVATE")
 
 # Configures LOGGING, then redacts token= values from every log record and from
-# daphne's access log (hub/log_redaction.py).
+# daphne's access log (hub/log_redaction.py). Every line: time, level, logger, request
+# id (hub/request_id.py); HUB_LOG_FORMAT=json writes one JSON object per line
+# (python-json-logger), for a log shipper (docs/operations.md "Logs").
+HUB_LOG_FORMAT = os.environ.get("HUB_LOG_FORMAT", "text").strip().lower()
+if HUB_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("HUB_LOG_FORMAT: text or json")
 LOGGING_CONFIG = "hub.log_redaction.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "hub.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": HUB_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("HUB_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# /metrics (docs/operations.md "Metrics"): off unless a scrape token is set.
+HUB_METRICS_TOKEN = os.environ.get("HUB_METRICS_TOKEN", "")
+
+# Error tracking, optional (`pip install -e '.[sentry]'`): only when SENTRY_DSN is set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError as _exc:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install -e '.[sentry]'"
+        ) from _exc
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,  # no staff names, tokens or addresses leave the hub
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )
 
 SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["pos_api.routes.exclude_trailing_slash_duplicates"]

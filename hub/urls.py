@@ -5,11 +5,12 @@ from django.urls import include, path
 
 from pos_api.urls import pos_urlpatterns
 from pos_api.urls import urlpatterns as api_urlpatterns
-from pos_api.views.health import healthz, readyz
+from pos_api.views.health import healthz, metrics, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("api/v1/pos/", include(pos_urlpatterns)),

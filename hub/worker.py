@@ -28,8 +28,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from hub.services.operations import worker_heartbeat_remove, worker_heartbeat_touch
 
 log = logging.getLogger("hub.worker")
+# How often a running worker moves its heartbeat row (docs/operations.md "Metrics").
+HEARTBEAT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,8 @@ def worker_run(
     jobs = worker_jobs() if jobs is None else jobs
     waker = Waker(job.notify_channel for job in jobs)
     due = dict.fromkeys((job.name for job in jobs), 0.0)
+    started_at = timezone.now()
+    next_beat = 0.0
     try:
         while True:
             close_old_connections()  # a connection the database dropped is not reused
@@ -135,6 +142,9 @@ def worker_run(
                 # after progress look again at once; idle (or failed): wait its interval
                 every = poll if poll is not None else job.every
                 due[job.name] = time.monotonic() + (0 if result else every)
+            if time.monotonic() >= next_beat:
+                next_beat = time.monotonic() + HEARTBEAT_SECONDS
+                _heartbeat(jobs, started_at)
             if stop and stop():
                 return
             if not jobs:
@@ -146,3 +156,15 @@ def worker_run(
                     due[job.name] = 0.0
     finally:
         waker.close()
+        try:
+            worker_heartbeat_remove()
+        except Exception:  # stopping anyway; the row goes stale and is pruned
+            log.debug("heartbeat row not removed", exc_info=True)
+
+
+def _heartbeat(jobs: list[WorkerJob], started_at) -> None:
+    """Tell /metrics this worker is alive (hub_worker_heartbeat_age_seconds)."""
+    try:
+        worker_heartbeat_touch(jobs=[job.name for job in jobs], started_at=started_at)
+    except Exception:  # the jobs matter more than the heartbeat; an alert will show it
+        log.warning("worker heartbeat failed", exc_info=True)

@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 
 from hub.db_retry import is_lost_race
 from hub.errors import DomainError, RequestCode
+from hub.request_id import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ def error_body(code: str, message: str, *, fields: dict | None = None, **extra: 
     if fields:
         error["fields"] = fields
     error.update(extra)
+    # The id of this request's log lines (hub/request_id.py, docs/operations.md "Logs").
+    if request_id := current_request_id():
+        error.setdefault("request_id", request_id)
     return {"success": False, "error": error}
 
 

@@ -39,6 +39,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 
+from hub import metrics
 from hub.errors import DomainError, Forbidden, NotFound, RequestCode, StreamCode
 from hub.events.replay import REPLAY_PAGE, events_after, stream_last_seq, stream_resume_check
 from hub.services.kitchen import kot_mark_seen
@@ -193,6 +194,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         await self.join_group()
         await self.accept(self._offered_subprotocol())
         self.watch.add(self)
+        metrics.ws_opened(self.kind)
+        self._counted = True
         async with self.lock:
             current = await _last_seq(self.stream)  # read AFTER joining the group
             await self.send_json({"type": "hello", "stream": self.stream, "seq": current})
@@ -208,6 +211,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         self.watch.discard(self)
+        if getattr(self, "_counted", False):
+            self._counted = False
+            metrics.ws_closed(self.kind)
         if self.stream is None:
             return
         try:

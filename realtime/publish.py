@@ -38,6 +38,8 @@ from collections.abc import Iterable
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
+from hub import metrics
+
 log = logging.getLogger(__name__)
 
 EVENT_MESSAGE_TYPE = "hub.event"
@@ -103,6 +105,7 @@ class Publisher:
             except Exception as error:  # committed already; screens recover from the outbox
                 self._failed(len(batch), error)
             else:
+                metrics.EVENTS_PUBLISHED.inc(len(batch))
                 self._sent()
             finally:
                 queue.task_done()
@@ -120,6 +123,7 @@ class Publisher:
         log.debug("publishing failed", exc_info=error)
         self.failing = True
         self._failed_events += count
+        metrics.PUBLISH_FAILURES.inc(count)
 
     def _sent(self) -> None:
         if self.failing:

@@ -27,6 +27,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.db import connection, transaction
 from rest_framework.utils.encoders import JSONEncoder
 
+from hub import metrics
 from hub.db_retry import run_retrying
 from hub.events.registry import validate_event
 from hub.models import Event, Outlet
@@ -166,6 +167,7 @@ def _write(pending: list[_Pending]) -> list[Event]:
             next_seq[stream] += 1
     Event.objects.bulk_create(events)
     publish_on_commit(events)
+    transaction.on_commit(lambda: metrics.events_recorded([e.type for e in events]))
     return events
 
 

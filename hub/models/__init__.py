@@ -23,6 +23,7 @@ from .menu import (
     TaxCategory,
     TaxComponent,
 )
+from .operations import WorkerHeartbeat
 from .orders import Check, Order, OrderItem, OrderType
 from .outlet import Outlet, Sequence
 from .payments import Payment, PaymentMethod, Refund
@@ -76,4 +77,5 @@ __all__ = [
     "WebhookCursor",
     "WebhookDelivery",
     "WebhookSubscription",
+    "WorkerHeartbeat",
 ]

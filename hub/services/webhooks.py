@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
-from functools import reduce
-from operator import or_
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -40,6 +38,7 @@ from hub.models import (
     WebhookSubscription,
 )
 from hub.secrets import secret_seal
+from hub.selectors.operations import webhook_pending_queryset
 
 # A claimed subscription is one worker's for this long; a pass stops sending before.
 LEASE = timedelta(seconds=int(os.environ.get("HUB_WEBHOOK_LEASE_SECONDS", "60")))
@@ -138,18 +137,7 @@ def webhook_delete(*, outlet: Outlet, subscription_id: int) -> None:
 
 def webhook_pending_events(subscription: WebhookSubscription, *, limit: int = 20) -> list[Event]:
     """What the subscription has still to receive, oldest first (from the outbox)."""
-    cursors = dict(
-        WebhookCursor.objects.filter(subscription=subscription).values_list("stream", "last_seq")
-    )
-    events = Event.objects.filter(
-        outlet_id=subscription.outlet_id, id__gt=subscription.start_event_id
-    )
-    if subscription.event_types:
-        events = events.filter(type__in=subscription.event_types)
-    if cursors:
-        after = reduce(or_, (Q(stream=s, seq__gt=seq) for s, seq in cursors.items()))
-        events = events.filter(after | ~Q(stream__in=list(cursors)))
-    return list(events.order_by("id")[:limit])
+    return list(webhook_pending_queryset(subscription).order_by("id")[:limit])
 
 
 def webhooks_claim(*, limit: int = 8, now: datetime | None = None) -> list[WebhookSubscription]:

@@ -6,12 +6,16 @@ probe leaves nothing queued behind (a load balancer polls it every few seconds).
 """
 
 import asyncio
+import hmac
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+
+from hub import metrics as hub_metrics
 
 CHANNEL_PROBE_TIMEOUT_SECONDS = 2.0
 
@@ -53,3 +57,18 @@ def readyz(request):
         {"status": "ok" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,
     )
+
+
+def metrics(request):
+    """/metrics for Prometheus (docs/operations.md "Metrics"): 404 unless HUB_METRICS_TOKEN
+    is set, then only with `Authorization: Bearer <that token>` (the scraper's
+    `authorization` setting). Not an API token: a scraper is not a staff member."""
+    expected = settings.HUB_METRICS_TOKEN
+    if not expected:
+        return HttpResponse(status=404)
+    given = request.META.get("HTTP_AUTHORIZATION", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+        response = HttpResponse("metrics need the scrape token\n", status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    return HttpResponse(hub_metrics.exposition(), content_type=hub_metrics.CONTENT_TYPE)

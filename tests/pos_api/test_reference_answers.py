@@ -42,6 +42,7 @@ GOLDEN = ROOT / "tests" / "fixtures" / "reference_answers.txt"
 ID_BASE = 1_000_000
 
 TIMESTAMP = re.compile(rb'"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)"')
+REQUEST_ID = re.compile(rb'"request_id":"[A-Za-z0-9._:\-]+"')
 
 
 def _reference(title: str) -> dict:
@@ -113,6 +114,8 @@ class Recorder:
     def normalised(self, days: set[date]) -> bytes:
         text = b"\n".join(self.lines) + b"\n"
         text = TIMESTAMP.sub(b'"<timestamp>"', text)
+        # each request's own id (hub/request_id.py), new on every run
+        text = REQUEST_ID.sub(b'"request_id":"<request_id>"', text)
         for day in days:
             text = text.replace(f'"{day.isoformat()}"'.encode(), b'"<business_date>"')
         return text
