@@ -31,7 +31,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo "Hub on http://$(HOST):$(PORT)/  API tester: http://$(HOST):$(PORT)/api/v1/docs/  screens: http://$(HOST):$(PORT)/"
-	@echo "hub_worker running beside it (print queue, webhooks, KOT acknowledgement timer); the demo printers write to var/print-spool/."
+	@echo "hub_worker running beside it (print queue, webhooks, KOT acknowledgement timer, hourly housekeeping); the demo printers write to var/print-spool/."
 	@echo "Ctrl-C stops both; another port: make run PORT=8010. Daphne's \"HTTP/2 support not enabled\" is expected (README.md)."
 	@$(BIN)/python manage.py hub_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -17,6 +17,13 @@ class HubConfig(AppConfig):
         # kot.unseen; one round a second in hub_worker (docs/operations.md)
         worker_job_register(name="kot_ack", run=kots_unseen_handle, every=1.0)
 
+        # Retention rules (docs/operations.md "Housekeeping"): hourly, each its own job.
+        from .services import housekeeping as hk
+
+        for name, (prune, rule) in hk.BUILT_IN.items():
+            hk.housekeeping_rule_register(name, prune, rule)
+            worker_job_register(name=name, run=hk.prune_job(prune), every=hk.PRUNE_EVERY_SECONDS)
+
 
 class HubAdminConfig(admin_apps.AdminConfig):
     """`django.contrib.admin` with the hub's site as `admin.site` (hub/admin_site.py,

@@ -126,7 +126,8 @@ def worker_run(
 ) -> None:
     """Run `jobs` (default: every registered one) until `stop()` is true or Ctrl-C.
 
-    `poll` overrides every job's `every` (the print_dispatcher alias's `--poll`).
+    `poll` overrides the `every` of the jobs that poll within seconds (the print_dispatcher
+    alias's `--poll`), not of hourly ones such as the housekeeping prunes.
     """
     jobs = worker_jobs() if jobs is None else jobs
     waker = Waker(job.notify_channel for job in jobs)
@@ -140,7 +141,7 @@ def worker_run(
             ready = [job for job in jobs if due[job.name] <= now]
             for job, result in zip(ready, worker_pass(ready).values(), strict=True):
                 # after progress look again at once; idle (or failed): wait its interval
-                every = poll if poll is not None else job.every
+                every = poll if poll is not None and job.every < 60 else job.every
                 due[job.name] = time.monotonic() + (0 if result else every)
             if time.monotonic() >= next_beat:
                 next_beat = time.monotonic() + HEARTBEAT_SECONDS
