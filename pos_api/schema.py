@@ -162,6 +162,10 @@ ERROR_ENVELOPE = {
                 "current_version": {"type": "integer", "description": "With version_conflict"},
                 "existing_id": {"type": "integer", "description": "With customer_exists"},
                 "reason": {"type": "string", "description": "With coupon_invalid"},
+                "request_id": {
+                    "type": "string",
+                    "description": "The id of this request's log lines (also X-Request-Id)",
+                },
             },
             "additionalProperties": True,
         },

@@ -238,9 +238,11 @@ def publish_events(events: Iterable) -> None:
     try:
         if isinstance(layer, InMemoryChannelLayer):
             _deliver_in_process(layer, messages)
-        else:
+            metrics.EVENTS_PUBLISHED.inc(len(messages))
+        else:  # counted by the publisher thread once Redis took them (or failed)
             publisher_for(layer).submit(messages)
     except Exception:  # the change is committed; screens recover from the outbox
+        metrics.PUBLISH_FAILURES.inc(len(messages))
         log.exception(
             "publishing %d events failed; clients recover them from the outbox", len(messages)
         )

@@ -101,6 +101,8 @@ def test_two_workers_counters_are_summed_whichever_worker_is_scraped(transaction
         for _ in range(2):
             urllib.request.urlopen(b.http + "/healthz", timeout=5).read()
         HttpClient(a.http, token).ok("GET", "/api/v1/pos/payment-methods")
+        order_body = {"order_type_id": 2, "items": [{"menu_item_id": 15, "quantity": 1}]}
+        HttpClient(a.http, token).ok("POST", "/api/v1/pos/orders", order_body)
 
         async def sockets_then_kill():
             async with websockets.connect(b.ws + f"/ws/v1/orders/?token={token}") as ws:
@@ -123,3 +125,7 @@ def test_two_workers_counters_are_summed_whichever_worker_is_scraped(transaction
     assert _value(after_kill, "hub_ws_connections", kind="orders") == 1
     assert _value(closed, "hub_ws_connections", kind="orders") == 0
     assert _value(closed, "hub_ws_connects_total", kind="orders") == 1
+    # the order's events, recorded and handed to Redis by worker a, seen from b
+    assert _value(both, "hub_events_recorded_total", type="order.created") == 1
+    assert _value(both, "hub_events_published_total") >= 1
+    assert (_value(both, "hub_event_publish_failures_total") or 0) == 0
