@@ -23,6 +23,8 @@ import re
 import time
 import uuid
 
+from hub import metrics
+
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "hub_request_id", default=None
 )
@@ -113,7 +115,9 @@ def _route_of(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is not None and match.route:
         return "/" + match.route.lstrip("^").rstrip("$")
-    return "unmatched"
+    if request.path.startswith("/static/"):  # WhiteNoise answers before URL resolution
+        return "/static/"
+    return "unmatched"  # unknown URLs: one label, whatever a scanner tries
 
 
 class RequestIdMiddleware:
@@ -124,7 +128,6 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-
         request_id = _current.get() or accept_request_id(request.META.get("HTTP_X_REQUEST_ID"))
         token = _current.set(request_id)
         request.request_id = request_id
@@ -156,8 +159,6 @@ class RequestIdMiddleware:
                     "duration_ms": round(elapsed * 1000, 1),
                 },
             )
-            from hub import metrics
-
             metrics.observe_http(request.method, route, status, elapsed)
             return response
         finally:
