@@ -29,7 +29,7 @@ from .payments import Payment, PaymentMethod, Refund
 from .printing import Printer, PrintJob
 from .promotions import Coupon
 from .session import HeldOrder, PosSession
-from .shifts import AuditEntry, CashMovement, Shift
+from .shifts import AuditEntry, CashMovement, SalesDaySummary, Shift
 from .staff import ApiToken, FailedLogin, IdempotencyRecord, Staff
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "PrintJob",
     "Refund",
     "Sequence",
+    "SalesDaySummary",
     "Shift",
     "Staff",
     "StreamCursor",

@@ -214,6 +214,14 @@ class OrderCancelIn(serializers.Serializer):
     version = VersionField()
 
 
+class ApprovalIn(serializers.Serializer):
+    """A manager's approval in the same request (docs/api.md "Manager approval")."""
+
+    token = StrictCharField(
+        max_length=200, help_text="A manager's Bearer token (POST /auth/login as the manager)"
+    )
+
+
 @request_shapes(
     *MANUAL_DISCOUNTS,
     {
@@ -227,6 +235,10 @@ class OrderCancelIn(serializers.Serializer):
 class OrderDiscountIn(DiscountFields):
     reason = TextField(max_length=200, required=False, allow_blank=True)
     version = VersionField()
+    approved_by = ApprovalIn(
+        required=False,
+        help_text="A manager approving a discount above the caller's limit",
+    )
 
     def validate(self, attrs):
         manual = attrs.get("discount_type") is not None or attrs.get("discount_value") is not None

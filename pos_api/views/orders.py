@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from hub.errors import (
+    ApprovalCode,
     CheckCode,
     KitchenCode,
     OrderCode,
@@ -271,6 +272,7 @@ class OrderCancelApi(OrderApiView):
 class OrderDiscountApi(OrderApiView):
     permission = "order.discount"
     error_codes = {
+        403: [ApprovalCode.APPROVAL_INVALID],
         409: [OrderCode.VERSION_CONFLICT, OrderCode.ORDER_CLOSED, CheckCode.CHECK_PAID],
         422: [OrderCode.DISCOUNT_LIMIT_EXCEEDED, OrderCode.COUPON_INVALID],
     }
@@ -286,6 +288,16 @@ class OrderDiscountApi(OrderApiView):
                 request_only=True,
             ),
             OpenApiExample("A coupon", value={"coupon_code": "WELCOME10"}, request_only=True),
+            OpenApiExample(
+                "25% off, above the cashier's limit, approved by a manager",
+                value={
+                    "discount_type": "percent",
+                    "discount_value": 25,
+                    "reason": "Long wait",
+                    "approved_by": {"token": "<the manager's token>"},
+                },
+                request_only=True,
+            ),
         ],
     )
     def post(self, request, order_id: int):
@@ -299,6 +311,7 @@ class OrderDiscountApi(OrderApiView):
             reason=data.get("reason", ""),
             coupon_code=data.get("coupon_code") or None,
             expected_version=self.expected_version(data),
+            approval_token=(data.get("approved_by") or {}).get("token"),
         )
         return self.answer(order)
 
