@@ -12,7 +12,7 @@ from .integrations import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from .invoices import InvoiceTaxLine
+from .invoices import GstDaySummary, InvoiceTaxLine
 from .kitchen import Kot, KotLine
 from .menu import (
     Kitchen,
@@ -45,6 +45,7 @@ __all__ = [
     "FailedLogin",
     "HeldOrder",
     "IdempotencyRecord",
+    "GstDaySummary",
     "InvoiceTaxLine",
     "Kitchen",
     "Kot",

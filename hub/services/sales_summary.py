@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from hub.models import Order, Outlet, SalesDaySummary
+from hub.models import GstDaySummary, Order, Outlet, SalesDaySummary
 from hub.services.clock import outlet_zone
 
 NONE_KEY = SalesDaySummary.NONE_KEY
@@ -123,20 +123,53 @@ def sales_summary_add(*, order: Order) -> None:
         cursor.execute(sql + _ADD, [*params, order.pk])
 
 
+def _gst_select(where: str) -> str:
+    """The GST day rows of the invoice tax lines matching `where`: per component and
+    rate, and the day's invoices once each (name "")."""
+    lines = f"FROM hub_invoicetaxline WHERE {where}"
+    return (
+        "INSERT INTO hub_gstdaysummary (outlet_id, business_date, name, rate, invoices, "
+        "taxable_value, amount) SELECT * FROM ("
+        "SELECT outlet_id, business_date, name, rate, COUNT(DISTINCT invoice_number), "
+        f"SUM(taxable_value), SUM(amount) {lines} GROUP BY outlet_id, business_date, name, rate "
+        f"UNION ALL SELECT outlet_id, business_date, '{GstDaySummary.ALL}', 0, "
+        f"COUNT(DISTINCT invoice_number), SUM(taxable_value), SUM(amount) {lines} "
+        "GROUP BY outlet_id, business_date) r WHERE 1 = 1 ORDER BY 1, 2, 3, 4"
+    )
+
+
+_ADD_GST = " ON CONFLICT (outlet_id, business_date, name, rate) DO UPDATE SET " + ", ".join(
+    f"{c} = hub_gstdaysummary.{c} + EXCLUDED.{c}" for c in ("invoices", "taxable_value", "amount")
+)
+
+
+def gst_summary_add(*, order: Order) -> None:
+    """Add the invoice just issued to its day's GST rows: call right after its tax lines
+    are written (hub/services/printing.py), in that transaction. Rows in sorted order
+    (lock order 8a)."""
+    where = "order_id = %s AND invoice_number = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(_gst_select(where) + _ADD_GST, [order.pk, order.invoice_number] * 2)
+
+
 @transaction.atomic
 def sales_summary_rebuild(*, outlet: Outlet) -> int:
-    """Recompute the outlet's summary from its paid orders; returns the rows written.
-    Locks the outlet row (`NO KEY`), so two rebuilds of one outlet run one after the
-    other."""
+    """Recompute the outlet's sales and GST day rows from its paid orders and issued
+    invoices; returns the rows written. Locks the outlet row (`NO KEY`), so two
+    rebuilds of one outlet run one after the other."""
     Outlet.objects.select_for_update(no_key=True).filter(pk=outlet.pk).first()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM hub_salesdaysummary WHERE outlet_id = %s", [outlet.pk])
+        cursor.execute("DELETE FROM hub_gstdaysummary WHERE outlet_id = %s", [outlet.pk])
     return summary_rows_insert(outlet_id=outlet.pk, zone=outlet_zone(outlet).key)
 
 
 def summary_rows_insert(*, outlet_id: int, zone: str) -> int:
-    """Insert the summary rows of every paid order of the outlet (none there yet)."""
+    """Insert the sales and GST day rows of every paid order and issued invoice of the
+    outlet (none there yet); returns how many."""
     sql, params = _select("outlet_id = %s", zone)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, outlet_id])
-        return cursor.rowcount
+        rows = cursor.rowcount
+        cursor.execute(_gst_select("outlet_id = %s"), [outlet_id, outlet_id])
+        return rows + cursor.rowcount

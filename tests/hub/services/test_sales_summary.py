@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from hub.models import Order, SalesDaySummary, Staff
+from hub.models import GstDaySummary, Order, SalesDaySummary, Staff
+from hub.services import printing
 from hub.services.orders import ItemInput, order_apply_discount
 from hub.services.payments import PaymentRequest, payment_refund, payments_capture
 from hub.services.sales_summary import sales_summary_rebuild
@@ -65,8 +66,14 @@ def test_each_payment_adds_what_a_rebuild_computes(demo):
         for r in SalesDaySummary.objects.filter(outlet=demo, dimension="payment_method")
     }
     assert by_method == {1: 1, 2: 1, 3: 1}  # cash; card and UPI share the mixed order
-    assert sales_summary_rebuild(outlet=demo) == len(kept)
+    printing.print_job_create_for_invoice(order=mixed, by=None)  # its GST day rows
+    gst = sorted(GstDaySummary.objects.filter(outlet=demo).values_list())
+    assert len(gst) == 3  # CGST 2.5, SGST 2.5 and the day's invoices
+    assert sales_summary_rebuild(outlet=demo) == len(kept) + len(gst)
     assert _rows(demo) == kept
+    assert [r[2:] for r in sorted(GstDaySummary.objects.filter(outlet=demo).values_list())] == [
+        r[2:] for r in gst
+    ]  # the same figures (new ids)
 
 
 def test_a_payment_that_rolls_back_adds_nothing(demo):
