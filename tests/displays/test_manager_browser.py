@@ -48,6 +48,7 @@ def test_the_day_moves_live_and_the_shift_closes_into_its_z_report(screens, rest
     page = screen.open("/manager/")
     page.wait_for_selector("#today-total:has-text('27.28')")
     assert page.inner_text("#today-orders") == "1"
+    assert "27.28" in page.inner_text("#hours .bar-value")  # one hour's bar so far
     page.wait_for_selector("#open-form:not([hidden])")
     assert page.is_hidden("#close-form")  # no shift: only "Open shift" is offered
 
@@ -61,7 +62,16 @@ def test_the_day_moves_live_and_the_shift_closes_into_its_z_report(screens, rest
     page.wait_for_selector("#today-total:has-text('54.56')", timeout=5000)
     page.wait_for_selector("[data-figure=expected] dd:has-text('1,027.28')", timeout=5000)
     assert "22.72" in page.inner_text("[data-figure=change_given]")
-    assert page.locator("#hours .bar-row").count() >= 1
+    # the chart moved with it: the hour's bar now holds both orders (or a new hour's
+    # bar the second, when the payment fell in the next hour)
+    bars = page.locator("#hours .bar-value")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('#hours .bar-value')]
+             .some(b => /54\\.56/.test(b.textContent)) ||
+           document.querySelectorAll('#hours .bar-row').length === 2""",
+        timeout=5000,
+    )
+    assert bars.count() in (1, 2)
     assert "Paneer Tikka" in page.inner_text("#items")
     _shot(page, "manager-x-report-1280x800")
     screen.assert_healthy()
