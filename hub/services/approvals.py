@@ -1,7 +1,8 @@
 """A manager's approval of an over-limit action in the same request (CONTRACT 15;
 docs/api.md "Manager approval").
 
-A cashier asked for more off than their limit does not hand the till over: the manager
+A cashier asked for more off than their limit (or to cancel a billed order) does not
+hand the till over: the manager
 signs in on it (or on their own device) and the till sends the manager's token with the
 cashier's request as `approved_by: {"token": ...}`. The action is then measured against
 the manager's limits, done as the cashier's, and its audit entry names both (`staff`,

@@ -541,25 +541,36 @@ def order_after_paid(*, order: Order, from_status: str) -> None:
 # --- cancel ---
 
 
-def order_cancel_refusal(*, order: Order, by: Staff) -> DomainError | None:
+def order_cancel_refusal(
+    *, order: Order, by: Staff, approver: Staff | None = None
+) -> DomainError | None:
     """Why `by` may not cancel the order now, or None if they may: the rule order_cancel
     applies, and the representation's `cancel` action. Roles with `order.cancel`; an
     open order (409 `order_closed`); a billed one only with `order.cancel_billed`
-    (managers; 403 `forbidden`)."""
+    (managers; 403 `forbidden`), or approved by one in the same request (`approver`)."""
     if not role_may(by.role, "order.cancel"):
         return Forbidden("Your role may not cancel orders.")
     if order.is_closed:
         return order_closed_error(order)
-    if order.status == S.BILLED and not _may_cancel_billed(by):
+    if order.status == S.BILLED and not _may_cancel_billed(approver or by):
         return Forbidden("Only a manager may cancel a billed order.")
     return None
 
 
 @service_transaction
 def order_cancel(
-    *, order_id: int, outlet: Outlet, by: Staff, reason: str, expected_version: int | None = None
+    *,
+    order_id: int,
+    outlet: Outlet,
+    by: Staff,
+    reason: str,
+    expected_version: int | None = None,
+    approval_token: str | None = None,
 ) -> Order:
-    """Cancel with a reason: from `draft` or `kot`; from `billed` only a manager (403).
+    """Cancel with a reason: from `draft` or `kot`; from `billed` only a manager (403),
+    or another role with a manager's approval in the same request (`approval_token`,
+    hub/services/approvals.py: 403 `approval_invalid` for anything but a usable
+    manager token of the outlet; the audit entry's `approved_by` names the manager).
 
     Every line becomes `void` (the totals drop to 0; a payment already taken shows
     as a negative balance_due, to refund). Lines a kitchen had get one
@@ -572,9 +583,10 @@ def order_cancel(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(fields={"reason": ["Say why the order is cancelled."]})
+    approver = approver_resolve(outlet=outlet, token=approval_token)
     order = order_lock(order_id=order_id, outlet=outlet)
     order_check_version(order, expected_version)
-    refusal = order_cancel_refusal(order=order, by=by)
+    refusal = order_cancel_refusal(order=order, by=by, approver=approver)
     if refusal is not None:
         raise refusal
     sent = []
@@ -597,6 +609,7 @@ def order_cancel(
         outlet=order.outlet_id,
         kind=AuditEntry.Kind.CANCEL,
         by=by,
+        approved_by=approver,
         order=order,
         reason=reason,
         amount=before_total,

@@ -209,16 +209,19 @@ class OrderStatusIn(serializers.Serializer):
     version = VersionField()
 
 
-class OrderCancelIn(serializers.Serializer):
-    reason = TextField(max_length=1000)
-    version = VersionField()
-
-
 class ApprovalIn(serializers.Serializer):
     """A manager's approval in the same request (docs/api.md "Manager approval")."""
 
     token = StrictCharField(
         max_length=200, help_text="A manager's Bearer token (POST /auth/login as the manager)"
+    )
+
+
+class OrderCancelIn(serializers.Serializer):
+    reason = TextField(max_length=1000)
+    version = VersionField()
+    approved_by = ApprovalIn(
+        required=False, help_text="A manager approving the cancellation of a billed order"
     )
 
 

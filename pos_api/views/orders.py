@@ -244,7 +244,8 @@ class OrderStatusApi(OrderApiView):
 class OrderCancelApi(OrderApiView):
     permission = "order.cancel"
     error_codes = {
-        409: [OrderCode.VERSION_CONFLICT, OrderCode.INVALID_TRANSITION, OrderCode.ORDER_CLOSED]
+        403: [ApprovalCode.APPROVAL_INVALID],
+        409: [OrderCode.VERSION_CONFLICT, OrderCode.INVALID_TRANSITION, OrderCode.ORDER_CLOSED],
     }
 
     @extend_schema(
@@ -254,7 +255,15 @@ class OrderCancelApi(OrderApiView):
         examples=[
             OpenApiExample(
                 "Cancel", value={"reason": "Guest left before ordering"}, request_only=True
-            )
+            ),
+            OpenApiExample(
+                "A cashier cancels a billed order, approved by a manager",
+                value={
+                    "reason": "Guest disputed the bill",
+                    "approved_by": {"token": "<the manager's token>"},
+                },
+                request_only=True,
+            ),
         ],
     )
     def post(self, request, order_id: int):
@@ -265,6 +274,7 @@ class OrderCancelApi(OrderApiView):
             by=self.staff,
             reason=data["reason"],
             expected_version=self.expected_version(data),
+            approval_token=(data.get("approved_by") or {}).get("token"),
         )
         return self.answer(order)
 

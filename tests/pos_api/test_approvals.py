@@ -87,3 +87,30 @@ def test_a_malformed_approval_is_a_400(api_as, billed):
     )
     assert got.status_code == 400
     assert "approved_by" in str(got.json()["error"]["fields"])
+
+
+def test_a_manager_approves_a_cashier_cancelling_a_billed_order(api_as, billed):
+    cashier = api_as("cashier")
+    path = f"/api/v1/pos/orders/{billed.pk}/cancel"
+    refused = cashier.post(path, {"reason": "Guest disputed the bill"}, format="json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    bad = cashier.post(
+        path,
+        {"reason": "Guest disputed the bill", "approved_by": {"token": _token("cashier")}},
+        format="json",
+    )
+    assert bad.status_code == 403 and bad.json()["error"]["code"] == "approval_invalid"
+    assert Order.objects.get(pk=billed.pk).status == "billed"
+    assert not AuditEntry.objects.filter(kind="cancel").exists()
+
+    approved = cashier.post(
+        path,
+        {"reason": "Guest disputed the bill", "approved_by": {"token": _token("manager")}},
+        format="json",
+    )
+    assert approved.status_code == 200, approved.json()
+    assert approved.json()["data"]["status"] == "cancelled"
+    entry = AuditEntry.objects.get(kind="cancel")
+    assert entry.staff == cashier.staff
+    assert entry.approved_by == Staff.objects.get(username="manager")
+    assert entry.before == {"status": "billed", "total": "27.28"}
