@@ -2,9 +2,8 @@
 docs/api.md "Manager approval").
 
 A cashier asked for more off than their limit (or to cancel a billed order) does not
-hand the till over: the manager
-signs in on it (or on their own device) and the till sends the manager's token with the
-cashier's request as `approved_by: {"token": ...}`. The action is then measured against
+hand the till over: the manager signs in on it (or on their own device) and the till
+sends the manager's token with the cashier's request as `approved_by: {"token": ...}`. The action is then measured against
 the manager's limits, done as the cashier's, and its audit entry names both (`staff`,
 `approved_by`). A token is a secret too long to guess, so no throttle is needed; a
 token that is not a usable manager token of the outlet answers 403 `approval_invalid`
