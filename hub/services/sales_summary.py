@@ -170,6 +170,11 @@ def summary_rows_insert(*, outlet_id: int, zone: str) -> int:
     sql, params = _select("outlet_id = %s", zone)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, outlet_id])
-        rows = cursor.rowcount
         cursor.execute(_gst_select("outlet_id = %s"), [outlet_id, outlet_id])
-        return rows + cursor.rowcount
+        # counted, not the cursors' rowcount: SQLite's is not the rows a WITH ... INSERT wrote
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM hub_salesdaysummary WHERE outlet_id = %s) + "
+            "(SELECT COUNT(*) FROM hub_gstdaysummary WHERE outlet_id = %s)",
+            [outlet_id, outlet_id],
+        )
+        return cursor.fetchone()[0]
