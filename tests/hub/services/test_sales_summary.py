@@ -103,3 +103,48 @@ def test_a_refund_leaves_the_days_sales_as_they_were(demo):
         by=Staff.objects.get(username="manager"),
     )
     assert _rows(demo) == kept  # sales are the paid orders' figures (docs/api.md "Reports")
+
+
+@pytest.mark.postgres
+def test_eight_payments_at_once_add_up_and_never_deadlock(transactional_demo):
+    """Eight cashiers pay eight orders at once, whose lines touch the same day rows in
+    opposite orders (Paneer then Chai, Chai then Paneer): each row is locked in sorted
+    order, so none waits in a cycle, and the day's rows hold every order once."""
+    from django.db import connection
+
+    from tests.concurrency import run_concurrently
+
+    outlet = transactional_demo
+    cashier = Staff.objects.get(username="cashier")
+    first, second = ItemInput(menu_item_id=15, quantity=1), ItemInput(menu_item_id=16, quantity=1)
+    orders = [
+        order_given(status="billed", items=[first, second] if i % 2 else [second, first])
+        for i in range(8)
+    ]
+
+    def deadlocks() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
+            )
+            return cursor.fetchone()[0]
+
+    before = deadlocks()
+
+    def work(index: int):
+        order = orders[index]
+        return payments_capture(
+            order_id=order.pk,
+            outlet=outlet,
+            by=cashier,
+            requests=[PaymentRequest("cash" if index % 2 else "card", order.total)],
+        )
+
+    results = run_concurrently(work, len(orders))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert deadlocks() == before
+    day = {(r.dimension, r.group_key): r for r in SalesDaySummary.objects.filter(outlet=outlet)}
+    assert day[("total", -1)].orders == 8 and day[("total", -1)].quantity == 16
+    assert day[("total", -1)].total == sum(Order.objects.get(pk=o.pk).total for o in orders)
+    assert day[("item", 15)].orders == day[("item", 16)].orders == 8
+    assert day[("payment_method", 1)].orders == day[("payment_method", 2)].orders == 4
