@@ -216,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench import reports
 
             report["reports"] = reports.run(
+                env,
                 port,
                 asyncio.run(login(port, "manager")),
                 asyncio.run(login(port, "cashier")),

@@ -2,9 +2,11 @@
 "Reports").
 
 Seeds N paid orders into the bench database (PostgreSQL), spread over 30 business days,
-then times `GET /reports/sales` for every `group_by` over the whole range, and
-`GET /reports/gst`, through the live server, and keeps the query plan of the item
-report's query.
+rebuilds their day summaries (`manage.py sales_summary_rebuild`, as for any orders
+written around the services), then times `GET /reports/sales` for every `group_by` over
+the whole range, and `GET /reports/gst`, through the live server, beside the floor (the
+same server's no-database `/bench/floor`), and keeps the query plans of the item
+report's query from the summary and, for comparison, from the orders and lines.
 
 Seeding: one real order is made and paid through the API (two lines, a cash payment, an
 invoice), then copied N times with INSERT ... SELECT (new number, business day and paid
@@ -19,6 +21,7 @@ import asyncio
 import statistics
 import time
 
+from bench import server
 from bench.httpclient import Connection
 
 DAYS = 30
@@ -126,7 +129,9 @@ async def _timed(port: int, token: str, path: str, runs: int) -> dict:
     }
 
 
-async def reports_suite(port: int, token: str, cashier: str, database_url: str, count: int) -> dict:
+async def reports_suite(
+    env: dict, port: int, token: str, cashier: str, database_url: str, count: int
+) -> dict:
     from bench.__main__ import takeaway
 
     conn = Connection("127.0.0.1", port)
@@ -151,29 +156,64 @@ async def reports_suite(port: int, token: str, cashier: str, database_url: str, 
     day = (await conn.request("GET", f"/api/v1/pos/orders/{order_id}", headers=auth)).json()
     await conn.close()
     seconds = seed(database_url, order_id, count)
+    # the seeded orders were written around the services: their day summaries too
+    started = time.monotonic()
+    server.manage(env, "sales_summary_rebuild")
+    rebuild_seconds = time.monotonic() - started
 
     from datetime import date, timedelta
 
     last = date.fromisoformat(day["data"]["created_at"][:10])
     first = last - timedelta(days=DAYS + 1)
     span = f"from={first}&to={last + timedelta(days=1)}"
-    result: dict = {"orders": count + 1, "seed_seconds": round(seconds, 1), "sales": {}}
+    result: dict = {
+        "orders": count + 1,
+        "seed_seconds": round(seconds, 1),
+        "summary_rebuild_seconds": round(rebuild_seconds, 1),
+        # the floor: a no-database JSON view of the same server, timed the same way
+        "floor": await _timed(port, token, "/bench/floor", 5),
+        "sales": {},
+    }
+    floor_ms = result["floor"]["median_ms"] or 1
     for group_by in GROUPS:
         result["sales"][group_by] = await _timed(
             port, token, f"/api/v1/pos/reports/sales?{span}&group_by={group_by}", 5
         )
     result["gst"] = await _timed(port, token, f"/api/v1/pos/reports/gst?{span}", 5)
-    result["plan_item"] = plan(
+    for figures in [*result["sales"].values(), result["gst"]]:
+        figures["ratio_to_floor"] = round(figures["median_ms"] / floor_ms, 1)
+    bounds = [first, last + timedelta(days=1)]
+    result["plan_item_summary"] = plan(
+        database_url,
+        "SELECT group_key, SUM(quantity), SUM(orders), SUM(subtotal), SUM(discount_amount), "
+        "SUM(tax_total), SUM(total) FROM hub_salesdaysummary WHERE outlet_id = 1 "
+        "AND dimension = 'item' AND business_date BETWEEN %s AND %s GROUP BY group_key",
+        bounds,
+    )
+    # what the item report cost before the summary: the same rows from every order and
+    # line of the range (hub/selectors/reports.py sales_report_from_orders), for the ratio
+    result["plan_item_from_orders"] = plan(
         database_url,
         "SELECT i.menu_item_id, SUM(i.quantity), COUNT(DISTINCT i.order_id), "
         "SUM(i.unit_price * i.quantity), SUM(i.unit_price * i.quantity * o.total / "
         "NULLIF(o.subtotal, 0)) FROM hub_orderitem i JOIN hub_order o ON o.id = i.order_id "
         "WHERE o.outlet_id = 1 AND o.status = 'paid' AND o.business_date BETWEEN %s AND %s "
         "AND i.status <> 'void' GROUP BY i.menu_item_id",
-        [first, last + timedelta(days=1)],
+        bounds,
     )
+    result["item_sql_ms"] = {
+        "summary": _execution_ms(result["plan_item_summary"]),
+        "from_orders": _execution_ms(result["plan_item_from_orders"]),
+    }
     return result
 
 
-def run(port: int, token: str, cashier: str, database_url: str, count: int) -> dict:
-    return asyncio.run(reports_suite(port, token, cashier, database_url, count))
+def _execution_ms(lines: list[str]) -> float | None:
+    for line in lines:
+        if line.startswith("Execution Time:"):
+            return float(line.split()[2])
+    return None
+
+
+def run(env: dict, port: int, token: str, cashier: str, database_url: str, count: int) -> dict:
+    return asyncio.run(reports_suite(env, port, token, cashier, database_url, count))

@@ -39,6 +39,10 @@ class AuthCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"  # 401 on login
 
 
+class ApprovalCode(StrEnum):
+    APPROVAL_INVALID = "approval_invalid"  # 403: `approved_by` is not a manager of the outlet
+
+
 class IdempotencyCode(StrEnum):
     KEY_REUSED = "idempotency_key_reused"  # 409: the same key with another body
     IN_PROGRESS = "idempotency_in_progress"  # 409: the same key still running
@@ -137,6 +141,7 @@ class StreamCode(StrEnum):
 CODE_AREAS: tuple[type[StrEnum], ...] = (
     RequestCode,
     AuthCode,
+    ApprovalCode,
     IdempotencyCode,
     OutletCode,
     OrderCode,

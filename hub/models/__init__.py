@@ -12,7 +12,7 @@ from .integrations import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from .invoices import InvoiceTaxLine
+from .invoices import GstDaySummary, InvoiceTaxLine
 from .kitchen import Kot, KotLine
 from .menu import (
     Kitchen,
@@ -30,7 +30,7 @@ from .payments import Payment, PaymentMethod, Refund
 from .printing import Printer, PrintJob
 from .promotions import Coupon
 from .session import HeldOrder, PosSession
-from .shifts import AuditEntry, CashMovement, Shift
+from .shifts import AuditEntry, CashMovement, SalesDaySummary, Shift
 from .staff import ApiToken, FailedLogin, IdempotencyRecord, Staff
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "FailedLogin",
     "HeldOrder",
     "IdempotencyRecord",
+    "GstDaySummary",
     "InvoiceTaxLine",
     "Kitchen",
     "Kot",
@@ -68,6 +69,7 @@ __all__ = [
     "PrintJob",
     "Refund",
     "Sequence",
+    "SalesDaySummary",
     "Shift",
     "Staff",
     "StreamCursor",

@@ -27,3 +27,29 @@ class InvoiceTaxLine(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["outlet", "business_date"])]
+
+
+class GstDaySummary(models.Model):
+    """The tax lines of one outlet's invoices issued on one business day, per component
+    and rate, summed when each invoice is issued (hub/services/sales_summary.py
+    `gst_summary_add`), so `GET /reports/gst` reads one row per day and component
+    instead of every invoice's lines (docs/performance.md "Reports"). The row with
+    `name` "" (rate 0) counts the day's invoices once each, whatever their components:
+    the report's `totals.invoices`."""
+
+    ALL = ""
+
+    outlet = models.ForeignKey("hub.Outlet", on_delete=models.CASCADE, related_name="+")
+    business_date = models.DateField()
+    name = models.CharField(max_length=40, blank=True)
+    rate = PercentField()
+    invoices = models.BigIntegerField(default=0)
+    taxable_value = MoneyField(max_digits=18)
+    amount = MoneyField(max_digits=18)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outlet", "business_date", "name", "rate"], name="uniq_gst_day_summary"
+            )
+        ]

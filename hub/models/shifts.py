@@ -139,3 +139,40 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("audit entries are never deleted (CONTRACT 15)")
+
+
+class SalesDaySummary(models.Model):
+    """One outlet's paid sales of one business day, per report group and key (CONTRACT
+    15; docs/performance.md "Reports"). Written by hub/services/sales_summary.py in the
+    transaction that makes an order paid (a paid order never changes again), so
+    `GET /reports/sales` sums at most one row per day and key instead of every order
+    and line of the range. `dimension` is a `group_by` of the report, or `total`;
+    `group_key` the row's key (a menu item, category, hour, staff, order type, payment
+    method or platform id), -1 for none. Figures keep ten decimals: item, category and
+    payment method rows hold each order's shares unrounded, rounded once per report row.
+    """
+
+    NONE_KEY = -1  # "no staff", "no platform", "no category": a key no id has
+
+    outlet = models.ForeignKey("hub.Outlet", on_delete=models.CASCADE, related_name="+")
+    business_date = models.DateField()
+    dimension = models.CharField(max_length=20)
+    group_key = models.BigIntegerField()
+    quantity = models.BigIntegerField(default=0)
+    orders = models.BigIntegerField(default=0)
+    covers = models.BigIntegerField(default=0, help_text="Guests of the orders (order-level rows)")
+    subtotal = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+    discount_amount = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+    tax_total = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+    total = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outlet", "dimension", "business_date", "group_key"],
+                name="uniq_sales_day_summary",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet_id} {self.business_date} {self.dimension} {self.group_key}"

@@ -14,7 +14,8 @@ Python), so each report runs a fixed number of queries whatever the number of or
   method rows share each order's figures in proportion to the payment's part of what
   was paid on it.
 - GST: the tax lines of the invoices issued in the range (hub/models/invoices.py),
-  per component and rate: what the invoices printed, to the paisa.
+  per component and rate: what the invoices printed, to the paisa, summed per day as
+  each invoice is issued (GstDaySummary).
 - audit: the register's rows in the range, newest first.
 """
 
@@ -40,6 +41,7 @@ from hub.errors import ValidationFailed
 from hub.models import (
     AuditEntry,
     DeliveryPlatform,
+    GstDaySummary,
     InvoiceTaxLine,
     MenuCategory,
     MenuItem,
@@ -49,6 +51,7 @@ from hub.models import (
     Outlet,
     Payment,
     PaymentMethod,
+    SalesDaySummary,
     Staff,
 )
 
@@ -106,7 +109,9 @@ def sales_totals(
     """The range's paid orders' stored figures, summed (one query, and one more for the
     items' quantity unless the caller knows it)."""
     paid = _paid(outlet, date_from, date_to)
-    totals = Order.objects.filter(paid).aggregate(n_orders=Count("id"), **_sums(_sum))
+    totals = Order.objects.filter(paid).aggregate(
+        n_orders=Count("id"), n_covers=Coalesce(Sum("guests"), 0), **_sums(_sum)
+    )
     if quantity is None:
         quantity = (
             OrderItem.objects.filter(**_prefixed(paid))
@@ -114,9 +119,7 @@ def sales_totals(
             .aggregate(q=Coalesce(Sum("quantity"), 0))["q"]
         )
     totals["qty"] = quantity
-    row = _row(None, "Total", totals)
-    del row["key"], row["name"]
-    return row
+    return _totals(totals)
 
 
 def _prefixed(q: Q) -> dict[str, Any]:
@@ -232,14 +235,75 @@ def _payment_rows(paid: Q) -> list[dict[str, Any]]:
     )
 
 
+def _group_by_check(group_by: str) -> None:
+    if group_by not in GROUPS:
+        raise ValidationFailed(fields={"group_by": [f"One of {', '.join(GROUPS)}."]})
+
+
+def _sorted(rows: list[dict[str, Any]], group_by: str) -> list[dict[str, Any]]:
+    if group_by == "hour":
+        rows.sort(key=lambda r: (r["key"] is None, r["key"] or 0))
+    else:
+        rows.sort(key=lambda r: (-r["total"], r["key"] is None, r["key"] or 0))
+    return rows
+
+
+def _named(raw: list[dict[str, Any]], group_by: str) -> list[dict[str, Any]]:
+    names = _names(group_by, {r["group"] for r in raw})
+    none = NONE_NAMES.get(group_by, "Unknown")
+    return [
+        _row(r["group"], names.get(r["group"], none) if r["group"] is not None else none, r)
+        for r in raw
+    ]
+
+
 def sales_report(
     *, outlet: Outlet, zone: tzinfo, date_from: date, date_to: date, group_by: str
 ) -> dict[str, Any]:
-    """`{"rows": [...], "totals": {...}}` of CONTRACT 15 (at most five queries). `zone`:
-    the outlet's (hub.services.clock.outlet_zone), for the hour rows."""
+    """`{"rows": [...], "totals": {...}}` of CONTRACT 15, from the day summaries that the
+    payments keep (hub/services/sales_summary.py): three queries (rows, names, totals),
+    each over at most one row per day and key of the range. `zone` is unused here (the
+    hour of each order was taken in the outlet's zone when it was paid); kept so callers
+    need not know which source answers."""
     report_range_check(date_from, date_to)
-    if group_by not in GROUPS:
-        raise ValidationFailed(fields={"group_by": [f"One of {', '.join(GROUPS)}."]})
+    _group_by_check(group_by)
+    days = SalesDaySummary.objects.filter(outlet=outlet, business_date__range=(date_from, date_to))
+    sums = {
+        "qty": Coalesce(Sum("quantity"), 0),
+        "n_orders": Coalesce(Sum("orders"), 0),
+        **_sums(lambda f: _sum(f, SHARE)),
+    }
+    per_day = days.filter(dimension="total")
+    raw = [
+        {**r, "group": None if r["group_key"] == SalesDaySummary.NONE_KEY else r["group_key"]}
+        for r in days.filter(dimension=group_by).values("group_key").annotate(**sums).order_by()
+    ]
+    rows = _sorted(_named(raw, group_by), group_by)
+    figures = per_day.aggregate(**sums, n_covers=Coalesce(Sum("covers"), 0))
+    return {"rows": rows, "totals": _totals(figures)}
+
+
+def _totals(figures: dict[str, Any]) -> dict[str, Any]:
+    """The totals row, with what a manager reads off it: `covers` (the guests of the
+    orders that recorded them) and `average_ticket` (total / orders, null for none)."""
+    totals = _row(None, "Total", figures)
+    del totals["key"], totals["name"]
+    totals["covers"] = int(figures.get("n_covers") or 0)
+    totals["average_ticket"] = (
+        money(Decimal(totals["total"]) / totals["orders"]) if totals["orders"] else None
+    )
+    return totals
+
+
+def sales_report_from_orders(
+    *, outlet: Outlet, zone: tzinfo, date_from: date, date_to: date, group_by: str
+) -> dict[str, Any]:
+    """The same report computed from the orders and lines themselves (at most five
+    queries, each over every order and line of the range): what the summary must always
+    equal (tests/hub/selectors/test_reports.py), and the bench's baseline
+    (bench/reports.py). `zone`: the outlet's, for the hour rows."""
+    report_range_check(date_from, date_to)
+    _group_by_check(group_by)
     paid = _paid(outlet, date_from, date_to)
     if group_by in ORDER_LEVEL:
         raw = _order_level_rows(zone, paid, group_by)
@@ -247,42 +311,44 @@ def sales_report(
         raw = _payment_rows(paid)
     else:
         raw = _line_rows(paid, group_by)
-    names = _names(group_by, {r["group"] for r in raw})
-    rows = [
-        _row(
-            r["group"],
-            names.get(r["group"], NONE_NAMES.get(group_by, "Unknown"))
-            if r["group"] is not None
-            else NONE_NAMES.get(group_by, "Unknown"),
-            r,
-        )
-        for r in raw
-    ]
-    if group_by == "hour":
-        rows.sort(key=lambda r: (r["key"] is None, r["key"] or 0))
-    else:
-        rows.sort(key=lambda r: (-r["total"], r["key"] is None, r["key"] or 0))
-    if group_by in ORDER_LEVEL:
-        # every paid order is in exactly one row, with its stored figures: the totals are
-        # the rows' sums, exactly, and need no second pass over the orders
-        totals = {
-            "quantity": sum(r["quantity"] for r in rows),
-            "orders": sum(r["orders"] for r in rows),
-            **{f: sum((r[f] for r in rows), ZERO) for f in FIGURES},
-        }
-    else:
-        quantity = None
-        if group_by in ("item", "category"):  # every non-void line is in one row
-            quantity = sum(r["quantity"] for r in rows)
-        totals = sales_totals(
-            outlet=outlet, date_from=date_from, date_to=date_to, quantity=quantity
-        )
+    rows = _sorted(_named(raw, group_by), group_by)
+    quantity = None
+    if group_by != "payment_method":  # every non-void line is in one row
+        quantity = sum(r["quantity"] for r in rows)
+    totals = sales_totals(outlet=outlet, date_from=date_from, date_to=date_to, quantity=quantity)
     return {"rows": rows, "totals": totals}
 
 
 def gst_report(*, outlet: Outlet, date_from: date, date_to: date) -> dict[str, Any]:
     """Per component and rate, the taxable value and tax of the invoices issued in the
-    range (their outlet-local issue day): two queries."""
+    range (their outlet-local issue day), from the day rows each invoice's issue adds
+    (GstDaySummary): one query, over at most one row per day and component."""
+    report_range_check(date_from, date_to)
+    rows, totals = [], {"invoices": 0, "amount": ZERO}
+    for r in (
+        GstDaySummary.objects.filter(outlet=outlet, business_date__range=(date_from, date_to))
+        .values("name", "rate")
+        .annotate(invoices=Sum("invoices"), taxable=_sum("taxable_value"), tax=_sum("amount"))
+        .order_by("rate", "name")
+    ):
+        if r["name"] == GstDaySummary.ALL:  # the day's invoices, once each
+            totals = {"invoices": int(r["invoices"]), "amount": money(r["tax"])}
+            continue
+        rows.append(
+            {
+                "tax": r["name"],
+                "rate": Decimal(r["rate"]).normalize(),
+                "invoices": int(r["invoices"]),
+                "taxable_value": money(r["taxable"]),
+                "amount": money(r["tax"]),
+            }
+        )
+    return {"rows": rows, "totals": totals}
+
+
+def gst_report_from_lines(*, outlet: Outlet, date_from: date, date_to: date) -> dict[str, Any]:
+    """The same report from every invoice tax line of the range (two queries): what the
+    day rows must always equal (tests/hub/selectors/test_reports.py)."""
     report_range_check(date_from, date_to)
     lines = InvoiceTaxLine.objects.filter(outlet=outlet, business_date__range=(date_from, date_to))
     rows = [

@@ -44,6 +44,7 @@ from hub.models import (
 )
 from hub.roles import role_may
 from hub.selectors.floor import open_orders_on
+from hub.services.approvals import approver_resolve
 from hub.services.audit import audit_record
 from hub.services.checks import check_paid_refusal, checks_drop_for_change
 from hub.services.clock import outlet_today
@@ -76,6 +77,7 @@ from hub.services.order_pricing import (
     set_manual_discount,
     subtotal_of,
 )
+from hub.services.sales_summary import sales_summary_add
 from hub.services.shifts import shift_attributed
 from hub.services.tables import table_occupy, table_release
 
@@ -438,10 +440,13 @@ def _settle_if_paid_off(order: Order) -> bool:
 
 def _after_paid(order: Order, *, from_status: str) -> None:
     """What follows an order becoming paid, after its row was saved: the table released,
-    the coupon's use counted, `order.status_changed` recorded."""
+    the coupon's use counted, its sales added to the day's report rows (the last rows it
+    locks before the events: docs/architecture.md "Lock order" 8a),
+    `order.status_changed` recorded."""
     if order.table_id:
         table_release(table=order.table, outlet=order.outlet, order=order)
     coupon_usage_count(order=order)
+    sales_summary_add(order=order)
     order_record(order, "order.status_changed", from_status=str(from_status))
 
 
@@ -536,25 +541,36 @@ def order_after_paid(*, order: Order, from_status: str) -> None:
 # --- cancel ---
 
 
-def order_cancel_refusal(*, order: Order, by: Staff) -> DomainError | None:
+def order_cancel_refusal(
+    *, order: Order, by: Staff, approver: Staff | None = None
+) -> DomainError | None:
     """Why `by` may not cancel the order now, or None if they may: the rule order_cancel
     applies, and the representation's `cancel` action. Roles with `order.cancel`; an
     open order (409 `order_closed`); a billed one only with `order.cancel_billed`
-    (managers; 403 `forbidden`)."""
+    (managers; 403 `forbidden`), or approved by one in the same request (`approver`)."""
     if not role_may(by.role, "order.cancel"):
         return Forbidden("Your role may not cancel orders.")
     if order.is_closed:
         return order_closed_error(order)
-    if order.status == S.BILLED and not _may_cancel_billed(by):
+    if order.status == S.BILLED and not _may_cancel_billed(approver or by):
         return Forbidden("Only a manager may cancel a billed order.")
     return None
 
 
 @service_transaction
 def order_cancel(
-    *, order_id: int, outlet: Outlet, by: Staff, reason: str, expected_version: int | None = None
+    *,
+    order_id: int,
+    outlet: Outlet,
+    by: Staff,
+    reason: str,
+    expected_version: int | None = None,
+    approval_token: str | None = None,
 ) -> Order:
-    """Cancel with a reason: from `draft` or `kot`; from `billed` only a manager (403).
+    """Cancel with a reason: from `draft` or `kot`; from `billed` only a manager (403),
+    or another role with a manager's approval in the same request (`approval_token`,
+    hub/services/approvals.py: 403 `approval_invalid` for anything but a usable
+    manager token of the outlet; the audit entry's `approved_by` names the manager).
 
     Every line becomes `void` (the totals drop to 0; a payment already taken shows
     as a negative balance_due, to refund). Lines a kitchen had get one
@@ -567,9 +583,10 @@ def order_cancel(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(fields={"reason": ["Say why the order is cancelled."]})
+    approver = approver_resolve(outlet=outlet, token=approval_token)
     order = order_lock(order_id=order_id, outlet=outlet)
     order_check_version(order, expected_version)
-    refusal = order_cancel_refusal(order=order, by=by)
+    refusal = order_cancel_refusal(order=order, by=by, approver=approver)
     if refusal is not None:
         raise refusal
     sent = []
@@ -592,6 +609,7 @@ def order_cancel(
         outlet=order.outlet_id,
         kind=AuditEntry.Kind.CANCEL,
         by=by,
+        approved_by=approver,
         order=order,
         reason=reason,
         amount=before_total,
@@ -623,6 +641,7 @@ def order_apply_discount(
     reason: str = "",
     coupon_code: str | None = None,
     expected_version: int | None = None,
+    approval_token: str | None = None,
 ) -> Order:
     """Set the order's one discount, replacing any earlier one (`POST /orders/{id}/discount`).
 
@@ -632,7 +651,14 @@ def order_apply_discount(
     `order_closed`; a discount that leaves less to pay than was already paid, 409
     `payments_exceed_total`; one that leaves exactly nothing to pay settles the
     order (`paid`). Records `order.updated`.
+
+    `approval_token`: a manager's token approving it (hub/services/approvals.py; 403
+    `approval_invalid` otherwise): the limits are the manager's, the discount is
+    recorded as theirs (`discount_by`, so later changes are measured against their
+    limit too), and the audit entry's `approved_by` names them.
     """
+    approver = approver_resolve(outlet=outlet, token=approval_token)
+    authority = approver or by
     order = order_lock(order_id=order_id, outlet=outlet)
     order_check_version(order, expected_version)
     order_require_open(order)
@@ -647,9 +673,11 @@ def order_apply_discount(
                 fields={"discount_type": ["Send discount_type and discount_value, or coupon_code."]}
             )
         check_discount_allowed(
-            outlet=outlet, by=by, kind=discount_type, value=discount_value, subtotal=subtotal
+            outlet=outlet, by=authority, kind=discount_type, value=discount_value, subtotal=subtotal
         )
-        set_manual_discount(order, kind=discount_type, value=discount_value, reason=reason, by=by)
+        set_manual_discount(
+            order, kind=discount_type, value=discount_value, reason=reason, by=authority
+        )
     split_removed = checks_drop_for_change(order)
     order_recalculate(order, save=False)
     check_payments_fit(order)
@@ -660,6 +688,7 @@ def order_apply_discount(
         outlet=order.outlet_id,
         kind=AuditEntry.Kind.DISCOUNT,
         by=by,
+        approved_by=approver,
         order=order,
         reason=reason or (f"coupon {coupon_code}" if coupon_code else ""),
         amount=order.discount_amount,

@@ -48,6 +48,7 @@ from hub.services.numbering import sequence_next
 from hub.services.order_core import order_lock
 from hub.services.order_pricing import order_taxable_values
 from hub.services.print_tickets import bill_ticket, kot_ticket, test_page_ticket
+from hub.services.sales_summary import gst_summary_add
 from hub.tickets import ShiftReportTicket, Ticket, ticket_from_snapshot, ticket_snapshot
 
 # How long a job keeps being retried before it is marked failed (staff then reprint).
@@ -353,6 +354,7 @@ def _invoice_tax_lines(order: Order, *, day: date) -> None:
         )
         for tax in (order.taxes or [])
     )
+    gst_summary_add(order=order)  # the GST report's day rows (docs/performance.md "Reports")
 
 
 @service_transaction

@@ -209,9 +209,20 @@ class OrderStatusIn(serializers.Serializer):
     version = VersionField()
 
 
+class ApprovalIn(serializers.Serializer):
+    """A manager's approval in the same request (docs/api.md "Manager approval")."""
+
+    token = StrictCharField(
+        max_length=200, help_text="A manager's Bearer token (POST /auth/login as the manager)"
+    )
+
+
 class OrderCancelIn(serializers.Serializer):
     reason = TextField(max_length=1000)
     version = VersionField()
+    approved_by = ApprovalIn(
+        required=False, help_text="A manager approving the cancellation of a billed order"
+    )
 
 
 @request_shapes(
@@ -227,6 +238,10 @@ class OrderCancelIn(serializers.Serializer):
 class OrderDiscountIn(DiscountFields):
     reason = TextField(max_length=200, required=False, allow_blank=True)
     version = VersionField()
+    approved_by = ApprovalIn(
+        required=False,
+        help_text="A manager approving a discount above the caller's limit",
+    )
 
     def validate(self, attrs):
         manual = attrs.get("discount_type") is not None or attrs.get("discount_value") is not None

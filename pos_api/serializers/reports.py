@@ -64,9 +64,16 @@ class SalesRowOut(SalesFiguresOut):
     name = serializers.CharField()
 
 
+class SalesTotalsOut(SalesFiguresOut):
+    covers = serializers.IntegerField(help_text="Guests of the orders that recorded them")
+    average_ticket = MoneyField(
+        max_digits=16, allow_null=True, help_text="total / orders; null with no orders"
+    )
+
+
 class SalesReportOut(serializers.Serializer):
     rows = SalesRowOut(many=True)
-    totals = SalesFiguresOut()
+    totals = SalesTotalsOut()
 
 
 class GstRowOut(serializers.Serializer):

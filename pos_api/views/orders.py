@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from hub.errors import (
+    ApprovalCode,
     CheckCode,
     KitchenCode,
     OrderCode,
@@ -243,7 +244,8 @@ class OrderStatusApi(OrderApiView):
 class OrderCancelApi(OrderApiView):
     permission = "order.cancel"
     error_codes = {
-        409: [OrderCode.VERSION_CONFLICT, OrderCode.INVALID_TRANSITION, OrderCode.ORDER_CLOSED]
+        403: [ApprovalCode.APPROVAL_INVALID],
+        409: [OrderCode.VERSION_CONFLICT, OrderCode.INVALID_TRANSITION, OrderCode.ORDER_CLOSED],
     }
 
     @extend_schema(
@@ -253,7 +255,15 @@ class OrderCancelApi(OrderApiView):
         examples=[
             OpenApiExample(
                 "Cancel", value={"reason": "Guest left before ordering"}, request_only=True
-            )
+            ),
+            OpenApiExample(
+                "A cashier cancels a billed order, approved by a manager",
+                value={
+                    "reason": "Guest disputed the bill",
+                    "approved_by": {"token": "<the manager's token>"},
+                },
+                request_only=True,
+            ),
         ],
     )
     def post(self, request, order_id: int):
@@ -264,6 +274,7 @@ class OrderCancelApi(OrderApiView):
             by=self.staff,
             reason=data["reason"],
             expected_version=self.expected_version(data),
+            approval_token=(data.get("approved_by") or {}).get("token"),
         )
         return self.answer(order)
 
@@ -271,6 +282,7 @@ class OrderCancelApi(OrderApiView):
 class OrderDiscountApi(OrderApiView):
     permission = "order.discount"
     error_codes = {
+        403: [ApprovalCode.APPROVAL_INVALID],
         409: [OrderCode.VERSION_CONFLICT, OrderCode.ORDER_CLOSED, CheckCode.CHECK_PAID],
         422: [OrderCode.DISCOUNT_LIMIT_EXCEEDED, OrderCode.COUPON_INVALID],
     }
@@ -286,6 +298,16 @@ class OrderDiscountApi(OrderApiView):
                 request_only=True,
             ),
             OpenApiExample("A coupon", value={"coupon_code": "WELCOME10"}, request_only=True),
+            OpenApiExample(
+                "25% off, above the cashier's limit, approved by a manager",
+                value={
+                    "discount_type": "percent",
+                    "discount_value": 25,
+                    "reason": "Long wait",
+                    "approved_by": {"token": "<the manager's token>"},
+                },
+                request_only=True,
+            ),
         ],
     )
     def post(self, request, order_id: int):
@@ -299,6 +321,7 @@ class OrderDiscountApi(OrderApiView):
             reason=data.get("reason", ""),
             coupon_code=data.get("coupon_code") or None,
             expected_version=self.expected_version(data),
+            approval_token=(data.get("approved_by") or {}).get("token"),
         )
         return self.answer(order)
 

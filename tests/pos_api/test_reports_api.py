@@ -49,6 +49,8 @@ def test_sales_by_item_json_and_csv(api_as, today):
         "discount_amount": 0.0,
         "tax_total": 2.6,
         "total": 54.56,
+        "covers": 0,
+        "average_ticket": 27.28,
     }
     as_csv = manager.get(
         f"{BASE}/sales", {"from": today, "to": today, "group_by": "item", "format": "csv"}

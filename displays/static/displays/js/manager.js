@@ -1,7 +1,8 @@
-// Manager screen (docs/screens.md "Manager"): today at a glance, the open shift with its
-// X figures, closing it into the Z report. Every figure is the hub's (GET
-// /reports/sales, /shifts/current/x-report, POST /shifts/current/close): the screen
-// adds nothing up itself. Live: on the orders stream, a payment, a refund, a paid or
+// Manager screen (docs/screens.md "Manager"): today (or the business days picked) at a
+// glance, the open shift with its X figures, closing it into the Z report. Every figure
+// is the hub's (GET /reports/sales, /shifts/current/x-report, POST
+// /shifts/current/close): the screen adds nothing up and divides nothing itself; a
+// range the hub refuses (to before from, over 365 days) shows the hub's message. Live: on the orders stream, a payment, a refund, a paid or
 // cancelled order or a shift event reloads the figures (they are reports, so the
 // screen fetches them again rather than applying events).
 (function () {
@@ -16,6 +17,7 @@
   const cur = () => (meData && meData.outlet && meData.outlet.currency) || "INR";
   let shift = null; // the open shift, or null
   let lastZ = null;
+  let picked = null; // {from, to} the manager picked, or null: today, whatever day it is
 
   // The outlet's business day today, in its own time zone (the reports' days).
   function today() {
@@ -48,26 +50,67 @@
     );
   }
 
-  async function loadSales() {
+  // The business days shown: the picked ones, or today's.
+  function range() {
+    if (picked) return picked;
     const day = today();
-    $("today").textContent = day;
-    const q = "from=" + day + "&to=" + day + "&group_by=";
+    return { from: day, to: day };
+  }
+
+  function rangeQuery() {
+    const r = range();
+    return "from=" + r.from + "&to=" + r.to;
+  }
+
+  function drawRange() {
+    const r = range();
+    const label = picked ? (r.from === r.to ? r.from : r.from + " – " + r.to) : "Today";
+    $("range-label").textContent = label;
+    $("today").textContent = picked ? "" : r.from;
+    $("audit-range").textContent = "(" + (picked ? label : "today") + ")";
+    $("range-today").hidden = !picked;
+    if (document.activeElement !== $("range-from") && document.activeElement !== $("range-to")) {
+      $("range-from").value = r.from;
+      $("range-to").value = r.to;
+    }
+  }
+
+  function note(text) {
+    $("reports-note").hidden = !text;
+    $("reports-note").textContent = text || "";
+  }
+
+  async function loadSales() {
+    drawRange();
+    const q = rangeQuery() + "&group_by=";
     try {
       const [byHour, byItem] = await Promise.all([
         api("GET", "reports/sales?" + q + "hour"),
         api("GET", "reports/sales?" + q + "item"),
       ]);
+      note("");
       const t = byHour.totals;
       $("today-total").textContent = money(t.total, cur());
       $("today-orders").textContent = String(t.orders);
-      $("today-average").textContent = t.orders ? money(t.total / t.orders, cur()) : "–";
+      $("today-average").textContent = t.average_ticket === null ? "–" : money(t.average_ticket, cur());
+      $("today-covers").textContent = String(t.covers);
       $("today-items").textContent = String(t.quantity);
       bars($("hours"), byHour.rows, (r) => (r.key === null ? "?" : String(r.key).padStart(2, "0") + ":00"));
       bars($("items"), byItem.rows.slice(0, 8), (r) => r.name);
     } catch (e) {
       if (e instanceof HubError && e.status === 403) {
-        $("reports-note").hidden = false;
-        $("reports-note").textContent = "Reports are for managers.";
+        note("Reports are for managers.");
+        return;
+      }
+      if (e instanceof HubError && e.status === 400) {
+        // the hub's own words on the range (CONTRACT 15: to not before from, <= 365 days)
+        const fields = (e.body && e.body.fields) || {};
+        note([e.message, ...Object.values(fields).flat()].join(" "));
+        for (const id of ["today-total", "today-orders", "today-average", "today-covers", "today-items"]) {
+          $(id).textContent = "–";
+        }
+        $("hours").replaceChildren();
+        $("items").replaceChildren();
         return;
       }
       throw e;
@@ -86,17 +129,20 @@
   };
 
   async function loadAudit() {
-    const day = today();
     const kind = $("audit-kind").value;
     let rows;
     try {
       const data = await api(
         "GET",
-        "reports/audit?from=" + day + "&to=" + day + "&per_page=50" + (kind ? "&kind=" + kind : "")
+        "reports/audit?" + rangeQuery() + "&per_page=50" + (kind ? "&kind=" + kind : "")
       );
       rows = data.rows;
     } catch (e) {
       if (e instanceof HubError && e.status === 403) return;
+      if (e instanceof HubError && e.status === 400) {
+        $("audit").replaceChildren(); // the range was refused: loadSales shows why
+        return;
+      }
       throw e;
     }
     $("audit").replaceChildren(
@@ -177,6 +223,24 @@
   }
 
   $("audit-kind").addEventListener("change", () => loadAudit().catch((e) => toast(e.message, "error")));
+
+  async function reloadReports() {
+    await Promise.all([loadSales(), loadAudit()]);
+  }
+
+  $("range-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const from = $("range-from").value;
+    const to = $("range-to").value;
+    if (!from || !to) return;
+    picked = { from: from, to: to };
+    reloadReports().catch((e) => toast(e.message, "error"));
+  });
+
+  $("range-today").addEventListener("click", () => {
+    picked = null;
+    reloadReports().catch((e) => toast(e.message, "error"));
+  });
 
   $("open-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
