@@ -17,7 +17,7 @@ def summary_backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hub", "0012_shifts"),
+        ("hub", "0013_deploy22"),
     ]
 
     operations = [
