@@ -148,3 +148,43 @@ def test_a_tap_is_kept_when_the_tablet_reloads_before_sending(screens, rest):
     floor.wait_for_selector(".line.line-pending", timeout=5000)
     assert [i["name"] for i in _order_of_table(rest, 7)["items"]] == ["Chicken 65"]
     tablet.assert_healthy()
+
+
+def test_a_tap_on_an_order_changed_elsewhere_is_rebuilt_on_the_fresh_order(screens, rest):
+    """The tablet's copy is stale (its sockets are down, so it did not hear the cashier's
+    change): its PUT answers 409 version_conflict, and the tap is built again on the order
+    re-read and sent once more; neither change is lost."""
+    tablet = screens("waiter")
+    floor = tablet.open("/waiter/")
+    floor.locator('.table[data-table-id="8"]').click()
+    floor.fill("#guests", "2")
+    floor.get_by_role("button", name="Open T8").click()
+    floor.wait_for_selector(".order-number")
+    floor.locator(f'.menu-item[data-menu-item-id="{CHICKEN_65}"]').click()
+    floor.wait_for_selector(".line.line-pending", timeout=5000)
+    floor.wait_for_selector('.order-total[aria-busy="false"]')
+
+    floor.evaluate("HubSocket.all.forEach(s => s.hold())")  # hears nothing from now on
+    order = _order_of_table(rest, 8)
+    cashier = rest("cashier")
+    cashier.ok(
+        "PUT",
+        f"{BASE}/orders/{order['id']}",
+        {
+            "items": [{"id": i["id"], "quantity": i["quantity"]} for i in order["items"]]
+            + [{"menu_item_id": 7, "quantity": 1}],  # Dal Makhani, from the till
+            "version": order["version"],
+        },
+    )
+    floor.get_by_role("button", name="One more Chicken 65").click()
+    floor.wait_for_selector('.line.line-pending:has-text("Dal Makhani")', timeout=5000)
+    floor.wait_for_selector('.order-total[aria-busy="false"]')
+    after = _order_of_table(rest, 8)
+    assert sorted((i["name"], i["quantity"]) for i in after["items"]) == [
+        ("Chicken 65", 2),
+        ("Dal Makhani", 1),
+    ]
+    assert after["version"] == order["version"] + 2
+    assert _money(after["total"]) in floor.locator(".order-total").inner_text()
+    floor.evaluate("HubSocket.all.forEach(s => s.release())")
+    tablet.assert_healthy()
