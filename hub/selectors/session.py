@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from hub.models import HeldOrder, Outlet
+from hub.models import HeldOrder, OrderItem, Outlet
 
 
 def held_orders_list(*, outlet: Outlet) -> QuerySet[HeldOrder]:
     """The outlet's parked carts and orders not yet resumed, newest first (holder and
-    order joined: one query per page)."""
+    order joined, a parked order's lines prefetched in line order: two queries a page,
+    however many lines)."""
     return (
         HeldOrder.objects.filter(outlet=outlet, resumed_at__isnull=True)
         .select_related("held_by", "order")
+        .prefetch_related(Prefetch("order__items", queryset=OrderItem.objects.order_by("id")))
         .order_by("-held_at", "-id")
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from hub import pricing
-from hub.errors import BusinessRuleViolation, Conflict, OrderCode, ValidationFailed
+from hub.errors import BusinessRuleViolation, Conflict, NotFound, OrderCode, ValidationFailed
 from hub.models import AuditEntry, MenuItem, Order, OrderItem, Outlet, Staff
 from hub.roles import role_may
 from hub.services.audit import audit_record
@@ -84,29 +84,7 @@ def modifiers_choose(
     A line that sends nothing still has to meet its required groups. Nothing is
     written here: callers check every line before they save any.
     """
-    groups = list(menu_item.modifier_groups.all())
-    options = {option.pk: (group, option) for group in groups for option in group.options.all()}
-    seen: set[int] = set()
-    for j, pick in enumerate(chosen):
-        if pick.option_id not in options:
-            raise ValidationFailed(
-                fields={f"{field}.{j}.option_id": [f"Not an option of {menu_item.name}."]}
-            )
-        if pick.option_id in seen:
-            raise ValidationFailed(fields={f"{field}.{j}.option_id": ["Listed twice."]})
-        seen.add(pick.option_id)
-        if (
-            isinstance(pick.quantity, bool)
-            or not isinstance(pick.quantity, int)
-            or not 1 <= pick.quantity <= MAX_OPTION_QUANTITY
-        ):
-            raise ValidationFailed(
-                fields={
-                    f"{field}.{j}.quantity": [
-                        f"Must be a whole number from 1 to {MAX_OPTION_QUANTITY}."
-                    ]
-                }
-            )
+    groups, options = _options_check(menu_item=menu_item, chosen=chosen, field=field)
     for j, pick in enumerate(chosen):
         _, option = options[pick.option_id]
         if not option.is_available:
@@ -132,6 +110,40 @@ def modifiers_choose(
                 fields={field: [f"{group.name}: choose {bounds}."]},
                 group=group.pk,
             )
+    return _snapshot(groups, options, chosen)
+
+
+def _options_check(*, menu_item: MenuItem, chosen: Sequence[ModifierInput], field: str):
+    """The 400s of CONTRACT 11: every option is one of the item's groups', listed once,
+    with a quantity 1-9. Returns (groups, {option id: (group, option)})."""
+    groups = list(menu_item.modifier_groups.all())
+    options = {option.pk: (group, option) for group in groups for option in group.options.all()}
+    seen: set[int] = set()
+    for j, pick in enumerate(chosen):
+        if pick.option_id not in options:
+            raise ValidationFailed(
+                fields={f"{field}.{j}.option_id": [f"Not an option of {menu_item.name}."]}
+            )
+        if pick.option_id in seen:
+            raise ValidationFailed(fields={f"{field}.{j}.option_id": ["Listed twice."]})
+        seen.add(pick.option_id)
+        if (
+            isinstance(pick.quantity, bool)
+            or not isinstance(pick.quantity, int)
+            or not 1 <= pick.quantity <= MAX_OPTION_QUANTITY
+        ):
+            raise ValidationFailed(
+                fields={
+                    f"{field}.{j}.quantity": [
+                        f"Must be a whole number from 1 to {MAX_OPTION_QUANTITY}."
+                    ]
+                }
+            )
+    return groups, options
+
+
+def _snapshot(groups, options, chosen: Sequence[ModifierInput]) -> list[dict]:
+    """What was chosen, in menu order (group, then option), as a line keeps it."""
     order_of = {group.pk: rank for rank, group in enumerate(groups)}
     picks = sorted(
         chosen,
@@ -151,6 +163,43 @@ def modifiers_choose(
         }
         for pick in picks
     ]
+
+
+@dataclass(frozen=True)
+class PriceQuote:
+    """What a line of `menu_item` with these options would cost, as a line is priced."""
+
+    menu_item: MenuItem
+    modifiers: list[dict]
+    unit_price: Decimal
+    quantity: int
+    line_total: Decimal
+
+
+def line_price_quote(
+    *, outlet: Outlet, menu_item_id: int, chosen: Sequence[ModifierInput], quantity: int = 1
+) -> PriceQuote:
+    """`POST /menu/items/{id}/price` (docs/api.md "Pricing a choice"): the unit price of
+    the item with `chosen` options (hub/pricing.py, as `lines_build` prices a new line)
+    while a chooser is still open. Reads only. Options are checked as a line's are for
+    what makes them unpriceable (not the item's, twice, quantity: 400 on
+    `modifiers.<j>...`); min/max and sold-out options are the line's to refuse when it
+    is added, so a half-made choice still has its price. Another outlet's item: 404.
+    An open-price item is quoted at its menu price (the till's price replaces it)."""
+    menu_item = menu_items_of(outlet, {menu_item_id}).get(menu_item_id)
+    if menu_item is None:
+        raise NotFound("No such menu item.")
+    check_quantity(quantity, "quantity")
+    groups, options = _options_check(menu_item=menu_item, chosen=chosen, field="modifiers")
+    snapshot = _snapshot(groups, options, chosen)
+    unit_price = pricing.unit_price_with_options(menu_item.price, modifiers_price(snapshot))
+    return PriceQuote(
+        menu_item=menu_item,
+        modifiers=snapshot,
+        unit_price=unit_price,
+        quantity=quantity,
+        line_total=pricing.line_total(pricing.Line(unit_price=unit_price, quantity=quantity)),
+    )
 
 
 def modifiers_price(snapshot: Sequence[dict]) -> list[tuple[Decimal, int]]:

@@ -301,15 +301,17 @@ def item_inputs(lines: list[dict] | None) -> list[ItemInput]:
             price=line.get("price"),
             note=line.get("note"),
             course=line.get("course"),
-            modifiers=None
-            if line.get("modifiers") is None
-            else tuple(
-                ModifierInput(option_id=m["option_id"], quantity=m.get("quantity", 1))
-                for m in line["modifiers"]
-            ),
+            modifiers=None if line.get("modifiers") is None else modifier_inputs(line["modifiers"]),
         )
         for line in (lines or [])
     ]
+
+
+def modifier_inputs(modifiers: list[dict] | None) -> tuple[ModifierInput, ...]:
+    return tuple(
+        ModifierInput(option_id=m["option_id"], quantity=m.get("quantity", 1))
+        for m in (modifiers or ())
+    )
 
 
 # --- out ------------------------------------------------------------------------------
@@ -344,6 +346,30 @@ class LineModifierOut(serializers.Serializer):
     name = serializers.CharField()
     price = MoneyField(max_digits=14)
     quantity = serializers.IntegerField()
+
+
+class LinePriceIn(serializers.Serializer):
+    """`POST /menu/items/{id}/price`: the options a chooser holds (docs/api.md
+    "Pricing a choice")."""
+
+    modifiers = ModifierIn(
+        many=True, required=False, max_length=MAX_MODIFIERS, help_text="Options picked so far"
+    )
+    quantity = StrictIntegerField(
+        min_value=1, max_value=MAX_QUANTITY, required=False, help_text="Default 1"
+    )
+
+
+class LinePriceOut(serializers.Serializer):
+    """What a line of the item with these options costs, priced as an added line is."""
+
+    menu_item_id = serializers.IntegerField(source="menu_item.pk")
+    name = serializers.CharField(source="menu_item.name")
+    price = MoneyField(source="menu_item.price", help_text="The item's own price")
+    modifiers = LineModifierOut(many=True, help_text="The options, in menu order, with prices")
+    unit_price = Money()
+    quantity = serializers.IntegerField()
+    line_total = Money()
 
 
 class OrderItemOut(serializers.Serializer):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from ..schema import boolean, null_only, request_shapes
 from .catalog import StrictBooleanField
-from .orders import IdField, TextField
+from .orders import IdField, OrderItemOut, TextField
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})
@@ -81,9 +81,19 @@ class HeldOrderOut(serializers.Serializer):
     order_number = serializers.SerializerMethodField()
     held_by = StaffRefOut()
     held_at = serializers.DateTimeField()
+    items = serializers.SerializerMethodField(
+        help_text="A parked order's lines as the order shows them (options, note, price); "
+        "[] for a parked cart, whose lines are in `cart` as the terminal sent them"
+    )
 
     def get_order_number(self, held) -> str | None:
         return held.order.number if held.order_id else None
+
+    @extend_schema_field(OrderItemOut(many=True))
+    def get_items(self, held) -> list:
+        if not held.order_id:
+            return []
+        return OrderItemOut(held.order.items.all(), many=True).data
 
 
 class SessionOut(serializers.Serializer):

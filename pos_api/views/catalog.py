@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 
 from hub.selectors import catalog as selectors
 from hub.services.menu import menu_item_set_availability, modifier_option_set_availability
+from hub.services.order_lines import line_price_quote
 
 from ..envelope import ok
 from ..routes import api_path
@@ -20,6 +21,7 @@ from ..serializers.catalog import (
     OrderTypeOut,
     PaymentMethodOut,
 )
+from ..serializers.orders import LinePriceIn, LinePriceOut, modifier_inputs
 from .base import HubApiView
 
 
@@ -102,6 +104,35 @@ class ModifierOptionAvailabilityApi(HubApiView):
         return ok(ModifierOptionAvailabilityOut(option).data)
 
 
+class MenuItemPriceApi(HubApiView):
+    """What the item costs with the options picked so far, priced by the hub
+    (hub/pricing.py) for a chooser that shows its price as options are tapped (docs/api.md
+    "Pricing a choice"). Reads only: nothing is written, no event."""
+
+    permission = "order.update"
+
+    @extend_schema(
+        request=LinePriceIn,
+        responses=LinePriceOut,
+        examples=[
+            OpenApiExample(
+                "Biryani, Full",
+                value={"modifiers": [{"option_id": 4, "quantity": 1}], "quantity": 1},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, item_id: int):
+        data = self.validated(LinePriceIn)
+        quote = line_price_quote(
+            outlet=self.outlet,
+            menu_item_id=item_id,
+            chosen=modifier_inputs(data.get("modifiers")),
+            quantity=data.get("quantity", 1),
+        )
+        return ok(LinePriceOut(quote).data)
+
+
 urlpatterns = [
     *api_path("payment-methods", PaymentMethodListApi.as_view(), "payment-methods"),
     *api_path("order-types", OrderTypeListApi.as_view(), "order-types"),
@@ -116,5 +147,6 @@ urlpatterns = [
         ModifierOptionAvailabilityApi.as_view(),
         "menu-option-availability",
     ),
+    *api_path("menu/items/<int:item_id>/price", MenuItemPriceApi.as_view(), "menu-item-price"),
     *api_path("kitchens", KitchenListApi.as_view(), "kitchens"),
 ]

@@ -94,8 +94,7 @@ def test_the_tablet_offers_send_for_a_paid_order_with_an_unsent_item(screens, re
     floor.locator('.table[data-table-id="3"]').click()
     floor.fill("#guests", "2")
     floor.get_by_role("button", name="Open T3").click()
-    floor.locator('.menu-item[data-menu-item-id="3"]').click()  # Chicken 65: no groups
-    floor.locator("#save-order").click()
+    floor.locator('.menu-item[data-menu-item-id="3"]').click()  # Chicken 65: saved at once
     floor.wait_for_selector(".line.line-pending")
     order_id = rest("waiter").ok("GET", f"{BASE}/tables/3")["current_order"]["id"]
 

@@ -232,14 +232,17 @@ def test_waiter_opens_a_table_adds_items_and_sends_them_to_the_kitchen(screens, 
 
     # items without modifier groups go straight onto the order as new lines (Paneer Tikka
     # has Extras: its chooser is tests/displays/test_modifiers_browser.py's)
+    # each tap is saved at once (PUT /orders/{id}): two taps of Chicken 65 are one line of 2
     floor.locator('.menu-item[data-menu-item-id="3"]').click()
     floor.locator('.menu-item[data-menu-item-id="3"]').click()
     floor.locator('.menu-item[data-menu-item-id="16"]').click()
-    assert floor.locator(".line-draft").count() == 2
+    floor.wait_for_selector('.line.line-pending:has-text("2×") >> nth=0')
+    floor.wait_for_selector(".line.line-pending >> nth=1")
+    floor.wait_for_selector('.order-total[aria-busy="false"]')
+    assert floor.locator(".line.line-pending").count() == 2
     tablet.shot("waiter-table-1280x800")
     floor.locator("#send-kot").click()
     floor.wait_for_selector(".line.line-sent_to_kitchen >> nth=1")
-    assert floor.locator(".line-draft").count() == 0
     assert floor.locator(".line.line-pending").count() == 0
 
     table = rest("waiter").ok("GET", "/api/v1/pos/tables/3")

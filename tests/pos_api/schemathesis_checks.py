@@ -35,6 +35,8 @@ DATA_FIELDS = frozenset(
         "resume_held_id",
         "menu_item_id",
         "payment_method",
+        # a modifier option of that line's item, listed once (CONTRACT 11): stored data
+        "option_id",
         # a number possible in the outlet's country (hub.services.customers)
         "phone",
         # against the If-Match header of the same request

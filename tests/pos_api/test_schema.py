@@ -445,6 +445,7 @@ STATES = {
         {"option_id": 2},
         {},
     ),
+    ("post", "/api/v1/pos/menu/items/{item_id}/price"): lambda c: ({"item_id": 11}, {}),
     ("post", "/api/v1/pos/orders"): lambda c: ({}, {}),
     ("put", "/api/v1/pos/orders/{order_id}"): lambda c: ({"order_id": _order(c)["id"]}, {}),
     ("put", "/api/v1/pos/orders/{order_id}/status"): lambda c: (

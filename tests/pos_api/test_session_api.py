@@ -152,3 +152,99 @@ def test_roles_and_outlets(api_as):
         .json()["meta"]["per_page"]
         == 1
     )
+
+
+# --- options (CONTRACT 11) wherever the session returns lines ----------------------------
+
+CART_WITH_OPTIONS = {
+    "order_type_id": 2,
+    "items": [
+        {"menu_item_id": 11, "quantity": 1, "modifiers": [{"option_id": 4, "quantity": 1}]},
+        {"menu_item_id": 15, "quantity": 2, "note": "well done",
+         "modifiers": [{"option_id": 1, "quantity": 1}, {"option_id": 2, "quantity": 1}]},
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.embedded
+def test_a_held_cart_keeps_its_lines_options_through_hold_list_and_resume(api_as):
+    waiter = api_as("waiter")
+    save(waiter, {"cart": CART_WITH_OPTIONS}, device="tab-mods")
+    held = save(waiter, {"hold": True, "label": "Biryani takeaway"}, device="tab-mods").json()[
+        "data"
+    ]["held"]
+    assert held["cart"] == CART_WITH_OPTIONS and held["items"] == []
+    listed = next(
+        h
+        for h in waiter.get("/api/v1/pos/session/held-orders").json()["data"]
+        if h["id"] == held["id"]
+    )
+    assert listed["cart"]["items"][1]["modifiers"] == CART_WITH_OPTIONS["items"][1]["modifiers"]
+    resumed = save(waiter, {"resume_held_id": held["id"]}, device="tab-9").json()["data"]
+    assert resumed["cart"] == CART_WITH_OPTIONS
+    # placed, the resumed cart's lines carry their options, priced by the hub
+    order = waiter.post("/api/v1/pos/orders", resumed["cart"], format="json").json()["data"]
+    assert [[m["name"] for m in i["modifiers"]] for i in order["items"]] == [
+        ["Full"],
+        ["Extra cheese", "Mint chutney"],
+    ]
+    assert [i["unit_price"] for i in order["items"]] == [21.49, 14.99]
+
+
+def _parked_order_with_options(client, lines: int = 2) -> dict:
+    items = [
+        {"menu_item_id": 11, "quantity": 1, "modifiers": [{"option_id": 4}], "note": "less oil"},
+        {"menu_item_id": 15, "quantity": 1, "modifiers": [{"option_id": 1}, {"option_id": 2}]},
+    ]
+    order = client.post(
+        "/api/v1/pos/orders",
+        {"order_type_id": 2, "items": (items * lines)[:lines]},
+        format="json",
+    ).json()["data"]
+    return order
+
+
+@pytest.mark.embedded
+def test_a_parked_orders_entry_shows_its_lines_with_their_options(api_as):
+    waiter = api_as("waiter")
+    order = _parked_order_with_options(waiter)
+    held = save(waiter, {"hold": True, "order_id": order["id"]}).json()["data"]["held"]
+    assert held["order_number"] == order["order_number"]
+    for entry in (
+        held,
+        next(
+            h
+            for h in waiter.get("/api/v1/pos/session/held-orders").json()["data"]
+            if h["id"] == held["id"]
+        ),
+    ):
+        assert [
+            (i["id"], i["name"], i["note"], i["unit_price"], i["line_total"], i["modifiers"])
+            for i in entry["items"]
+        ] == [
+            (i["id"], i["name"], i["note"], i["unit_price"], i["line_total"], i["modifiers"])
+            for i in order["items"]
+        ]
+    biryani, paneer = held["items"]
+    assert biryani["modifiers"] == [
+        {"option_id": 4, "group_id": 2, "name": "Full", "price": 6.0, "quantity": 1}
+    ]
+    assert [m["name"] for m in paneer["modifiers"]] == ["Extra cheese", "Mint chutney"]
+    resumed = save(waiter, {"resume_held_id": held["id"]}).json()["data"]["resumed"]
+    assert [i["modifiers"] for i in resumed["items"]] == [i["modifiers"] for i in held["items"]]
+
+
+def test_the_held_list_reads_a_fixed_number_of_queries_however_many_lines(
+    api_as, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    waiter = api_as("waiter")
+    counts = []
+    for lines in (1, 6):
+        save(waiter, {"hold": True, "order_id": _parked_order_with_options(waiter, lines)["id"]})
+        with CaptureQueriesContext(connection) as queries:
+            assert waiter.get("/api/v1/pos/session/held-orders").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -1,6 +1,7 @@
 // Waiter tablet (docs/screens.md "Waiter tablet"): the floor plan live from
 // /ws/v1/floor/ and /ws/v1/orders/, a food-ready alert per table, and the waiter's
-// actions: open a table, add items from the menu, send to the kitchen.
+// actions: open a table, add items from the menu (each tap saved at once, so every line
+// and total on screen is the hub's pricing), send to the kitchen, void a sent line.
 (function () {
   "use strict";
   const { api, apiAll, el, toast, minutesSince, money } = window.Hub;
@@ -27,7 +28,6 @@
   // the actions the panel offers: it keeps showing an order no longer running on the
   // table (a pay-first table, paid before sending) while the hub allows one of them
   const PANEL_ACTIONS = ["send_kot", "update_items"];
-  let draft = []; // lines not saved yet: {menu_item_id, name, price, quantity, note}
   let busy = false;
 
   const STATUS_TEXT = {
@@ -191,7 +191,6 @@
 
   async function openPanel(tableId) {
     openTableId = tableId;
-    draft = [];
     panelOrder = null;
     panel.hidden = false;
     document.body.classList.add("panel-open");
@@ -205,16 +204,17 @@
   function closePanel() {
     closeChooser();
     closeSplitter();
+    closeVoider();
     openTableId = null;
     panelOrder = null;
-    draft = [];
     panel.hidden = true;
     document.body.classList.remove("panel-open");
     renderFloor();
   }
   document.getElementById("panel-close").addEventListener("click", closePanel);
   document.addEventListener("keydown", (ev) => {
-    if (ev.key === "Escape" && splitter) closeSplitter();
+    if (ev.key === "Escape" && voider) closeVoider();
+    else if (ev.key === "Escape" && splitter) closeSplitter();
     else if (ev.key === "Escape" && chooser) closeChooser();
     else if (ev.key === "Escape" && openTableId !== null) closePanel();
   });
@@ -245,7 +245,11 @@
       return;
     }
     try {
-      panelOrder = await api("GET", "orders/" + id);
+      const fresh = await api("GET", "orders/" + id);
+      // a read that left before one of this tablet's saves answered is older than it
+      if (!(panelOrder && panelOrder.id === fresh.id && fresh.version < panelOrder.version)) {
+        panelOrder = fresh;
+      }
     } catch (e) {
       panelOrder = null;
       toast(e.message, "error");
@@ -358,8 +362,13 @@
   }
 
   function orderView(table, orderData) {
-    const lines = orderData.items.map((item) =>
-      el("li", { class: "line line-" + item.status, dataset: { itemId: item.id } }, [
+    // Every line is the hub's, priced by it (`line_total`), unsent ones too: a tap saves
+    // at once (below), so the header's total is the order's before anything is sent.
+    const mayEdit = allows(orderData, "update_items");
+    const lines = orderData.items.map((item) => {
+      const unsent = item.status === "pending";
+      const taken = item.status !== "pending" && item.status !== "void";
+      return el("li", { class: "line line-" + item.status, dataset: { itemId: item.id } }, [
         el("span", { class: "qty" }, item.quantity + "×"),
         el("span", { class: "name" }, [
           item.name,
@@ -373,66 +382,80 @@
               )
             : null,
           item.note ? el("span", { class: "note" }, " – " + item.note) : null,
+          item.status === "void" && item.void_reason
+            ? el("span", { class: "note void-reason" }, " – " + item.void_reason)
+            : null,
         ]),
         el("span", { class: "line-price" }, money(item.line_total, currency())),
-        (item.course || 1) > 1 ? el("span", { class: "tag tag-course" }, "C" + item.course) : null,
+        // the course of an unsent line (CONTRACT 13): tap for the next one
+        unsent && mayEdit
+          ? el(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-small btn-course",
+                "aria-label": "Course " + (item.course || 1) + " for " + item.name + ": change",
+                dataset: { course: item.course || 1 },
+                onclick: () => nextCourse(item),
+              },
+              "C" + (item.course || 1)
+            )
+          : (item.course || 1) > 1
+            ? el("span", { class: "tag tag-course" }, "C" + item.course)
+            : null,
+        unsent && mayEdit
+          ? el("span", { class: "stepper" }, [
+              el(
+                "button",
+                {
+                  type: "button",
+                  class: "btn btn-small",
+                  "aria-label": "One less " + item.name,
+                  onclick: () => stepLine(item, -1),
+                },
+                "−"
+              ),
+              el(
+                "button",
+                {
+                  type: "button",
+                  class: "btn btn-small",
+                  "aria-label": "One more " + item.name,
+                  onclick: () => stepLine(item, 1),
+                },
+                "+"
+              ),
+            ])
+          : null,
+        // a line the kitchen has can be taken back (a void, with its reason and ticket)
+        taken && mayEdit
+          ? el(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-small btn-void",
+                "aria-label": "Void " + item.name,
+                onclick: () => openVoider(item),
+              },
+              "Void"
+            )
+          : null,
         el("span", { class: "line-status st-item-" + item.status }, ITEM_STATUS_TEXT[item.status] || item.status),
-      ])
-    );
-    const draftLines = draft.map((d, index) =>
-      el("li", { class: "line line-draft" }, [
-        el("span", { class: "qty" }, d.quantity + "×"),
-        el("span", { class: "name" }, d.name),
-        // the course this new line is served in (CONTRACT 13): tap for the next one
-        el(
-          "button",
-          {
-            type: "button",
-            class: "btn btn-small btn-course",
-            "aria-label": "Course " + d.course + " for " + d.name + ": change",
-            dataset: { course: d.course },
-            onclick: () => nextCourse(index),
-          },
-          "C" + d.course
-        ),
-        el("span", { class: "stepper" }, [
-          el(
-            "button",
-            {
-              type: "button",
-              class: "btn btn-small",
-              "aria-label": "One less " + d.name,
-              onclick: () => changeDraft(index, -1),
-            },
-            "−"
-          ),
-          el(
-            "button",
-            {
-              type: "button",
-              class: "btn btn-small",
-              "aria-label": "One more " + d.name,
-              onclick: () => changeDraft(index, 1),
-            },
-            "+"
-          ),
-        ]),
-      ])
-    );
-    // Send when the hub would take it: unsent items it allows to send, or new lines this
-    // waiter may add to the order first.
-    const sendable =
-      allows(orderData, "send_kot") || (draft.length > 0 && allows(orderData, "update_items"));
+      ]);
+    });
     return el("div", { class: "order" }, [
       el("div", { class: "order-head" }, [
         el("span", { class: "order-number" }, orderData.order_number),
         el("span", { class: "order-status" }, orderData.status.toUpperCase()),
-        el("span", { class: "order-total" }, money(orderData.total, currency())),
+        el(
+          "span",
+          { class: "order-total", "aria-busy": saving.count ? "true" : "false" },
+          money(orderData.total, currency())
+        ),
       ]),
-      el("ul", { class: "lines", "aria-label": "Order lines" }, [...lines, ...draftLines]),
-      lines.length + draftLines.length === 0
-        ? el("p", { class: "muted" }, "No items yet: add from the menu below.")
-        : null,
+      el("ul", { class: "lines", "aria-label": "Order lines" }, lines),
+      lines.length === 0 ? el("p", { class: "muted" }, "No items yet: add from the menu below.") : null,
+      saving.count ? el("p", { class: "muted saving", role: "status" }, "Saving…") : null,
       checksView(orderData),
       el("div", { class: "order-actions" }, [
         el(
@@ -441,19 +464,12 @@
             type: "button",
             id: "send-kot",
             class: "btn btn-primary btn-wide",
-            disabled: !sendable || busy,
+            disabled: !allows(orderData, "send_kot") || busy,
             onclick: sendToKitchen,
           },
           "Send to kitchen"
         ),
-        draft.length && allows(orderData, "update_items")
-          ? el(
-              "button",
-              { type: "button", id: "save-order", class: "btn", onclick: () => saveDraft(true) },
-              "Save"
-            )
-          : null,
-        allows(orderData, "split") && !draft.length
+        allows(orderData, "split")
           ? el(
               "button",
               {
@@ -827,7 +843,7 @@
                     "aria-label":
                       "Add " + item.name + (item.is_available ? "" : " (unavailable)"),
                     onclick: () =>
-                      (item.modifier_groups || []).length ? openChooser(item.id) : addToDraft(item),
+                      (item.modifier_groups || []).length ? openChooser(item.id) : addItem(item),
                   },
                   [
                     el("span", { class: "menu-name" }, item.name),
@@ -845,18 +861,120 @@
     ]);
   }
 
-  function addToDraft(item) {
-    const line = draft.find((d) => d.menu_item_id === item.id && d.course === 1);
-    if (line) line.quantity += 1;
-    else draft.push({ menu_item_id: item.id, name: item.name, quantity: 1, note: "", course: 1 });
-    renderPanel();
+  // --- changing the lines: every tap is saved at once -----------------------------------
+  //
+  // A tap on the menu, a course button or − / + is a PUT /orders/{id} straight away (the
+  // full list: every line by id, changed as the tap says), so the line and the order's
+  // total the panel shows are the hub's pricing (hub/pricing.py) before anything is sent,
+  // and nothing a waiter tapped lives only in this tablet. The PUTs go one at a time, in
+  // tap order (`saving`): each one is built from the order the previous one answered, so
+  // two quick taps on Chicken 65 make one line of 2. Each carries the order's `version`;
+  // on `version_conflict` (someone else changed the order) the change is built again on
+  // the fresh order and sent once more.
+  const saving = { chain: Promise.resolve(), count: 0 };
+
+  function keptLines(orderData) {
+    // void lines listed as they are change nothing (docs/api.md "Updating an order")
+    return orderData.items.map((i) => ({ id: i.id, quantity: i.quantity }));
   }
 
-  const MAX_COURSE = 5;
-
-  function nextCourse(index) {
-    draft[index].course = (draft[index].course % MAX_COURSE) + 1;
+  // `build(order)`: the new `items` list (or null: nothing to change on that order).
+  // `options.body`: more keys of the PUT (void_reason); `options.refused(error)`: the
+  // hub's refusal, for the caller to show (else a toast). Resolves true once saved.
+  function changeLines(build, options) {
+    const opts = options || {};
+    const orderId = panelOrder ? panelOrder.id : null;
+    if (orderId === null) return Promise.resolve(false);
+    saving.count += 1;
     renderPanel();
+    const run = async () => {
+      try {
+        return await putLines(orderId, build, opts);
+      } finally {
+        saving.count -= 1;
+        renderPanel();
+      }
+    };
+    const done = saving.chain.then(run);
+    saving.chain = done.catch(() => false);
+    return done;
+  }
+
+  async function putLines(orderId, build, opts) {
+    let current = panelOrder && panelOrder.id === orderId ? panelOrder : null;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        if (!current) current = await api("GET", "orders/" + orderId);
+        const items = build(current);
+        if (items === null) return true;
+        const answer = await api(
+          "PUT",
+          "orders/" + orderId,
+          Object.assign({ items: items, version: current.version }, opts.body || {})
+        );
+        if (panelOrder && panelOrder.id === orderId) panelOrder = answer;
+        return true;
+      } catch (e) {
+        if (e.code === "version_conflict" && attempt === 0) {
+          current = null; // someone changed the order meanwhile: build on theirs
+          continue;
+        }
+        if (opts.refused) opts.refused(e);
+        else toast(e.message, "error");
+        return false;
+      }
+    }
+    return false;
+  }
+
+  function plainLine(i, menuItemId) {
+    // an unsent line of this item as a plain tap makes it: course 1, no options, no note
+    return (
+      i.status === "pending" &&
+      i.menu_item_id === menuItemId &&
+      (i.course || 1) === 1 &&
+      !(i.modifiers || []).length &&
+      !i.note &&
+      !i.price_overridden
+    );
+  }
+
+  function addItem(item) {
+    changeLines((o) => {
+      const lines = keptLines(o);
+      const same = o.items.findIndex((i) => plainLine(i, item.id));
+      if (same >= 0) lines[same].quantity += 1;
+      else lines.push({ menu_item_id: item.id, quantity: 1, course: 1 });
+      return lines;
+    });
+  }
+
+  // the line `itemId` of order `o` changed by `edit(line)`; null if it is gone or sent
+  function withLine(o, itemId, edit) {
+    const lines = keptLines(o);
+    const at = o.items.findIndex((i) => i.id === itemId && i.status === "pending");
+    if (at < 0) return null;
+    edit(lines[at], o.items[at]);
+    return lines.filter((l) => l.quantity > 0);
+  }
+
+  const MAX_COURSE = 5; // CONTRACT 13's range; which course fires next is the hub's
+
+  function nextCourse(item) {
+    changeLines((o) =>
+      withLine(o, item.id, (line, now) => {
+        line.course = ((now.course || 1) % MAX_COURSE) + 1;
+      })
+    );
+  }
+
+  function stepLine(item, by) {
+    // an unsent line at 0 is left out of the list: the hub removes it
+    changeLines((o) =>
+      withLine(o, item.id, (line) => {
+        line.quantity += by;
+      })
+    );
   }
 
   async function fireCourse(course) {
@@ -873,10 +991,153 @@
     }
   }
 
-  function changeDraft(index, by) {
-    draft[index].quantity += by;
-    if (draft[index].quantity < 1) draft.splice(index, 1);
-    renderPanel();
+  // --- taking back a sent line (a void, CONTRACT 4) ----------------------------------------
+  //
+  // Drawn on a line a kitchen has when the order allows `update_items`. The waiter says
+  // how many to take back and why; the PUT lowers the line's quantity by that many (all
+  // of it: the line is left out) with `void_reason`, and the hub voids them, prints and
+  // shows the void ticket on that kitchen's screen (`kot.voided`) and writes the audit
+  // row. The tablet prices nothing: the line and total come back from the hub.
+  const VOID_REASONS = ["Guest changed their mind", "Ordered by mistake", "Took too long"];
+  let voider = null; // {itemId, name, max, count, reason, error, busy}
+  const voidBox = el("div", { id: "voider", class: "chooser-backdrop", hidden: true });
+  document.body.append(voidBox);
+
+  function openVoider(item) {
+    voider = {
+      itemId: item.id,
+      name: item.name,
+      max: item.quantity,
+      count: 1,
+      reason: "",
+      error: "",
+      busy: false,
+    };
+    renderVoider();
+    const input = document.getElementById("void-reason");
+    if (input) input.focus({ preventScroll: true });
+  }
+
+  function closeVoider() {
+    voider = null;
+    voidBox.hidden = true;
+    voidBox.replaceChildren();
+  }
+
+  function renderVoider() {
+    if (!voider) return;
+    const item = panelOrder && panelOrder.items.find((i) => i.id === voider.itemId);
+    if (!item || item.status === "pending" || item.status === "void" || !allows(panelOrder, "update_items")) {
+      closeVoider();
+      return;
+    }
+    voider.max = item.quantity;
+    voider.count = Math.min(voider.count, voider.max);
+    const reason = el("input", {
+      id: "void-reason",
+      type: "text",
+      maxlength: "200",
+      value: voider.reason,
+      placeholder: "Why is it taken back?",
+      oninput: (ev) => {
+        voider.reason = ev.currentTarget.value;
+        document.getElementById("void-go").disabled = !voider.reason.trim() || voider.busy;
+      },
+    });
+    const step = (by) => {
+      voider.count = Math.max(1, Math.min(voider.max, voider.count + by));
+      renderVoider();
+    };
+    voidBox.replaceChildren(
+      el("div", { class: "chooser voider", role: "dialog", "aria-modal": "true", "aria-labelledby": "void-title" }, [
+        el("div", { class: "chooser-head" }, [
+          el("h3", { id: "void-title" }, "Void " + item.name),
+          el("span", { class: "muted" }, item.quantity + "× sent"),
+        ]),
+        el("div", { class: "split-equal" }, [
+          el("span", {}, "Take back"),
+          el("span", { class: "stepper" }, [
+            el("button", { type: "button", class: "btn btn-small", "aria-label": "Fewer to void", onclick: () => step(-1) }, "−"),
+            el("span", { class: "step-value", id: "void-count" }, String(voider.count)),
+            el("button", { type: "button", class: "btn btn-small", "aria-label": "More to void", onclick: () => step(1) }, "+"),
+          ]),
+        ]),
+        el("label", { for: "void-reason" }, "Reason (printed on the void ticket)"),
+        reason,
+        el(
+          "div",
+          { class: "void-reasons" },
+          VOID_REASONS.map((text) =>
+            el(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-small",
+                onclick: () => {
+                  voider.reason = text;
+                  renderVoider();
+                },
+              },
+              text
+            )
+          )
+        ),
+        voider.error ? el("p", { class: "group-error", role: "alert" }, voider.error) : null,
+        el("div", { class: "chooser-actions" }, [
+          el("button", { type: "button", class: "btn", id: "void-cancel", onclick: closeVoider }, "Cancel"),
+          el(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-danger btn-wide",
+              id: "void-go",
+              disabled: !voider.reason.trim() || voider.busy,
+              onclick: submitVoid,
+            },
+            "Void " + voider.count
+          ),
+        ]),
+      ])
+    );
+    voidBox.hidden = false;
+  }
+
+  async function submitVoid() {
+    if (!voider || voider.busy || !voider.reason.trim()) return;
+    const { itemId, count, name } = voider;
+    const reason = voider.reason.trim();
+    voider.busy = true;
+    renderVoider();
+    let gone = false;
+    const saved = await changeLines(
+      (o) => {
+        const lines = keptLines(o);
+        const at = o.items.findIndex((i) => i.id === itemId);
+        if (at < 0 || o.items[at].status === "pending" || o.items[at].status === "void") {
+          gone = true; // taken back or changed meanwhile: nothing to send
+          return null;
+        }
+        lines[at].quantity -= Math.min(count, o.items[at].quantity);
+        return lines.filter((l) => l.quantity > 0);
+      },
+      {
+        body: { void_reason: reason },
+        refused: (e) => {
+          if (voider) voider.error = e.message + fieldsText(e);
+        },
+      }
+    );
+    if (!voider) return;
+    voider.busy = false;
+    if (saved && gone) {
+      closeVoider();
+      toast(name + " changed meanwhile: look at the order again.", "error");
+    } else if (saved) {
+      closeVoider();
+      toast("Voided " + count + "× " + name, "ok");
+    } else {
+      renderVoider();
+    }
   }
 
   // --- the modifier chooser (CONTRACT 11) --------------------------------------------
@@ -902,8 +1163,9 @@
   }
 
   function openChooser(itemId) {
-    chooser = { itemId: itemId, picked: [], note: "", error: null, busy: false };
+    chooser = { itemId: itemId, picked: [], note: "", error: null, busy: false, quote: null, quoteFor: null };
     renderChooser();
+    quoteSoon();
     const first = chooserBox.querySelector(".option:not(:disabled)");
     if (first) first.focus({ preventScroll: true });
   }
@@ -932,6 +1194,43 @@
     }
     chooser.error = null;
     renderChooser();
+    quoteSoon();
+  }
+
+  // The chooser's price is the hub's: POST /menu/items/{id}/price with the options picked
+  // so far (docs/api.md "Pricing a choice"), asked a moment after the last tap, and an
+  // answer shown only while it is still for what is picked. Until then the last price
+  // stays, marked busy; the tablet never adds an option's price itself.
+  function quoteKey() {
+    return chooser ? chooser.itemId + ":" + chooser.picked.join(",") : "";
+  }
+
+  let quoteTimer = null;
+  function quoteSoon() {
+    clearTimeout(quoteTimer);
+    quoteTimer = setTimeout(askQuote, 120);
+  }
+
+  async function askQuote() {
+    if (!chooser) return;
+    const key = quoteKey();
+    const itemId = chooser.itemId;
+    try {
+      const quote = await api("POST", "menu/items/" + itemId + "/price", {
+        modifiers: chooser.picked.map((id) => ({ option_id: id, quantity: 1 })),
+      });
+      if (!chooser || quoteKey() !== key) return;
+      chooser.quote = quote;
+      chooser.quoteFor = key;
+      const shown = document.getElementById("chooser-price");
+      if (shown) {
+        shown.textContent = money(quote.unit_price, currency());
+        shown.setAttribute("aria-busy", "false");
+      }
+    } catch (e) {
+      // no price for this choice (an option gone from the menu): Add gets the hub's reason
+      if (chooser && quoteKey() === key) chooser.quoteFor = key;
+    }
   }
 
   // After an event: redraw the chooser only if its item changed (an option sold out, the
@@ -1025,7 +1324,16 @@
         [
           el("div", { class: "chooser-head" }, [
             el("h3", { id: "chooser-title" }, item.name),
-            el("span", { class: "menu-price" }, money(item.price, currency())),
+            el(
+              "span",
+              {
+                class: "chooser-price",
+                id: "chooser-price",
+                "aria-live": "polite",
+                "aria-busy": chooser.quoteFor === quoteKey() ? "false" : "true",
+              },
+              money(chooser.quote ? chooser.quote.unit_price : item.price, currency())
+            ),
           ]),
           ...groups,
           error && error.group === undefined
@@ -1069,7 +1377,7 @@
     const name = (menuItem(chooser.itemId) || {}).name || "Item";
     chooser.busy = true;
     renderChooser();
-    const saved = await saveLines([line], (e) => {
+    const saved = await changeLines((o) => keptLines(o).concat([line]), { refused: (e) => {
       if (!chooser) return;
       const body = e.body || {};
       // the hub names what it refused: a group (modifier_rule), an option (item_unavailable)
@@ -1082,7 +1390,7 @@
           if (group.options.some((o) => o.id === body.option_id)) chooser.error.group = group.id;
         }
       }
-    });
+    } });
     if (!chooser) return;
     chooser.busy = false;
     if (saved) {
@@ -1093,61 +1401,11 @@
     }
   }
 
-  // PUT /orders/{id} takes the full list: every line kept (by id) plus the new ones.
-  function fullItems(orderData, extra) {
-    // void lines listed as they are change nothing (docs/api.md "Updating an order")
-    const kept = orderData.items.map((i) => ({ id: i.id, quantity: i.quantity }));
-    const added = draft.map((d) => ({
-      menu_item_id: d.menu_item_id,
-      quantity: d.quantity,
-      note: d.note,
-      course: d.course || 1,
-    }));
-    return kept.concat(added, extra || []);
-  }
-
-  // Save the draft and `extra` lines (the chooser's) as new lines of the open order.
-  // `refused(error)`: the hub's refusal, for the caller to show (else a toast).
-  async function saveLines(extra, refused) {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        panelOrder = await api("PUT", "orders/" + panelOrder.id, {
-          items: fullItems(panelOrder, extra),
-          version: panelOrder.version,
-        });
-        draft = [];
-        renderPanel();
-        return true;
-      } catch (e) {
-        if (e.code === "version_conflict" && attempt === 0) {
-          // someone changed the order meanwhile: take theirs, add ours again
-          panelOrder = await api("GET", "orders/" + panelOrder.id);
-          continue;
-        }
-        if (refused) refused(e);
-        else toast(e.message, "error");
-        return false;
-      }
-    }
-    return false;
-  }
-
-  async function saveDraft(announce) {
-    if (!draft.length || !panelOrder) return true;
-    const saved = await saveLines([]);
-    if (saved && announce) toast("Saved " + panelOrder.order_number, "ok");
-    return saved;
-  }
-
   async function sendToKitchen() {
     if (busy || !panelOrder) return;
     busy = true;
     try {
-      if (draft.length && !allows(panelOrder, "update_items")) {
-        draft = [];
-        toast("Items can no longer be added to " + panelOrder.order_number + ".", "error");
-      }
-      if (!(await saveDraft(false))) return;
+      await saving.chain; // the taps before it are on the order first
       const sent = await api("POST", "orders/" + panelOrder.id + "/kot");
       const kots = sent.kots || [sent];
       toast(
