@@ -447,6 +447,9 @@ def test_when_the_network_goes_and_comes_back_both_missed_tickets_show_once(scre
     kds = screens("chef")
     page = kds.open("/kds/1/")
     page.evaluate("window.__notReloaded = true")
+    # "Live" comes with the hello; the first REST load follows it. Go offline only once the
+    # screen holds its state, else the reconnect is a first load, not a resume.
+    page.wait_for_function("window.kds.socket.seq !== null && !window.kds.socket.loading")
     waiter = rest("waiter")
 
     kds.context.set_offline(True)  # the browser's network goes: the socket drops with it
