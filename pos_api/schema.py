@@ -94,16 +94,18 @@ class MoneyFieldSchema(OpenApiSerializerFieldExtension):
         return schema
 
 
-def request_shapes(*shapes: dict):
+def request_shapes(*shapes: dict, exactly_one: bool = False):
     """Class decorator for an input serializer whose `validate()` (or service) checks across
-    fields: the same rule as JSON Schema alternatives (`anyOf`), added to its request
-    schema by a drf-spectacular serializer extension, so a body the schema allows is never
-    a 400 for its shape (docs/api.md "The schema and the live tester")."""
+    fields: the same rule as JSON Schema alternatives (`anyOf`; `oneOf` with `exactly_one`,
+    for a body that must take one of them and not both), added to its request schema by a
+    drf-spectacular serializer extension, so a body the schema allows is never a 400 for
+    its shape (docs/api.md "The schema and the live tester")."""
+    keyword = "oneOf" if exactly_one else "anyOf"
 
     def decorate(serializer_class):
         def map_serializer(self, auto_schema, direction):
             schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
-            return {**schema, "anyOf": list(shapes)} if direction == "request" else schema
+            return {**schema, keyword: list(shapes)} if direction == "request" else schema
 
         serializer_class.body_required = True  # no field is required, but one shape is
         type(

@@ -26,6 +26,7 @@ class CheckIn(serializers.Serializer):
 @request_shapes(
     {"required": ["equal"], "properties": {"equal": {"type": "integer"}}},
     {"required": ["checks"], "properties": {"checks": {"type": "array"}}},
+    exactly_one=True,  # equal parts or explicit checks, never both (CONTRACT 12)
 )
 class OrderSplitIn(serializers.Serializer):
     equal = StrictIntegerField(
