@@ -9,6 +9,8 @@
   let meData = window.Hub.requireSession();
   if (!meData) return;
   window.Hub.initHeader(meData);
+  // the way back to the floor for front of house (kitchen users have their display)
+  document.getElementById("screen-links").hidden = meData.staff.role === "kitchen";
 
   const box = document.getElementById("orders");
   const emptyNote = document.getElementById("empty");

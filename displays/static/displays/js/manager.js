@@ -13,6 +13,12 @@
   window.Hub.initHeader(meData);
 
   const $ = (id) => document.getElementById(id);
+  // links to the other screens (CONTRACT 19): the floor, the pass, each kitchen's display
+  for (const k of meData.kitchens || []) {
+    $("screen-links").append(
+      el("a", { href: "/kds/" + k.id + "/", class: "btn btn-small btn-quiet" }, k.name)
+    );
+  }
   const cur = () => (meData && meData.outlet && meData.outlet.currency) || "INR";
   let shift = null; // the open shift, or null
   let lastZ = null;
