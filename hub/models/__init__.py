@@ -13,7 +13,7 @@ from .integrations import (
     WebhookSubscription,
 )
 from .invoices import InvoiceTaxLine
-from .kitchen import Kot, KotLine
+from .kitchen import KitchenScreen, Kot, KotLine
 from .menu import (
     Kitchen,
     MenuCategory,
@@ -47,6 +47,7 @@ __all__ = [
     "IdempotencyRecord",
     "InvoiceTaxLine",
     "Kitchen",
+    "KitchenScreen",
     "Kot",
     "KotLine",
     "MenuCategory",
