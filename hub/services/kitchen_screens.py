@@ -30,7 +30,12 @@ from hub.models import KitchenScreen
 
 
 def kitchen_screen_beat_seconds() -> float:
-    return float(getattr(settings, "HUB_KITCHEN_SCREEN_BEAT_SECONDS", 5))
+    """How often a worker refreshes its screens: the setting, but no more often than the
+    connection watch's round (HUB_STREAM_TOKEN_CHECK_SECONDS), which carries the beat."""
+    return max(
+        float(getattr(settings, "HUB_KITCHEN_SCREEN_BEAT_SECONDS", 5)),
+        float(getattr(settings, "HUB_STREAM_TOKEN_CHECK_SECONDS", 1)),
+    )
 
 
 def kitchen_screen_stale_before(now: datetime | None = None) -> datetime:
