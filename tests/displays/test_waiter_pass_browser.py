@@ -99,3 +99,33 @@ def test_the_tablet_shows_a_ticket_not_seen_and_then_the_order_ready_at_the_pass
     assert floor.locator('.screen-links a[href="/expo/"]').count() == 1
     tablet.assert_healthy()
     phone.assert_healthy()
+
+
+def test_the_manager_sees_which_kitchen_has_no_screen_and_links_to_every_screen(screens, rest):
+    kitchen = screens("chef")
+    kitchen.open("/kds/1/")  # the main kitchen's display is on; the bar's is not
+    manager = screens("manager")
+    page = manager.open("/manager/")
+    main = '.kitchen-screen[data-kitchen-id="1"]'
+    bar = '.kitchen-screen[data-kitchen-id="2"]'
+    page.wait_for_selector(main)
+    assert "1 screen on" in page.locator(main).inner_text()
+    assert "off" not in (page.locator(main).get_attribute("class") or "")
+    assert "NO SCREEN" in page.locator(bar).inner_text()
+    assert "off" in page.locator(bar).get_attribute("class")
+    links = page.eval_on_selector_all(
+        ".screen-links a", "as => as.map(a => a.getAttribute('href'))"
+    )
+    assert links == ["/waiter/", "/expo/", "/kds/1/", "/kds/2/"], links
+    shot(manager, "manager-kitchen-screens-1280x800")
+
+    kitchen.close()  # the kitchen's screen goes off: the next read says so
+    page.evaluate("manager.refresh()")
+    page.wait_for_selector(f"{main}.off", timeout=5000)
+    assert "last seen" in page.locator(main).inner_text()
+    shot(manager, "manager-kitchen-screen-off-1280x800")
+
+    # the pass links back to the floor for front of house
+    expo = manager.open("/expo/")
+    assert expo.locator('.screen-links a[href="/waiter/"]').is_visible()
+    manager.assert_healthy()
