@@ -40,7 +40,8 @@
         el("h3", {}, [
           el("span", { class: "kitchen" }, ticket.kitchenName || "Kitchen"),
           el("span", { class: "kot-number muted" }, ticket.number),
-          ticket.unseen && ticket.status === "sent_to_kitchen"
+          // the hub's word (KotOut `unseen`, kot.unseen); the ticket's next move ends it
+          ticket.unseen
             ? el("span", { class: "unseen", role: "alert" }, "NOT SEEN · printed")
             : null,
           el(
