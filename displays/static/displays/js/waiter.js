@@ -75,16 +75,19 @@
         el("span", { class: "table-order" }, [order.number, " · ", money(order.total, currency())])
       );
     }
-    if (atPass) {
-      lines.push(el("span", { class: "table-pass" }, "READY AT THE PASS"));
-    } else if (ready.length) {
+    if (ready.length) {
       lines.push(el("span", { class: "table-ready" }, "FOOD READY"));
+    }
+    if (atPass) {
+      // every fired ticket of the order is ready (a course may be held still)
+      lines.push(el("span", { class: "table-pass" }, "READY AT THE PASS"));
     }
     const label =
       t.name +
       ", " +
       (STATUS_TEXT[t.status] || t.status) +
-      (atPass ? ", ready at the pass" : ready.length ? ", food ready" : "") +
+      (ready.length ? ", food ready" : "") +
+      (atPass ? ", ready at the pass" : "") +
       (order ? ", order " + order.number : "");
     return el(
       "button",
