@@ -281,6 +281,9 @@ HUB_STREAM_GROUP_REFRESH_SECONDS = 3600
 # and how often sockets whose channel layer fails (Redis down) get events from the outbox.
 HUB_STREAM_TOKEN_CHECK_SECONDS = float(os.environ.get("HUB_STREAM_TOKEN_CHECK_SECONDS", "1"))
 HUB_STREAM_FALLBACK_SECONDS = float(os.environ.get("HUB_STREAM_FALLBACK_SECONDS", "1"))
+# How often each worker refreshes the kitchen screens it holds (GET /kitchens
+# screens_connected; a screen whose worker missed three beats no longer counts).
+HUB_KITCHEN_SCREEN_BEAT_SECONDS = float(os.environ.get("HUB_KITCHEN_SCREEN_BEAT_SECONDS", "5"))
 HUB_IDEMPOTENCY_RETENTION_HOURS = 24
 HUB_LOGIN_MAX_FAILURES = 10
 HUB_LOGIN_WINDOW_SECONDS = 300

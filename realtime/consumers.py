@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -43,6 +44,7 @@ from hub import metrics
 from hub.errors import DomainError, Forbidden, NotFound, RequestCode, StreamCode
 from hub.events.replay import REPLAY_PAGE, events_after, stream_last_seq, stream_resume_check
 from hub.services.kitchen import kot_mark_seen
+from hub.services.kitchen_screens import kitchen_screen_closed, kitchen_screen_opened
 from hub.services.printing import print_job_ack
 from hub.services.streams import stream_resolve
 from printers.jobs import print_job_wire_data
@@ -196,6 +198,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.watch.add(self)
         metrics.ws_opened(self.kind)
         self._counted = True
+        await self.accepted()
         async with self.lock:
             current = await _last_seq(self.stream)  # read AFTER joining the group
             await self.send_json({"type": "hello", "stream": self.stream, "seq": current})
@@ -208,6 +211,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 await self._flush_buffer()
             else:
                 await self._resume(since)
+
+    async def accepted(self) -> None:
+        """Called once the socket is accepted on its stream, before `hello`; subclasses
+        may record it (a kitchen screen)."""
 
     async def disconnect(self, code):
         self.watch.discard(self)
@@ -383,12 +390,45 @@ def _kot_seen(kot_id, kitchen_id: int, outlet_id: int) -> bool:
     return kot_mark_seen(kot_id=kot_id, kitchen_id=kitchen_id, outlet_id=outlet_id)
 
 
+@database_sync_to_async
+def _screen_opened(kitchen_id: int, connection: str) -> None:
+    kitchen_screen_opened(kitchen_id=kitchen_id, connection=connection)
+
+
+@database_sync_to_async
+def _screen_closed(connection: str) -> None:
+    kitchen_screen_closed(connection=connection)
+
+
 class KitchenConsumer(StreamConsumer):
     """A kitchen's stream; its screens acknowledge what they drew with `kot.seen`
-    (CONTRACT 13): the service stamps the KOT, the answer is `kot.seen_ok`."""
+    (CONTRACT 13): the service stamps the KOT, the answer is `kot.seen_ok`.
+
+    Each accepted socket is a screen of the kitchen, recorded in the database for GET
+    /kitchens (hub/services/kitchen_screens.py); the watch refreshes it while it lasts."""
 
     kind = "kitchen"
     client_messages = {**StreamConsumer.client_messages, "kot.seen": "on_kot_seen"}
+    screen_connection: str | None = None
+
+    async def accepted(self) -> None:
+        connection = uuid.uuid4().hex
+        try:
+            await _screen_opened(self._object_id(), connection)
+        except Exception:  # presence is a report; the screen works without it
+            log.warning("recording a screen of %s failed", self.stream, exc_info=True)
+            return
+        self.screen_connection = connection
+
+    async def disconnect(self, code):
+        await super().disconnect(code)
+        if self.screen_connection is None:
+            return
+        connection, self.screen_connection = self.screen_connection, None
+        try:
+            await _screen_closed(connection)
+        except Exception:  # the row goes stale and stops counting after three beats
+            log.warning("recording the end of screen %s failed", connection, exc_info=True)
 
     async def on_kot_seen(self, content):
         kot_id = content.get("kot_id")

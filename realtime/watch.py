@@ -21,6 +21,9 @@ their tokens may no longer be used.
   every other one every HUB_STREAM_TAIL_CHECK_SECONDS (15 s: a dropped last event).
 - Once a minute the periodic check also marks the tokens of the open sockets used, so
   that a screen connected for days is not idle for HUB_TOKEN_IDLE_DAYS.
+- Every HUB_KITCHEN_SCREEN_BEAT_SECONDS (5 s) it refreshes, in one UPDATE, the kitchen
+  screens this process holds (hub/services/kitchen_screens.py: GET /kitchens counts the
+  screens of every worker).
 - After the periodic checks it keeps the channel layer in shape: re-joins the groups of
   connections whose layer calls failed (one probe per round while Redis is down, then
   all of them), and refreshes long-lived memberships (channels-redis's group_expiry).
@@ -41,6 +44,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from hub.events.replay import stream_last_seqs
+from hub.services.kitchen_screens import kitchen_screen_beat_seconds, kitchen_screens_beat
 from hub.services.tokens import tokens_mark_used, tokens_no_longer_valid
 from realtime.publish import publisher_failing
 
@@ -67,6 +71,11 @@ class WatchedConnection(Protocol):
     async def catch_up(self) -> None: ...
 
     async def join_group(self) -> bool: ...
+
+
+@database_sync_to_async
+def _screens_beat(connections: list[str]) -> int:
+    return kitchen_screens_beat(connections)
 
 
 def _seconds(name: str, default: float) -> float:
@@ -108,6 +117,8 @@ class ConnectionWatch:
         self._layer_task: asyncio.Task | None = None
         self._fallback_due = 0.0
         self._mark_used_due = 0.0
+        self._screens_beat_due = 0.0
+        self._beat_task: asyncio.Task | None = None
         self._check_failing = False
 
     # --- connections ---------------------------------------------------------------
@@ -259,7 +270,31 @@ class ConnectionWatch:
         self.checks_done = generation
         if periodic:
             self._catch_up_where_due(cursors)
+            self._beat_screens_soon(now)
         return True
+
+    def _beat_screens_soon(self, now: float) -> None:
+        """Refresh the kitchen screens this worker holds (GET /kitchens counts them), one
+        UPDATE for all of them every HUB_KITCHEN_SCREEN_BEAT_SECONDS, beside the check (a
+        live event waiting for the check must not wait for it too)."""
+        if now < self._screens_beat_due:
+            return
+        if self._beat_task is not None and not self._beat_task.done():
+            return
+        self._screens_beat_due = now + kitchen_screen_beat_seconds()
+        screens = [
+            c.screen_connection
+            for c in self.connections
+            if getattr(c, "screen_connection", None) and not c.revoked
+        ]
+        if screens:
+            self._beat_task = asyncio.ensure_future(self._beat_screens(screens))
+
+    async def _beat_screens(self, screens: list[str]) -> None:
+        try:
+            await _screens_beat(screens)
+        except Exception as error:  # the next beat tries again; rows go stale meanwhile
+            log.warning("kitchen screen beat failed (%s)", error)
 
     def _catch_up_where_due(self, cursors: dict[str, int]) -> None:
         now = asyncio.get_running_loop().time()

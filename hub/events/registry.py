@@ -295,6 +295,7 @@ class KotTableChanged(TypedDict):
     from_table_name: str | None
     reason: Literal["transfer", "merge"]
     order_ready: bool  # the (receiving) order is ready at the pass
+    from_order_ready: bool  # the order they came from (the same one on a transfer)
 
 
 # --- payments, tables, delivery ---------------------------------------------------------
@@ -542,7 +543,7 @@ REGISTRY: dict[str, EventType] = {
         EventType("kot.status_changed", KOT_STREAMS, KotStatusChanged),
         EventType("kot.voided", KOT_STREAMS, KotVoided),
         EventType("kot.item_status_changed", KOT_STREAMS, KotItemStatusChanged),
-        EventType("kot.table_changed", ("kitchen", "expo"), KotTableChanged),
+        EventType("kot.table_changed", ("kitchen", "expo", "orders"), KotTableChanged),
         EventType("kot.unseen", ("expo", "orders"), KotUnseen),
         EventType("payment.received", ORDER_STREAMS, PaymentReceived),
         EventType("payment.refunded", ORDER_STREAMS, PaymentRefunded),

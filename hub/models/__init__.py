@@ -13,7 +13,7 @@ from .integrations import (
     WebhookSubscription,
 )
 from .invoices import GstDaySummary, InvoiceTaxLine
-from .kitchen import Kot, KotLine
+from .kitchen import KitchenScreen, Kot, KotLine
 from .menu import (
     Kitchen,
     MenuCategory,
@@ -49,6 +49,7 @@ __all__ = [
     "GstDaySummary",
     "InvoiceTaxLine",
     "Kitchen",
+    "KitchenScreen",
     "Kot",
     "KotLine",
     "MenuCategory",

@@ -99,3 +99,26 @@ class KotLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class KitchenScreen(models.Model):
+    """One open connection of a kitchen's stream (a kitchen display), kept in the database
+    so that the screens of every ASGI worker count (docs/realtime.md "Kitchen screens
+    connected"; GET /kitchens `screens_connected`, `last_seen_at`).
+
+    The worker that holds the socket writes the row when it connects, refreshes
+    `last_seen_at` every HUB_KITCHEN_SCREEN_BEAT_SECONDS and stamps `closed_at` when it
+    goes. A worker that dies without closing leaves a row that stops being refreshed: it
+    no longer counts once `last_seen_at` is older than three beats."""
+
+    kitchen = models.ForeignKey("hub.Kitchen", on_delete=models.CASCADE, related_name="screens")
+    connection = models.CharField(max_length=64, unique=True, help_text="One socket's id")
+    connected_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(help_text="Last beat of the worker holding the socket")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kitchen", "last_seen_at"], name="kitchen_screen_seen")]
+
+    def __str__(self) -> str:
+        return f"screen {self.connection} of kitchen {self.kitchen_id}"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from hub.models import (
     Kitchen,
+    KitchenScreen,
     MenuCategory,
     MenuItem,
     ModifierGroup,
@@ -73,14 +76,31 @@ def menu_for_outlet(*, outlet: Outlet) -> list[MenuSection]:
     return sections
 
 
-def kitchens_with_items(*, outlet: Outlet) -> QuerySet[Kitchen]:
+def kitchens_with_items(
+    *, outlet: Outlet, screens_stale_before: datetime | None = None
+) -> QuerySet[Kitchen]:
     """The outlet's kitchens with their assigned menu items (`menu_items`) and the items'
-    modifier groups, in four queries."""
+    modifier groups, in four queries. Each kitchen carries `screens_connected` (its open
+    screens whose last beat is after `screens_stale_before`) and `screens_last_seen_at`
+    (hub/services/kitchen_screens.py writes them), as subqueries of the first query."""
     items = MenuItem.objects.order_by("sort_order", "id").prefetch_related(
         modifier_groups_prefetch()
     )
+    screens = KitchenScreen.objects.filter(kitchen=OuterRef("pk"))
+    live = screens.filter(closed_at__isnull=True)
+    if screens_stale_before is not None:
+        live = live.filter(last_seen_at__gte=screens_stale_before)
     return (
         Kitchen.objects.filter(outlet=outlet)
+        .annotate(
+            screens_connected=Coalesce(
+                Subquery(live.order_by().values("kitchen").annotate(n=Count("pk")).values("n")[:1]),
+                0,
+            ),
+            screens_last_seen_at=Subquery(
+                screens.order_by("-last_seen_at").values("last_seen_at")[:1]
+            ),
+        )
         .select_related("printer")
         .prefetch_related(Prefetch("menu_items", queryset=items))
         .order_by("id")

@@ -32,6 +32,14 @@ WAITING = Kot.Status.SENT_TO_KITCHEN
 BATCH = 200
 
 
+def kot_unseen_alert(kot: Kot) -> bool:
+    """Whether the ticket is "NOT SEEN" now: the timer raised `kot.unseen` for it and it
+    has not moved since (still waiting for the cook). What the expo and the waiter tablet
+    draw loudly (KotOut `unseen`); its next kot.status_changed ends it, as any move leaves
+    `sent_to_kitchen` (only a fired held ticket enters it, and that one was never raised)."""
+    return kot.unseen_at is not None and kot.status == WAITING
+
+
 def kots_unseen_due(*, now: datetime) -> list[int]:
     """Ids of live KOTs past their outlet's kot_ack_seconds without an acknowledgement and
     not yet handled (one query per outlet with the timer on; reads only)."""

@@ -32,7 +32,13 @@ from hub.errors import (
     TableCode,
     ValidationFailed,
 )
-from hub.events import expo_stream, kitchen_stream, record_event, service_transaction
+from hub.events import (
+    expo_stream,
+    kitchen_stream,
+    orders_stream,
+    record_event,
+    service_transaction,
+)
 from hub.models import Kot, Order, OrderItem, Outlet, Payment, Staff, Table
 from hub.selectors.floor import open_orders_on
 from hub.services.kitchen import order_ready_at_pass
@@ -85,7 +91,12 @@ def _tell_kitchens(
     for kitchen_id, ids in sorted(by_kitchen.items()):
         record_event(
             outlet=order.outlet_id,
-            streams=[kitchen_stream(kitchen_id), expo_stream(order.outlet_id)],
+            # the orders stream too: the waiter tablet follows which orders are ready
+            streams=[
+                kitchen_stream(kitchen_id),
+                expo_stream(order.outlet_id),
+                orders_stream(order.outlet_id),
+            ],
             type="kot.table_changed",
             data={
                 "kitchen_id": kitchen_id,
@@ -100,6 +111,8 @@ def _tell_kitchens(
                 "from_table_name": from_table.name if from_table else None,
                 "reason": reason,
                 "order_ready": order_ready_at_pass(order),
+                # a merge empties the order it took from: no longer ready at the pass
+                "from_order_ready": order_ready_at_pass(from_order),
             },
         )
 

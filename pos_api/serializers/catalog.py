@@ -106,6 +106,15 @@ class KitchenWithItemsOut(serializers.Serializer):
     name = serializers.CharField()
     printer = KitchenPrinterOut(allow_null=True)
     items = KitchenItemOut(many=True, source="menu_items.all")
+    screens_connected = serializers.IntegerField(
+        help_text="Kitchen screens connected to its stream now, on every hub worker; "
+        "0 means tickets reach the kitchen only on paper (docs/realtime.md)"
+    )
+    last_seen_at = serializers.DateTimeField(
+        source="screens_last_seen_at",
+        allow_null=True,
+        help_text="When a screen of it was last connected (now-ish while one is); null if never",
+    )
 
 
 class DeliveryDriverOut(serializers.Serializer):

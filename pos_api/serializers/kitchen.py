@@ -12,6 +12,7 @@ from rest_framework import serializers
 from hub.models import Kot, KotLine, OrderItem, Staff
 from hub.selectors.kitchen import kot_line_voided_quantity, kot_sent_by_name, kot_waiter_name
 from hub.services.kitchen import ITEM_BUMP_STATUSES
+from hub.services.kitchen_ack import kot_unseen_alert
 
 from .orders import (
     AllowedItemStatusesField,
@@ -111,6 +112,10 @@ class KotOut(serializers.Serializer):
         allow_null=True,
         help_text="When the acknowledgement timer found it unseen (printed, kot.unseen raised)",
     )
+    unseen = serializers.SerializerMethodField(
+        help_text="NOT SEEN now: kot.unseen was raised for it and it has not moved since "
+        "(the expo and the waiter tablet show it loudly)"
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -122,6 +127,9 @@ class KotOut(serializers.Serializer):
 
     def get_voids_kot_number(self, kot: Kot) -> str | None:
         return kot.voids.number if kot.voids_id else None
+
+    def get_unseen(self, kot: Kot) -> bool:
+        return kot_unseen_alert(kot)
 
 
 class KotSendOut(KotOut):

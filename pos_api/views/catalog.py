@@ -7,6 +7,7 @@ without pagination (docs/api.md "Pagination").
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
 from hub.selectors import catalog as selectors
+from hub.services.kitchen_screens import kitchen_screen_stale_before
 from hub.services.menu import menu_item_set_availability, modifier_option_set_availability
 from hub.services.order_lines import line_price_quote
 
@@ -53,15 +54,17 @@ class MenuApi(HubApiView):
 
 
 class KitchenListApi(HubApiView):
-    """Every kitchen of the outlet with the menu items routed to it."""
+    """Every kitchen of the outlet with the menu items routed to it, and whether a screen
+    of it is connected (a manager sees a kitchen whose display is off)."""
 
     permission = "kitchen.read"
 
     @extend_schema(responses=KitchenWithItemsOut(many=True))
     def get(self, request):
-        return ok(
-            KitchenWithItemsOut(selectors.kitchens_with_items(outlet=self.outlet), many=True).data
+        kitchens = selectors.kitchens_with_items(
+            outlet=self.outlet, screens_stale_before=kitchen_screen_stale_before()
         )
+        return ok(KitchenWithItemsOut(kitchens, many=True).data)
 
 
 class MenuItemAvailabilityApi(HubApiView):

@@ -75,11 +75,16 @@ def _get(client, path: str):
 
 
 def _floor(client, me: dict) -> dict:
-    # what waiter.js loads: the tables, each kitchen's ready tickets, the menu
+    # what waiter.js loads: the tables, each kitchen's ready tickets, the menu, the pass
     ready = []
     for kitchen in me["kitchens"]:
         ready += _all(client, f"kitchens/{kitchen['id']}/kots?status=food_ready")
-    return {"tables": _all(client, "tables"), "ready": ready, "menu": _get(client, "menu")}
+    return {
+        "tables": _all(client, "tables"),
+        "ready": ready,
+        "menu": _get(client, "menu"),
+        "expo": _all(client, "expo"),
+    }
 
 
 @dataclass

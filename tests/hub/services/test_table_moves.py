@@ -78,10 +78,17 @@ def test_transfer_moves_the_order_and_tells_tables_and_kitchens(demo):
         demo.table_release_status,
     ) in tables
     notices = new_events(mark, "kot.table_changed")
-    # each kitchen's notice goes to its kitchen and to the pass (CONTRACT 13)
+    # each kitchen's notice goes to its kitchen, to the pass (CONTRACT 13) and to the
+    # orders stream (the waiter tablet's "ready at the pass")
     assert sorted((e.stream, tuple(e.data["kot_ids"])) for e in notices) == sorted(
-        [(f"kitchen.{k.kitchen_id}", (k.pk,)) for k in kots] + [("expo.1", (k.pk,)) for k in kots]
+        [(f"kitchen.{k.kitchen_id}", (k.pk,)) for k in kots]
+        + [("expo.1", (k.pk,)) for k in kots]
+        + [("orders.1", (k.pk,)) for k in kots]
     )
+    # a transfer keeps the tickets on their order: both readiness flags are that order's
+    assert {(e.data["order_ready"], e.data["from_order_ready"]) for e in notices} == {
+        (False, False)
+    }
     assert {
         (e.data["from_table_name"], e.data["table_name"], e.data["reason"]) for e in notices
     } == {("T3", "T7", "transfer")}
@@ -188,7 +195,16 @@ def test_merge_moves_items_and_tickets_and_cancels_the_source(demo):
         "draft"
     ] * 2
     notices = new_events(mark, "kot.table_changed")
-    assert sorted(e.stream for e in notices) == ["expo.1", "expo.1", "kitchen.1", "kitchen.2"]
+    assert sorted(e.stream for e in notices) == [
+        "expo.1",
+        "expo.1",
+        "kitchen.1",
+        "kitchen.2",
+        "orders.1",
+        "orders.1",
+    ]
+    # the source is emptied by the merge: it is no longer ready at the pass
+    assert {e.data["from_order_ready"] for e in notices} == {False}
     assert {
         (
             e.data["order_id"],

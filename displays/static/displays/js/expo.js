@@ -9,6 +9,8 @@
   let meData = window.Hub.requireSession();
   if (!meData) return;
   window.Hub.initHeader(meData);
+  // the way back to the floor for front of house (kitchen users have their display)
+  document.getElementById("screen-links").hidden = meData.staff.role === "kitchen";
 
   const box = document.getElementById("orders");
   const emptyNote = document.getElementById("empty");
@@ -38,7 +40,8 @@
         el("h3", {}, [
           el("span", { class: "kitchen" }, ticket.kitchenName || "Kitchen"),
           el("span", { class: "kot-number muted" }, ticket.number),
-          ticket.unseen && ticket.status === "sent_to_kitchen"
+          // the hub's word (KotOut `unseen`, kot.unseen); the ticket's next move ends it
+          ticket.unseen
             ? el("span", { class: "unseen", role: "alert" }, "NOT SEEN · printed")
             : null,
           el(

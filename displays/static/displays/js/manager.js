@@ -14,6 +14,21 @@
   window.Hub.initHeader(meData);
 
   const $ = (id) => document.getElementById(id);
+  // links to the other screens (CONTRACT 19): the floor, the pass, each kitchen's display
+  function drawScreenLinks() {
+    const nav = $("screen-links");
+    nav.querySelectorAll("a[data-kitchen-id]").forEach((a) => a.remove());
+    for (const k of meData.kitchens || []) {
+      nav.append(
+        el(
+          "a",
+          { href: "/kds/" + k.id + "/", class: "btn btn-small btn-quiet", dataset: { kitchenId: k.id } },
+          k.name
+        )
+      );
+    }
+  }
+  drawScreenLinks();
   const cur = () => (meData && meData.outlet && meData.outlet.currency) || "INR";
   let shift = null; // the open shift, or null
   let lastZ = null;
@@ -218,9 +233,30 @@
     $("x-report").replaceChildren(el("h3", {}, "X report (so far)"), reportBody(x));
   }
 
-  async function refresh() {
-    await Promise.all([loadSales(), loadShift(), loadAudit()]);
+  // Whether each kitchen has a screen on (GET /kitchens, counted by the hub over every
+  // worker): a kitchen with none gets its tickets only on paper. Re-read every 15 s.
+  async function loadKitchenScreens() {
+    const kitchens = await api("GET", "kitchens");
+    $("kitchen-screens").replaceChildren(
+      ...kitchens.map((k) => {
+        const on = k.screens_connected > 0;
+        const state = on
+          ? k.screens_connected + (k.screens_connected === 1 ? " screen on" : " screens on")
+          : "NO SCREEN" +
+            (k.last_seen_at ? " · last seen " + window.Hub.formatTime(k.last_seen_at) : " yet");
+        return el(
+          "li",
+          { class: "kitchen-screen" + (on ? "" : " off"), dataset: { kitchenId: k.id } },
+          [el("span", {}, k.name), el("span", {}, state)]
+        );
+      })
+    );
   }
+
+  async function refresh() {
+    await Promise.all([loadSales(), loadShift(), loadAudit(), loadKitchenScreens()]);
+  }
+  setInterval(() => loadKitchenScreens().catch(() => {}), 15000);
 
   $("audit-kind").addEventListener("change", () => loadAudit().catch((e) => toast(e.message, "error")));
 
@@ -301,6 +337,7 @@
     try {
       meData = await api("GET", "me");
       window.Hub.setSession(window.Hub.token(), meData);
+      drawScreenLinks();
       await refresh();
     } catch (e) {
       toast(e.message, "error");

@@ -101,7 +101,7 @@
       })),
       allowed: kot.allowed_statuses || [],
       itemAllowed: kot.allowed_item_statuses || [],
-      unseen: !!kot.unseen_at,
+      unseen: !!kot.unseen,
     };
   }
 
@@ -153,6 +153,7 @@
   function statusChanged(ticket, d, me) {
     return copy(ticket, {
       status: d.status,
+      unseen: false, // a ticket that moves is in someone's hands (KotOut `unseen`)
       items: withLineStatuses(ticket, d.order_item_ids, d.status),
       allowed: kotAllowed(me, ticket.kitchenId, ticket.kind, d.allowed_statuses),
       itemAllowed: kotAllowed(me, ticket.kitchenId, ticket.kind, d.allowed_item_statuses),
@@ -442,7 +443,7 @@
           t.kitchenName,
           t.status,
           t.course,
-          t.unseen && t.status === "sent_to_kitchen",
+          t.unseen,
           t.items.map((i) => [i.name, i.quantity, i.voided, i.status === "food_ready"]),
         ]),
       }));
@@ -475,6 +476,41 @@
       orderNumber: k.order.order_number,
       allowed: k.allowed_statuses || [],
     };
+  }
+
+  function unseenFromRest(k) {
+    return {
+      kotId: k.id,
+      kotNumber: k.kot_number,
+      kitchenName: k.kitchen.name,
+      orderId: k.order.id,
+      orderNumber: k.order.order_number,
+      tableId: k.order.table ? k.order.table.id : null,
+    };
+  }
+
+  // Whether an order is ready at the pass, as the hub said in the event's data.
+  function withPass(state, orderId, ready, number) {
+    if (typeof ready !== "boolean" || !orderId) return state;
+    const entry = { ready: ready, number: number };
+    return copy(state, { pass: copy(state.pass, { [orderId]: entry }) });
+  }
+
+  function withoutUnseen(state, kotId) {
+    if (!(kotId in state.unseen)) return state;
+    const unseen = copy(state.unseen);
+    delete unseen[kotId];
+    return copy(state, { unseen: unseen });
+  }
+
+  function mapUnseen(state, fn) {
+    const unseen = {};
+    let changed = false;
+    for (const [id, u] of Object.entries(state.unseen)) {
+      unseen[id] = fn(u);
+      if (unseen[id] !== u) changed = true;
+    }
+    return changed ? copy(state, { unseen: unseen }) : state;
   }
 
   function withOrderOnTables(state, orderId, tableId, closed) {
@@ -532,16 +568,35 @@
       "order.status_changed",
       "order.cancelled",
       "order.split",
+      "kot.created",
       "kot.status_changed",
+      "kot.item_status_changed",
+      "kot.table_changed",
+      "kot.unseen",
       "menu.item_availability",
       "menu.item_changed",
       "menu.option_availability",
     ],
 
     // rest: {tables: GET /tables, ready: GET /kitchens/{id}/kots?status=food_ready for
-    // every kitchen of GET /me, menu: GET /menu}
+    // every kitchen of GET /me, menu: GET /menu, expo: GET /expo (every page): which
+    // orders are ready at the pass and which tickets no kitchen screen saw}
     fromRest(rest) {
-      const state = { tables: {}, orders: {}, alerts: {}, menu: rest.menu || [] };
+      const state = {
+        tables: {},
+        orders: {},
+        alerts: {},
+        menu: rest.menu || [],
+        // order id -> {ready, number}: ready at the pass (the hub's `ready` / `order_ready`)
+        pass: {},
+        unseen: {}, // kot id -> a ticket no screen of its kitchen saw in time
+      };
+      for (const o of rest.expo || []) {
+        state.pass[o.order_id] = { ready: o.ready, number: o.order_number };
+        for (const kot of o.kots) {
+          if (kot.unseen) state.unseen[kot.id] = unseenFromRest(kot);
+        }
+      }
       for (const t of rest.tables) {
         state.tables[t.id] = tableFromRest(t);
         if (t.current_order) {
@@ -583,6 +638,9 @@
         next = mapAlerts(next, (a) =>
           a.orderId === d.order_id && a.tableId !== d.table_id ? copy(a, { tableId: d.table_id }) : a
         );
+        next = mapUnseen(next, (u) =>
+          u.orderId === d.order_id && u.tableId !== d.table_id ? copy(u, { tableId: d.table_id }) : u
+        );
         if (d.merged_into_order_id) {
           // a merge: the ready plates of this order are the target's now
           const target = next.orders[d.merged_into_order_id];
@@ -611,8 +669,41 @@
           });
           return copy(state, { tables: tables });
         }
+        case "kot.created":
+        case "kot.item_status_changed":
+          return withPass(state, d.order_id, d.order_ready, d.order_number);
+        case "kot.unseen": {
+          const unseen = copy(state.unseen);
+          unseen[d.kot_id] = {
+            kotId: d.kot_id,
+            kotNumber: d.kot_number,
+            kitchenName: d.kitchen_name,
+            orderId: d.order_id,
+            orderNumber: d.order_number,
+            tableId: d.table_id,
+          };
+          return copy(state, { unseen: unseen });
+        }
+        case "kot.table_changed": {
+          // the tickets belong to this order (and table) now; the hub says which is ready
+          let next = withPass(state, d.from_order_id, d.from_order_ready, d.from_order_number);
+          next = withPass(next, d.order_id, d.order_ready, d.order_number);
+          const moved = new Set(d.kot_ids || []);
+          return mapUnseen(next, (u) =>
+            moved.has(u.kotId)
+              ? copy(u, { orderId: d.order_id, orderNumber: d.order_number, tableId: d.table_id })
+              : u
+          );
+        }
         case "kot.status_changed": {
-          const alerts = copy(state.alerts);
+          // a ticket that moved is in someone's hands: not "not seen" any more
+          const moved = withPass(
+            withoutUnseen(state, d.kot_id),
+            d.order_id,
+            d.order_ready,
+            d.order_number
+          );
+          const alerts = copy(moved.alerts);
           // the alert is the ticket being ready at the pass: its status, as the hub says
           if (d.status === "food_ready") {
             const order = state.orders[d.order_id];
@@ -632,9 +723,9 @@
           } else if (d.kot_id in alerts) {
             delete alerts[d.kot_id];
           } else {
-            return state;
+            return moved;
           }
-          return copy(state, { alerts: alerts });
+          return copy(moved, { alerts: alerts });
         }
         case "menu.item_availability":
           return (
@@ -699,6 +790,23 @@
       return floor.alerts(state).filter((a) => a.tableId === tableId);
     },
 
+    // the orders ready at the pass, oldest first: [{id, number}] (the hub's word)
+    readyOrders(state) {
+      return Object.entries(state.pass)
+        .filter(([, p]) => p.ready)
+        .map(([id, p]) => ({ id: Number(id), number: p.number }))
+        .sort((a, b) => a.id - b.id);
+    },
+
+    readyAtPass(state, orderId) {
+      return !!(orderId && state.pass[orderId] && state.pass[orderId].ready);
+    },
+
+    // tickets no kitchen screen acknowledged in time (kot.unseen), oldest first
+    unseen(state) {
+      return Object.values(state.unseen).sort((a, b) => a.kotId - b.kotId);
+    },
+
     // What the waiter sees: every table with its state and running order, the
     // food-ready bar (with or without a Served button), the menu.
     view(state) {
@@ -719,6 +827,8 @@
           order: a.orderId,
           served: a.allowed.includes("served"),
         })),
+        pass: floor.readyOrders(state).map((p) => [p.id, p.number]),
+        unseen: floor.unseen(state).map((u) => [u.kotId, u.kotNumber, u.kitchenName, u.orderId, u.tableId]),
         menu: state.menu.map((s) => ({
           id: s.id,
           items: s.items.map((i) => [

@@ -12,6 +12,8 @@
 
   const floorBox = document.getElementById("floor");
   const alertsBox = document.getElementById("ready-alerts");
+  const passBox = document.getElementById("pass-ready");
+  const unseenBox = document.getElementById("unseen-alerts");
   const panel = document.getElementById("panel");
   const panelTitle = document.getElementById("panel-title");
   const panelBody = document.getElementById("panel-body");
@@ -21,7 +23,7 @@
   // against the hub. The open table's order is read over REST (GET /orders/{id}), with what
   // this waiter may do with it (`allowed_actions`), and read again on each of its events.
   const Floor = window.HubState.floor;
-  let state = Floor.fromRest({ tables: [], ready: [], menu: [] });
+  let state = Floor.fromRest({ tables: [], ready: [], menu: [], expo: [] });
   let dineInTypeId = null;
   let openTableId = null;
   let panelOrder = null; // OrderOut of the open table
@@ -55,6 +57,7 @@
   function tableButton(t) {
     const ready = Floor.alertsFor(state, t.id);
     const order = Floor.orderOf(state, t);
+    const atPass = Floor.readyAtPass(state, order && order.id);
     const lines = [
       el("span", { class: "table-name" }, t.name),
       el("span", { class: "table-status" }, STATUS_TEXT[t.status] || t.status),
@@ -75,18 +78,27 @@
     if (ready.length) {
       lines.push(el("span", { class: "table-ready" }, "FOOD READY"));
     }
+    if (atPass) {
+      // every fired ticket of the order is ready (a course may be held still)
+      lines.push(el("span", { class: "table-pass" }, "READY AT THE PASS"));
+    }
     const label =
       t.name +
       ", " +
       (STATUS_TEXT[t.status] || t.status) +
       (ready.length ? ", food ready" : "") +
+      (atPass ? ", ready at the pass" : "") +
       (order ? ", order " + order.number : "");
     return el(
       "button",
       {
         type: "button",
-        class: "btn table st-" + t.status + (ready.length ? " has-ready" : ""),
-        dataset: { tableId: t.id, status: t.status },
+        class:
+          "btn table st-" +
+          t.status +
+          (ready.length ? " has-ready" : "") +
+          (atPass ? " at-pass" : ""),
+        dataset: { tableId: t.id, status: t.status, pass: atPass ? "ready" : "" },
         "aria-label": label,
         "aria-pressed": openTableId === t.id ? "true" : "false",
         onclick: () => openPanel(t.id),
@@ -142,6 +154,44 @@
     alertsBox.hidden = rows.length === 0;
   }
 
+  function whereOf(tableId, orderNumber) {
+    const table = state.tables[tableId];
+    return table ? table.name : orderNumber || "Order";
+  }
+
+  // The orders the hub says are ready at the pass (every fired ticket food_ready): the
+  // waiter goes to pick them up; serving is done at the pass or with the Served buttons.
+  function renderPass() {
+    const rows = Floor.readyOrders(state);
+    passBox.replaceChildren(
+      ...rows.map((p) => {
+        const order = state.orders[p.id];
+        const table = order ? state.tables[order.tableId] : null;
+        return el("div", { class: "pass-order", dataset: { orderId: p.id } }, [
+          el("strong", {}, table ? table.name : p.number),
+          (table ? " · " + p.number : "") + " · ready at the pass",
+        ]);
+      })
+    );
+    passBox.hidden = rows.length === 0;
+  }
+
+  // Tickets no screen of their kitchen acknowledged within the outlet's kot_ack_seconds
+  // (kot.unseen): loud, until the kitchen moves the ticket (the hub's KotOut `unseen`).
+  function renderUnseen() {
+    const rows = Floor.unseen(state);
+    unseenBox.replaceChildren(
+      ...rows.map((u) =>
+        el("div", { class: "unseen-alert", dataset: { kotId: u.kotId, tableId: u.tableId } }, [
+          "⚠ " + whereOf(u.tableId, u.orderNumber) + " · " + u.kotNumber + " NOT SEEN by " +
+            u.kitchenName,
+          el("small", {}, "No kitchen screen acknowledged this ticket: check the kitchen has it."),
+        ])
+      )
+    );
+    unseenBox.hidden = rows.length === 0;
+  }
+
   async function markServed(kotId, buttonNode) {
     buttonNode.disabled = true;
     try {
@@ -168,8 +218,12 @@
       for (const kitchen of meData.kitchens) {
         ready.push(...(await apiAll("kitchens/" + kitchen.id + "/kots?status=food_ready")));
       }
-      const [tables, menu] = await Promise.all([apiAll("tables"), api("GET", "menu")]);
-      state = Floor.fromRest({ tables: tables, ready: ready, menu: menu });
+      const [tables, menu, expo] = await Promise.all([
+        apiAll("tables"),
+        api("GET", "menu"),
+        apiAll("expo"),
+      ]);
+      state = Floor.fromRest({ tables: tables, ready: ready, menu: menu, expo: expo });
     } finally {
       loading -= 1;
     }
@@ -184,6 +238,8 @@
   function drawAll() {
     renderFloor();
     renderAlerts();
+    renderPass();
+    renderUnseen();
     renderPanel();
   }
 
@@ -1437,6 +1493,11 @@
       const table = state.tables[d.table_id];
       toast("Food ready: " + (table ? table.name : d.order_number) + " (" + d.kot_number + ")", "ok");
     }
+    if (event.type === "kot.unseen" && state.unseen[d.kot_id] && !before.unseen[d.kot_id]) {
+      // a ticket the kitchen may not have: buzz hard and say which
+      if (navigator.vibrate) navigator.vibrate([300, 100, 300, 100, 300]);
+      toast(d.kot_number + " NOT SEEN by " + d.kitchen_name, "error");
+    }
     if (event.type === "menu.item_availability") {
       toast(d.name + (d.is_available ? " is back on the menu" : " is sold out"), "info");
     }
@@ -1448,6 +1509,8 @@
     if ((state.needs || []).includes("menu")) reloadMenu();
     renderFloor();
     renderAlerts();
+    renderPass();
+    renderUnseen();
     if (panelOrder && d.order_id === panelOrder.id) loadPanelOrderSoon();
     else renderPanel();
     refreshChooser(); // an option sold out or back greys or lights up at once
