@@ -344,6 +344,8 @@ def kot_lines(ticket: KotTicket, *, columns: int) -> list[Line]:
     out.append(Line(ticket.number[:half], double=True))
     where = f"TABLE {ticket.table}" if ticket.table else ticket.order_type.upper()
     out += _lines(wrap(where, half), double=True)
+    if ticket.platform:  # large, like the table: the packer matches the bag by it
+        out += _lines(wrap(ticket.platform, half), double=True)
     if ticket.original_number:
         out.append(Line(f"Takes back {ticket.original_number}", bold=True))
     out += _lines(two_cols(f"Order {ticket.order_number}", ticket.order_type, columns))

@@ -83,6 +83,38 @@ def test_a_signed_order_becomes_a_paid_delivery_order_in_the_kitchen(api_as):
     assert payment.transaction_id == "SWG-1001"
 
 
+def test_the_kot_names_the_platform_and_its_ref_on_rest_events_and_paper(api_as):
+    """The packer matches the bag: "SWIGGY #SWG-1001" on every ticket of the order."""
+    from hub.services.print_tickets import kot_ticket
+    from printers.render import render_kot
+
+    order_id = post(body()).json()["data"]["order_id"]
+    kots = list(m.Kot.objects.filter(order_id=order_id).order_by("id"))
+    assert len(kots) == 2
+    for kot in kots:
+        rest = api_as("chef" if kot.kitchen_id == 1 else "manager").get(f"{POS}/kot/{kot.pk}")
+        order = rest.json()["data"]["order"]
+        assert (order["platform_name"], order["platform_order_ref"]) == ("Swiggy", "SWG-1001")
+        events = m.Event.objects.filter(type="kot.created", data__kot_id=kot.pk)
+        assert events.count() >= 2  # the kitchen's stream, the order's, the expo's
+        assert {(e.data["platform_name"], e.data["platform_order_ref"]) for e in events} == {
+            ("Swiggy", "SWG-1001")
+        }
+        assert "SWIGGY #SWG-1001" in render_kot(kot_ticket(kot_id=kot.pk)).preview
+    # the cancellation ticket too
+    cancel("SWG-1001")
+    voided = m.Event.objects.filter(type="kot.voided", data__order_id=order_id)
+    assert {e.data["platform_order_ref"] for e in voided} == {"SWG-1001"}
+    # a till order names none
+    from tests.given import order_given
+
+    till = order_given(status="kot")
+    till_kot = m.Kot.objects.filter(order=till).first()
+    data = api_as("manager").get(f"{POS}/kot/{till_kot.pk}").json()["data"]["order"]
+    assert data["platform_name"] is None and data["platform_order_ref"] is None
+    assert kot_ticket(kot_id=till_kot.pk).platform is None
+
+
 def test_the_prepayment_is_the_platform_method_and_the_till_does_not_offer_it(api_as):
     assert post(body()).status_code == 201
     order = m.Order.objects.get(platform_order_ref="SWG-1001")

@@ -146,6 +146,18 @@ def test_a_kot_sent_by_someone_else_prints_the_waiter_and_the_sender():
 
 
 @pytest.mark.embedded
+def test_a_platform_order_kot_prints_the_platform_and_its_ref_big():
+    ticket = replace(KOT, table=None, order_type="Delivery", platform="SWIGGY #12345")
+    rendered = render_kot(ticket, paper_width_mm=58)
+    text = paper_text(rendered.payload)
+    assert "SWIGGY #12345" in text and "SWIGGY #12345" in rendered.preview
+    # double size, in the run of the number and the order type
+    assert DOUBLE + b"\x1bE\x00\x1ba\x00KOT-007\nDELIVERY\nSWIGGY #12345\n" in rendered.payload
+    assert text.index("DELIVERY") < text.index("SWIGGY #12345") < text.index("Order ORD-001-12")
+    assert "SWIGGY" not in paper_text(render_kot(KOT).payload)  # a till order: no line
+
+
+@pytest.mark.embedded
 def test_reprint_and_addon_are_marked_on_paper():
     rendered = render_kot(replace(KOT, kind="addon", reprint=2))
     text = paper_text(rendered.payload)
