@@ -142,6 +142,161 @@
     alertsBox.hidden = rows.length === 0;
   }
 
+  // --- delivery platform orders waiting to be accepted (CONTRACT 16) ------------------
+  // A Swiggy or Zomato order taken in without auto-accept waits in `draft`. The strip lists
+  // them with the Accept and Reject buttons the hub offers this caller (`allowed_actions`:
+  // a cashier or manager; a waiter sees no strip), re-read on each order event.
+
+  const platformBox = document.getElementById("platform-orders");
+  const PLATFORM_ACTIONS = ["accept", "reject"];
+  let deliveryTypeId = null;
+  let platformOrders = []; // OrderOut of the waiting platform orders offering accept/reject
+  let rejecting = null; // the order id whose reject reason is being typed
+  let platformTimer = null;
+
+  function mayHandlePlatform() {
+    return ((meData && meData.order_actions) || []).some((a) => PLATFORM_ACTIONS.includes(a));
+  }
+
+  async function loadPlatformOrders() {
+    if (!mayHandlePlatform() || deliveryTypeId === null) {
+      platformOrders = [];
+      renderPlatform();
+      return;
+    }
+    try {
+      const rows = await apiAll("orders?status=draft&order_type_id=" + deliveryTypeId);
+      platformOrders = rows
+        .filter((o) => o.delivery && o.delivery.platform)
+        .filter((o) => PLATFORM_ACTIONS.some((a) => allows(o, a)))
+        .reverse(); // oldest first: the longest waiting at the left
+    } catch (e) {
+      toast(e.message, "error");
+    }
+    renderPlatform();
+  }
+
+  function loadPlatformOrdersSoon() {
+    clearTimeout(platformTimer);
+    platformTimer = setTimeout(loadPlatformOrders, 150);
+  }
+
+  function platformLabel(o) {
+    const ref = o.delivery.platform_order_ref;
+    return o.delivery.platform.name.toUpperCase() + (ref ? " #" + ref : "");
+  }
+
+  function renderPlatform() {
+    platformBox.hidden = platformOrders.length === 0;
+    platformBox.replaceChildren(
+      ...platformOrders.map((o) => {
+        const label = platformLabel(o);
+        const lines = (o.items || [])
+          .filter((i) => i.status !== "void")
+          .map((i) => i.quantity + "× " + i.name)
+          .join(", ");
+        const buttons = [];
+        if (allows(o, "accept")) {
+          buttons.push(
+            el(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-primary",
+                "aria-label": "Accept " + label,
+                dataset: { action: "accept" },
+                onclick: (ev) => platformAct(o, "accept", null, ev.currentTarget),
+              },
+              "Accept"
+            )
+          );
+        }
+        if (allows(o, "reject") && rejecting !== o.id) {
+          buttons.push(
+            el(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-danger",
+                "aria-label": "Reject " + label,
+                dataset: { action: "reject" },
+                onclick: () => {
+                  rejecting = o.id;
+                  renderPlatform();
+                  const input = platformBox.querySelector("input.reject-reason");
+                  if (input) input.focus();
+                },
+              },
+              "Reject"
+            )
+          );
+        }
+        const reasonForm =
+          rejecting === o.id
+            ? el(
+                "form",
+                {
+                  class: "reject-form",
+                  onsubmit: (ev) => {
+                    ev.preventDefault();
+                    const reason = ev.currentTarget.querySelector("input").value.trim();
+                    if (!reason) return;
+                    platformAct(o, "reject", reason, ev.currentTarget.querySelector("button"));
+                  },
+                },
+                [
+                  el("input", {
+                    class: "reject-reason",
+                    type: "text",
+                    required: true,
+                    maxlength: "200",
+                    placeholder: "Why? (the platform is told)",
+                    "aria-label": "Reason to reject " + label,
+                  }),
+                  el("button", { type: "submit", class: "btn btn-danger" }, "Reject order"),
+                  el(
+                    "button",
+                    {
+                      type: "button",
+                      class: "btn btn-quiet",
+                      onclick: () => {
+                        rejecting = null;
+                        renderPlatform();
+                      },
+                    },
+                    "Keep"
+                  ),
+                ]
+              )
+            : null;
+        return el("article", { class: "platform-order", dataset: { orderId: o.id } }, [
+          el("div", { class: "platform-head" }, [
+            el("strong", { class: "platform-label" }, label),
+            el("span", { class: "platform-number" }, o.order_number),
+            el("span", { class: "platform-total" }, money(o.total, currency())),
+          ]),
+          el("div", { class: "platform-lines" }, lines),
+          o.customer ? el("div", { class: "platform-customer" }, o.customer.name) : null,
+          el("div", { class: "platform-actions" }, buttons),
+          reasonForm,
+        ]);
+      })
+    );
+  }
+
+  async function platformAct(o, action, reason, buttonNode) {
+    if (buttonNode) buttonNode.disabled = true;
+    try {
+      const body = action === "reject" ? { reason: reason } : undefined;
+      await api("POST", "orders/" + o.id + "/" + action, body);
+      toast(platformLabel(o) + (action === "accept" ? " accepted: sent to the kitchen" : " rejected"), "ok");
+      rejecting = null;
+    } catch (e) {
+      toast(e.message, "error");
+    }
+    await loadPlatformOrders();
+  }
+
   async function markServed(kotId, buttonNode) {
     buttonNode.disabled = true;
     try {
@@ -1188,12 +1343,21 @@
       toast(d.name + of + (d.is_available ? " is back" : " is sold out"), "info");
     }
     if ((state.needs || []).includes("menu")) reloadMenu();
+    if (PLATFORM_EVENTS.has(event.type)) loadPlatformOrdersSoon();
     renderFloor();
     renderAlerts();
     if (panelOrder && d.order_id === panelOrder.id) loadPanelOrderSoon();
     else renderPanel();
     refreshChooser(); // an option sold out or back greys or lights up at once
   }
+
+  // what may add a platform order to the strip or take one off (accepted, rejected, paid)
+  const PLATFORM_EVENTS = new Set([
+    "order.created",
+    "order.status_changed",
+    "order.cancelled",
+    "kot.created",
+  ]);
 
   // A menu change the events cannot place (an item moved or new): the hub places it.
   let menuReloading = false;
@@ -1224,6 +1388,8 @@
       const types = await api("GET", "order-types");
       const dineIn = types.find((t) => t.code === "dine_in");
       dineInTypeId = dineIn ? dineIn.id : null;
+      const delivery = types.find((t) => t.code === "delivery");
+      deliveryTypeId = delivery ? delivery.id : null;
     } catch (e) {
       toast(e.message, "error");
     }
@@ -1236,13 +1402,14 @@
     const ordersSocket = new window.HubSocket({
       path: "/ws/v1/orders/",
       onEvent: onEvent,
-      onResync: load,
+      onResync: () => Promise.all([load(), loadPlatformOrders()]),
       onCaughtUp: caughtUp,
       onRefused: () => toast("This account may not watch the floor.", "error"),
     });
     window.HubSocket.indicator(document.getElementById("conn"));
     floorSocket.start();
     ordersSocket.start();
+    loadPlatformOrders();
     window.waiter.sockets = [floorSocket, ordersSocket];
   }
 
