@@ -118,3 +118,38 @@ def test_the_screens_write_money_as_the_bills_do_in_the_outlets_locale(screens):
         page.locator(".table-order").count() == 0
         or "₹" in page.locator(".table-order").first.inner_text()
     )
+
+
+def test_the_waiter_prints_the_bill_and_the_tablet_shows_its_upi_qr(screens, rest):
+    """CONTRACT 17: after "Print bill" the tablet shows the QR of the bill just printed;
+    read back from the screenshot as a guest's phone would, it is the order's upi_uri."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    waiter = rest("waiter")
+    order = waiter.ok(
+        "POST",
+        "/api/v1/pos/orders",
+        {"order_type_id": 1, "table_id": 5, "items": [{"menu_item_id": 15, "quantity": 2}]},
+    )
+    waiter.ok("POST", f"/api/v1/pos/orders/{order['id']}/kot")
+    tablet = screens("waiter")
+    floor = tablet.open("/waiter/")
+    floor.locator('.table[data-table-id="5"]').click()
+    floor.wait_for_selector("#print-bill")
+    assert floor.locator(".upi-qr").count() == 0  # nothing shown before the bill is printed
+    floor.locator("#print-bill").click()
+    figure = floor.locator(".upi-qr")
+    figure.wait_for(timeout=5000)
+    fresh = waiter.ok("GET", f"/api/v1/pos/orders/{order['id']}")
+    assert "Scan to pay" in figure.inner_text()
+    assert f"₹{fresh['balance_due']:,.2f}" in figure.inner_text()
+    shot = figure.locator("img").screenshot()
+    (code,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+    assert code.text == fresh["upi_uri"]
+    tablet.shot("waiter-bill-upi-qr-1280x800")
+    tablet.assert_healthy()
+    figure.locator("button").click()  # Done
+    figure.wait_for(state="detached", timeout=5000)

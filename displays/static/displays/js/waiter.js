@@ -588,6 +588,7 @@
       lines.length + draftLines.length === 0
         ? el("p", { class: "muted" }, "No items yet: add from the menu below.")
         : null,
+      upiView(orderData),
       checksView(orderData),
       el("div", { class: "order-actions" }, [
         el(
@@ -618,6 +619,19 @@
                 onclick: () => openSplitter(orderData),
               },
               (orderData.checks || []).length ? "Split again" : "Split bill"
+            )
+          : null,
+        // one bill for the whole order (a split order prints per check, below)
+        allows(orderData, "print_bill") && !(orderData.checks || []).length && !draft.length
+          ? el(
+              "button",
+              {
+                type: "button",
+                id: "print-bill",
+                class: "btn",
+                onclick: (ev) => printBill(orderData, ev.currentTarget),
+              },
+              "Print bill"
             )
           : null,
         // the hub says which course fires next and whether this waiter may fire it
@@ -761,11 +775,71 @@
     }
   }
 
+  // --- the UPI QR of a printed bill (CONTRACT 17) ---------------------------------------
+  // The guest may scan the tablet instead of the paper: after "Print bill" the panel shows
+  // the QR the hub drew for the bill just printed (`upi_qr_svg` of the print-bill answer,
+  // the same link the paper's QR carries), until the order has nothing left due (its
+  // `upi_uri` is null) or the waiter closes it. The tablet builds no link and no amount.
+  let shownQr = null; // {orderId, svg, label}
+
+  function upiView(orderData) {
+    if (!shownQr || shownQr.orderId !== orderData.id) return null;
+    if (!orderData.upi_uri) {
+      shownQr = null; // paid meanwhile: nothing to scan
+      return null;
+    }
+    return el("figure", { class: "upi-qr", "aria-label": "UPI QR to pay " + shownQr.label }, [
+      el("img", {
+        src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(shownQr.svg),
+        alt: "UPI QR code to pay " + shownQr.label,
+        width: "240",
+        height: "240",
+      }),
+      el("figcaption", {}, [
+        el("strong", {}, "Scan to pay"),
+        " " + shownQr.label,
+        el(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-small",
+            "aria-label": "Close the UPI QR",
+            onclick: () => {
+              shownQr = null;
+              renderPanel();
+            },
+          },
+          "Done"
+        ),
+      ]),
+    ]);
+  }
+
+  function showQr(orderData, job, label) {
+    if (!job.upi_qr_svg) return;
+    shownQr = { orderId: orderData.id, svg: job.upi_qr_svg, label: label };
+    renderPanel();
+  }
+
+  async function printBill(orderData, buttonNode) {
+    buttonNode.disabled = true;
+    try {
+      const job = await api("POST", "orders/" + orderData.id + "/print-bill", {});
+      toast("Bill sent to " + job.printer.name, "ok");
+      showQr(orderData, job, money(orderData.balance_due, currency()));
+    } catch (e) {
+      toast(e.message, "error");
+    } finally {
+      buttonNode.disabled = false;
+    }
+  }
+
   async function printCheck(orderData, check, buttonNode) {
     buttonNode.disabled = true;
     try {
       const job = await api("POST", "orders/" + orderData.id + "/print-bill", { check_id: check.id });
       toast("Check " + check.number + " sent to " + job.printer.name, "ok");
+      showQr(orderData, job, "check " + check.number + " " + money(check.balance_due, currency()));
     } catch (e) {
       toast(e.message, "error");
     } finally {
