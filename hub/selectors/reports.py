@@ -36,6 +36,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractHour, NullIf
 
+from hub import pricing
 from hub.errors import ValidationFailed
 from hub.models import (
     AuditEntry,
@@ -277,6 +278,7 @@ def sales_report(
         totals = sales_totals(
             outlet=outlet, date_from=date_from, date_to=date_to, quantity=quantity
         )
+    totals["average_ticket"] = pricing.average_ticket(totals["total"], totals["orders"])
     return {"rows": rows, "totals": totals}
 
 

@@ -64,9 +64,18 @@ class SalesRowOut(SalesFiguresOut):
     name = serializers.CharField()
 
 
+class SalesTotalsOut(SalesFiguresOut):
+    average_ticket = MoneyField(
+        max_digits=16,
+        allow_null=True,
+        help_text="total / orders, rounded half-up to the cent (hub.pricing.average_ticket); "
+        "null with no order paid",
+    )
+
+
 class SalesReportOut(serializers.Serializer):
     rows = SalesRowOut(many=True)
-    totals = SalesFiguresOut()
+    totals = SalesTotalsOut()
 
 
 class GstRowOut(serializers.Serializer):

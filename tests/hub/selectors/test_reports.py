@@ -93,6 +93,7 @@ def test_the_worked_example_by_every_group(demo):
         "discount_amount": D("1.75"),
         "tax_total": D("2.76"),  # 1.30 + 0.68 + 0.78
         "total": D("57.98"),
+        "average_ticket": D("19.33"),  # 57.98 / 3 = 19.3266...
     }
     for group_by in GROUPS:
         assert report(demo, group_by)["totals"] == totals, group_by

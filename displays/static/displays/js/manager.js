@@ -60,7 +60,9 @@
       const t = byHour.totals;
       $("today-total").textContent = money(t.total, cur());
       $("today-orders").textContent = String(t.orders);
-      $("today-average").textContent = t.orders ? money(t.total / t.orders, cur()) : "–";
+      // the hub's average (total / orders, rounded as money is): the screen divides nothing
+      $("today-average").textContent =
+        t.average_ticket === null || t.average_ticket === undefined ? "–" : money(t.average_ticket, cur());
       $("today-items").textContent = String(t.quantity);
       bars($("hours"), byHour.rows, (r) => (r.key === null ? "?" : String(r.key).padStart(2, "0") + ":00"));
       bars($("items"), byItem.rows.slice(0, 8), (r) => r.name);
