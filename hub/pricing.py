@@ -280,6 +280,14 @@ def percent_of(part: Decimal, whole: Decimal) -> Decimal:
         return part * HUNDRED / whole
 
 
+def average_ticket(total: Decimal, orders: int) -> Decimal | None:
+    """The average paid order of a report (its total / its orders), rounded to the cent
+    half-up like every amount; None with no order (nothing to average, not 0)."""
+    if orders <= 0:
+        return None
+    return money(Decimal(total) / orders)
+
+
 # --- checks (CONTRACT 12: splitting one order's bill) -------------------------------
 
 

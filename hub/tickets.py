@@ -86,6 +86,7 @@ class KotTicket:
     reason: str = ""
     guests: int | None = None
     course: int = 1  # CONTRACT 13: a later course prints "COURSE n"
+    platform: str | None = None  # a delivery platform's order: "SWIGGY #12345"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import quote
 
+import qrcode
+import qrcode.image.svg
+
 CENT = Decimal("0.01")
 
 
@@ -42,3 +45,19 @@ def order_upi_uri(order, check=None) -> str | None:
     return upi_uri(
         upi_id=order.outlet.upi_id, payee=order.outlet.name, amount=due, reference=order.number
     )
+
+
+def upi_qr_svg(uri: str | None) -> str | None:
+    """The QR code of `uri` as an SVG document, for a screen to show beside the printed
+    bill (the waiter tablet, after "Print bill"). The `qrcode` package python-escpos
+    itself draws the paper QR with, at the same error correction (M), so the two codes
+    carry the same link; a vector, so it is sharp at any size. None without a link."""
+    if not uri:
+        return None
+    image = qrcode.make(
+        uri,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,  # the quiet zone a phone camera needs
+    )
+    return image.to_string(encoding="unicode")

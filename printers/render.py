@@ -49,7 +49,7 @@ from . import raster
 log = logging.getLogger(__name__)
 
 # Characters per line in font A: 58 mm paper prints 32, 80 mm prints 48.
-COLUMNS = {58: 32, 80: 48}
+FONT_A_DOTS = 12  # ESC/POS font A is 12 x 24 dots
 # PC858 is PC850 with the euro sign: Latin accents, box drawing, and the slot (19)
 # Epson and most clones agree on. Everything else is replaced, never crashes.
 DEFAULT_CODEPAGE = "CP858"
@@ -74,8 +74,12 @@ class Rendered:
     preview: str
 
 
-def columns_for(paper_width_mm: int) -> int:
-    return COLUMNS.get(paper_width_mm, 48 if paper_width_mm >= 70 else 32)
+def columns_for(paper_width_mm: int, profile: str = DEFAULT_PROFILE) -> int:
+    """Characters in one line of font A (12 dots wide): the head's dots, not the paper's
+    millimetres (paper_dots). 58 mm: 384 dots, 32; 80 mm: 576 dots, 48; an 80 mm printer
+    whose head has 512 dots (TM-T88V's profile): 42, as its profile's font A says, so a
+    48-column line never wraps on it."""
+    return paper_dots(paper_width_mm, profile) // FONT_A_DOTS
 
 
 # --- the two outputs -------------------------------------------------------
@@ -153,7 +157,7 @@ def to_escpos(
     logo: Image.Image | None = None,
 ) -> bytes:
     dots = paper_dots(paper_width_mm, profile)
-    columns = columns_for(paper_width_mm)
+    columns = columns_for(paper_width_mm, profile)
     printer, codepage = _printer(profile, codepage, dots)
     printer.hw("INIT")  # ESC @: whatever the last job left set, start from the defaults
     printer.charcode(codepage)  # ESC t n, then every character is encoded in that page
@@ -244,7 +248,7 @@ def render(
         payload=to_escpos(
             lines, codepage=codepage, profile=profile, paper_width_mm=paper_width_mm, logo=logo
         ),
-        preview=to_preview(lines, columns=columns_for(paper_width_mm)),
+        preview=to_preview(lines, columns=columns_for(paper_width_mm, profile)),
     )
 
 
@@ -344,6 +348,8 @@ def kot_lines(ticket: KotTicket, *, columns: int) -> list[Line]:
     out.append(Line(ticket.number[:half], double=True))
     where = f"TABLE {ticket.table}" if ticket.table else ticket.order_type.upper()
     out += _lines(wrap(where, half), double=True)
+    if ticket.platform:  # large, like the table: the packer matches the bag by it
+        out += _lines(wrap(ticket.platform, half), double=True)
     if ticket.original_number:
         out.append(Line(f"Takes back {ticket.original_number}", bold=True))
     out += _lines(two_cols(f"Order {ticket.order_number}", ticket.order_type, columns))
@@ -383,7 +389,7 @@ def render_kot(
     logo: Image.Image | None = None,
 ) -> Rendered:
     """KOT, add-on, void and cancellation tickets (the kind says which; never a logo)."""
-    lines = kot_lines(ticket, columns=columns_for(paper_width_mm))
+    lines = kot_lines(ticket, columns=columns_for(paper_width_mm, profile))
     return render(lines, paper_width_mm=paper_width_mm, codepage=codepage, profile=profile)
 
 
@@ -521,7 +527,7 @@ def render_bill(
 ) -> Rendered:
     """The bill, or the tax invoice when `ticket.invoice_number` is set; `logo`, the image
     of the file `ticket.outlet.logo` names, on top."""
-    lines = bill_lines(ticket, columns=columns_for(paper_width_mm))
+    lines = bill_lines(ticket, columns=columns_for(paper_width_mm, profile))
     return render(
         lines, paper_width_mm=paper_width_mm, codepage=codepage, profile=profile, logo=logo
     )
@@ -577,7 +583,7 @@ def render_test_page(
 ) -> Rendered:
     """A printer's test page: its settings, a ruler of its columns, the styles and characters
     tickets use, then the cut, through the same writer as every ticket."""
-    lines = test_page_lines(ticket, columns=columns_for(paper_width_mm))
+    lines = test_page_lines(ticket, columns=columns_for(paper_width_mm, profile))
     return render(lines, paper_width_mm=paper_width_mm, codepage=codepage, profile=profile)
 
 
@@ -669,7 +675,7 @@ def render_shift_report(
     logo: Image.Image | None = None,
 ) -> Rendered:
     """An X or Z report (no logo: it is for the till, not the guest)."""
-    lines = shift_report_lines(ticket, columns=columns_for(paper_width_mm))
+    lines = shift_report_lines(ticket, columns=columns_for(paper_width_mm, profile))
     return render(lines, paper_width_mm=paper_width_mm, codepage=codepage, profile=profile)
 
 

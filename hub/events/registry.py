@@ -182,6 +182,8 @@ class KotCard(TypedDict):
     order_version: int
     table_id: int | None
     table_name: str | None
+    platform_name: str | None  # a delivery platform's order (CONTRACT 16): "Swiggy"
+    platform_order_ref: str | None  # and its ref there, so the bag is matched
     guests: int | None
     waiter_name: str | None  # the order's waiter
     sent_by_name: str | None  # who sent this ticket

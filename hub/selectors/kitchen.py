@@ -64,6 +64,7 @@ def kots_prefetched(queryset: QuerySet[Kot]) -> QuerySet[Kot]:
         "kitchen",
         "order__order_type",
         "order__table",
+        "order__platform",
         "order__created_by",
         "created_by",
         "voids",

@@ -18,7 +18,14 @@ from hub.roles import DRIVER
 
 def orders_prefetched(queryset: QuerySet[Order]) -> QuerySet[Order]:
     return queryset.select_related(
-        "outlet", "order_type", "table", "customer", "coupon", "driver", "platform"
+        "outlet",
+        "order_type",
+        "table",
+        "customer",
+        "coupon",
+        "driver",
+        "platform",
+        "platform_intake",  # allowed_actions' accept/reject: no query per order
     ).prefetch_related(
         Prefetch("items", queryset=OrderItem.objects.order_by("id")),
         Prefetch("payments", queryset=Payment.objects.select_related("method").order_by("id")),

@@ -37,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractHour, NullIf
 
+from hub import pricing
 from hub.errors import ValidationFailed
 from hub.models import (
     AuditEntry,
@@ -289,9 +290,7 @@ def _totals(figures: dict[str, Any]) -> dict[str, Any]:
     totals = _row(None, "Total", figures)
     del totals["key"], totals["name"]
     totals["covers"] = int(figures.get("n_covers") or 0)
-    totals["average_ticket"] = (
-        money(Decimal(totals["total"]) / totals["orders"]) if totals["orders"] else None
-    )
+    totals["average_ticket"] = pricing.average_ticket(totals["total"], totals["orders"])
     return totals
 
 

@@ -209,6 +209,9 @@ def kot_card_data(*, kot: Kot, order: Order, lines: Sequence[KotLine]) -> dict[s
         "order_version": order.version,
         "table_id": order.table_id,
         "table_name": order.table.name if order.table_id else None,
+        # a delivery platform's order: the cook and the packer match the bag by these
+        "platform_name": order.platform.name if order.platform_id else None,
+        "platform_order_ref": (order.platform_order_ref or None) if order.platform_id else None,
         "guests": order.guests,
         "waiter_name": kot_waiter_name(order),
         "sent_by_name": kot_sent_by_name(kot),

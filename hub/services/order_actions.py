@@ -5,11 +5,11 @@ An action is offered iff the service that does it would accept it now from this 
 each one asks the refusal function that very service raises from (kot_send_refusal,
 order_items_refusal, allowed_statuses with order_unsent_refusal, payment_refusal with
 payment_due_refusal, order_cancel_refusal, bill_print_refusal, order_split_refusal,
-order_unsplit_refusal), so the screens and the services can never disagree. Nothing
+order_unsplit_refusal, platform_accept_refusal, platform_cancel_refusal), so the screens and the services can never disagree. Nothing
 here decides anything of its own.
 
-Above every order service in the import tree (it imports kitchen, orders, payments and
-printing; none of them imports it).
+Above every order service in the import tree (it imports kitchen, orders, payments,
+platforms and printing; none of them imports it).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from hub.services.orders import (
     order_unsent_refusal,
 )
 from hub.services.payments import payment_due_refusal, payment_refusal
+from hub.services.platforms import platform_accept_action_refusal, platform_reject_refusal
 from hub.services.printing import bill_print_refusal, receipt_printer
 
 # Every action `allowed_actions` may list, in the order it lists them.
@@ -44,6 +45,8 @@ ORDER_ACTIONS = (
     "unsplit",
     "fire",
     "serve",
+    "accept",
+    "reject",
 )
 # The permission each action needs at all (the role half, for GET /me's `order_actions`).
 ACTION_PERMISSIONS = {
@@ -57,6 +60,8 @@ ACTION_PERMISSIONS = {
     "serve": "order.serve",
     "split": "order.split",
     "unsplit": "order.split",
+    "accept": "platform_order.accept",
+    "reject": "platform_order.accept",
 }
 
 
@@ -80,7 +85,10 @@ def order_allowed_actions(
     - `unsplit`: DELETE /orders/{id}/split, on a split order (on one bill it changes
       nothing, so it is not offered).
     - `fire`: POST /orders/{id}/fire with the representation's `course_to_fire`;
-    - `serve`: POST /orders/{id}/serve (a KOT is food_ready).
+    - `serve`: POST /orders/{id}/serve (a KOT is food_ready);
+    - `accept`: POST /orders/{id}/accept, a platform order waiting to be accepted;
+    - `reject`: POST /orders/{id}/reject, a platform order waiting or accepted (also a
+      paid one, for a manager: its prepayment is refunded; platform_cancel_refusal).
 
     `printers`: a dict shared by the orders of one answer, so the outlet's receipt
     printer is looked up once (read the items prefetched, as hub.selectors.orders does).
@@ -113,6 +121,8 @@ def order_allowed_actions(
         if to_fire is not None
         else "nothing to fire",
         "serve": order_serve_refusal(order=order, any_ready=any_ready, by=by),
+        "accept": platform_accept_action_refusal(order=order, by=by),
+        "reject": platform_reject_refusal(order=order, by=by),
     }
     return [action for action in ORDER_ACTIONS if refusals[action] is None]
 

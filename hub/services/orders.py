@@ -14,7 +14,7 @@ transaction. Lines are built and diffed in hub.services.order_lines.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -566,6 +566,7 @@ def order_cancel(
     reason: str,
     expected_version: int | None = None,
     approval_token: str | None = None,
+    refusal: Callable[[Order, Staff], DomainError | None] | None = None,
 ) -> Order:
     """Cancel with a reason: from `draft` or `kot`; from `billed` only a manager (403),
     or another role with a manager's approval in the same request (`approval_token`,
@@ -579,6 +580,10 @@ def order_cancel(
     screen; `kot.status_changed` on each kitchen's stream). The table
     is released to the outlet's `table_release_status`. Closed orders answer 409
     `order_closed`. Records `order.cancelled`.
+
+    `refusal`: the rule to apply to the locked row instead of order_cancel_refusal, for
+    a caller with its own (hub/services/platforms.py: a platform order paid on the
+    platform may be cancelled once its prepayment is refunded, in the same transaction).
     """
     reason = (reason or "").strip()
     if not reason:
@@ -586,9 +591,13 @@ def order_cancel(
     approver = approver_resolve(outlet=outlet, token=approval_token)
     order = order_lock(order_id=order_id, outlet=outlet)
     order_check_version(order, expected_version)
-    refusal = order_cancel_refusal(order=order, by=by, approver=approver)
-    if refusal is not None:
-        raise refusal
+    refused = (
+        refusal(order, by)
+        if refusal is not None
+        else order_cancel_refusal(order=order, by=by, approver=approver)
+    )
+    if refused is not None:
+        raise refused
     sent = []
     items = list(OrderItem.objects.filter(order=order).exclude(status=ITEM.VOID).order_by("id"))
     for item in items:
@@ -623,6 +632,8 @@ def order_cancel(
     kots_end_for_cancelled_order(order=order)
     if order.table_id:
         table_release(table=order.table, outlet=outlet, order=order)
+    if from_status == S.PAID:
+        coupon_usage_count(order=order)  # it counted the paid order; no longer
     order_record(order, "order.cancelled", reason=reason, from_status=str(from_status))
     return order
 

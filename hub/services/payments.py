@@ -259,17 +259,30 @@ def payments_capture(
 
 @service_transaction
 def payment_refund(
-    *, order_id: int, outlet: Outlet, payment_id: int, amount: Decimal, reason: str, by: Staff
+    *,
+    order_id: int,
+    outlet: Outlet,
+    payment_id: int,
+    amount: Decimal,
+    reason: str,
+    by: Staff,
+    at_till: bool = True,
 ) -> Refund:
     """Refund up to what is left of one payment. Manager only (checked by the caller's
     permission `payment.refund`). Locks the order row, then the payment row.
-    Records payment.refunded on the order's streams."""
+    Records payment.refunded on the order's streams.
+
+    `at_till` False: a delivery platform's prepayment refunded when its order is
+    cancelled (hub/services/platforms.py); no money leaves the drawer, so an outlet's
+    `requires_open_shift` does not refuse it (the open shift, if any, still records it)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(fields={"reason": ["A reason is required for a refund."]})
     order = order_lock(order_id=order_id, outlet=outlet)
     # CONTRACT 14: the shift open now, its row held before the payment's (lock order 2a)
-    shift_id = shift_attributed(outlet=order.outlet, required=order.outlet.requires_open_shift)
+    shift_id = shift_attributed(
+        outlet=order.outlet, required=at_till and order.outlet.requires_open_shift
+    )
     payment = Payment.objects.select_for_update().filter(pk=payment_id, order=order).first()
     if payment is None:
         raise NotFound("No such payment on this order.")

@@ -7,7 +7,9 @@ menu items and options (422 `unmapped_item` listing every unknown code); the cus
 found by phone or created; the order through `order_create` (the same line rules as the
 till: availability, modifiers of CONTRACT 11, prices); and, with the outlet's
 `auto_accept_platform_orders`, the KOTs sent and the prepayment taken at once.
-Otherwise `platform_order_accept` does both later, and `platform_order_reject` cancels.
+Otherwise `platform_order_accept` does both later. `platform_order_reject` (staff) and
+`platform_order_cancel` (the platform) cancel, also once paid on the platform: the
+prepayment is refunded by method `platform` in the same transaction (_cancel).
 
 The hub acts as the outlet's "Delivery platforms" staff member (role cashier, no
 password: nobody signs in as it), created on the first intake, so every row an intake
@@ -31,6 +33,7 @@ from hub.errors import (
     BusinessRuleViolation,
     Conflict,
     DomainError,
+    Forbidden,
     IntegrationCode,
     NotFound,
     OrderCode,
@@ -43,6 +46,7 @@ from hub.models import (
     Order,
     OrderType,
     Outlet,
+    Payment,
     PaymentMethod,
     PlatformAccount,
     PlatformCode,
@@ -50,11 +54,13 @@ from hub.models import (
     Staff,
 )
 from hub.phones import phone_normalize
+from hub.roles import role_may
 from hub.services.customers import customer_create
 from hub.services.kitchen import kot_send
+from hub.services.order_core import order_closed_error, order_lock
 from hub.services.order_lines import ItemInput, ModifierInput
-from hub.services.orders import order_cancel, order_create
-from hub.services.payments import PaymentRequest, payments_capture
+from hub.services.orders import order_cancel, order_cancel_refusal, order_create
+from hub.services.payments import PaymentRequest, payment_refund, payments_capture
 
 PLATFORM_METHOD = "platform"
 MAX_LINES = 100
@@ -352,13 +358,108 @@ def platform_order_accept(*, order_id: int, outlet: Outlet, by: Staff) -> Order:
     return _accept(order=claim.order, claim=claim, by=by)
 
 
+def _is_platform_order(order: Order) -> bool:
+    """Taken in by platform_order_intake (a till order may name a platform but has no
+    claim row). The representation select_related()s `platform_intake`: no query."""
+    try:
+        return order.platform_intake is not None
+    except PlatformOrder.DoesNotExist:
+        return False
+
+
+def _till_money(order: Order) -> bool:
+    """Some payment not by the platform is still held (cash or card taken at the till)."""
+    return any(
+        p.method.code != PLATFORM_METHOD and p.amount > p.refunded_amount
+        for p in order.payments.all()
+    )
+
+
+def platform_cancel_refusal(*, order: Order, by: Staff | None) -> DomainError | None:
+    """Why a platform order may not be cancelled now (docs/api.md "Delivery platforms":
+    "Cancelling a platform order"), or None. `by` None: the platform itself cancelling,
+    which is a fact the hub records, not a request of a role.
+
+    - cancelled: 409 `order_closed` (the platform's own repeat is answered earlier);
+    - `paid`: the order may still be cancelled while its only money is the platform's
+      prepayment (refunded by method `platform` in the same transaction) and it is not
+      yet delivered; with money taken at the till or once delivered, 409 `order_closed`
+      (refund at the till first: POST /orders/{id}/refund). A staff reject of a paid one
+      is a manager's (`order.cancel_billed`, like a billed order: it reverses a payment);
+    - otherwise the platform always may, staff by order_cancel's rules.
+    """
+    if order.status == Order.Status.CANCELLED:
+        return order_closed_error(order)
+    if order.status == Order.Status.PAID:
+        if order.delivery_status == Order.DeliveryStatus.DELIVERED or _till_money(order):
+            return order_closed_error(order)
+        if by is not None and not role_may(by.role, "order.cancel_billed"):
+            return Forbidden(
+                "Only a manager may reject a paid platform order (its prepayment is refunded)."
+            )
+        return None
+    if by is None:
+        return None
+    return order_cancel_refusal(order=order, by=by)
+
+
+def platform_reject_refusal(*, order: Order, by: Staff) -> DomainError | str | None:
+    """The `reject` action (POST /orders/{id}/reject) of the order representation."""
+    if not role_may(by.role, "platform_order.accept"):
+        return "role"
+    if not _is_platform_order(order):
+        return "not a platform order"
+    return platform_cancel_refusal(order=order, by=by)
+
+
+def platform_accept_action_refusal(*, order: Order, by: Staff) -> DomainError | str | None:
+    """The `accept` action (POST /orders/{id}/accept) of the order representation."""
+    if not role_may(by.role, "platform_order.accept"):
+        return "role"
+    if not _is_platform_order(order):
+        return "not a platform order"
+    return platform_accept_refusal(order=order)
+
+
+def _cancel(*, order_id: int, outlet: Outlet, by: Staff, reason: str, platform: bool) -> Order:
+    """Cancel a platform order: lock it, apply platform_cancel_refusal to the locked row,
+    refund what is left of every `platform` payment (payment.refunded each, the
+    platform returns the money to the guest), then order_cancel (every line void, the
+    cancellation tickets to the kitchens that had lines, order.cancelled). One
+    transaction (the caller's): a refusal leaves nothing written.
+
+    Lock order (docs/architecture.md): the order row, the shift row, the payment rows
+    (payment_refund), the order row again (order_cancel; already held)."""
+
+    def refusal(locked: Order, _by: Staff) -> DomainError | None:
+        return platform_cancel_refusal(order=locked, by=None if platform else _by)
+
+    order = order_lock(order_id=order_id, outlet=outlet)
+    refused = refusal(order, by)
+    if refused is not None:
+        raise refused
+    for payment in Payment.objects.filter(order=order, method__code=PLATFORM_METHOD).order_by("id"):
+        left = payment.amount - payment.refunded_amount
+        if left > 0:
+            payment_refund(
+                order_id=order.pk,
+                outlet=outlet,
+                payment_id=payment.pk,
+                amount=left,
+                reason=f"Order cancelled: {reason}",
+                by=by,
+                at_till=False,
+            )
+    return order_cancel(order_id=order_id, outlet=outlet, by=by, reason=reason, refusal=refusal)
+
+
 @service_transaction
 def platform_order_cancel(*, account: PlatformAccount, ref: str, reason: str) -> Order:
     """The platform cancelled one of its orders: cancel it as the outlet's platform actor
-    (order_cancel's rules and events: KOTs already in a kitchen get their cancellation
-    ticket on its screen and printer). Unknown ref at this outlet: 404. Already
-    cancelled: answered as it is (a platform may send its cancellation twice). A paid
-    order (a prepayment taken) is closed: 409 `order_closed`; refund and tell the kitchen."""
+    (_cancel: its prepayment refunded by method `platform`, cancellation tickets to the
+    kitchens that had lines). Unknown ref at this outlet: 404. Already cancelled:
+    answered as it is (a platform may send its cancellation twice). Delivered, or paid
+    with money taken at the till: 409 `order_closed` (platform_cancel_refusal)."""
     claim = (
         PlatformOrder.objects.filter(platform=account.platform, ref=ref, outlet=account.outlet)
         .select_related("order")
@@ -368,17 +469,22 @@ def platform_order_cancel(*, account: PlatformAccount, ref: str, reason: str) ->
         raise NotFound("No order with this ref from this platform at this outlet.")
     if claim.order.status == Order.Status.CANCELLED:
         return claim.order
-    return order_cancel(
+    return _cancel(
         order_id=claim.order_id,
         outlet=account.outlet,
         by=intake_staff(account.outlet),
         reason=f"{account.platform.name}: {reason.strip() or 'cancelled on the platform'}",
+        platform=True,
     )
 
 
 @service_transaction
 def platform_order_reject(*, order_id: int, outlet: Outlet, by: Staff, reason: str) -> Order:
-    """Cancel a platform order with a reason (order_cancel's rules and events: tickets
-    already in a kitchen get their cancellation ticket)."""
+    """Staff reject a platform order, waiting or accepted (_cancel with
+    platform_cancel_refusal for `by`: a paid one by a manager, its prepayment refunded;
+    tickets already in a kitchen get their cancellation ticket)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": ["Say why the order is rejected."]})
     _platform_claim(order_id, outlet)
-    return order_cancel(order_id=order_id, outlet=outlet, by=by, reason=reason)
+    return _cancel(order_id=order_id, outlet=outlet, by=by, reason=reason, platform=False)

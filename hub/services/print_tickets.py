@@ -58,6 +58,7 @@ def kot_ticket(*, kot_id: int, reprint: int = 0) -> KotTicket:
             "outlet",
             "order__order_type",
             "order__table",
+            "order__platform",
             "order__created_by",
             "created_by",
             "voids",
@@ -93,7 +94,16 @@ def kot_ticket(*, kot_id: int, reprint: int = 0) -> KotTicket:
         reason=kot.reason,
         guests=order.guests,
         course=kot.course,
+        platform=kot_platform_label(order),
     )
+
+
+def kot_platform_label(order: Order) -> str | None:
+    """The line "SWIGGY #12345" on a platform order's KOT, so the packer matches the bag."""
+    if not order.platform_id:
+        return None
+    ref = order.platform_order_ref
+    return f"{order.platform.name.upper()} #{ref}" if ref else order.platform.name.upper()
 
 
 def _dec(value) -> Decimal:

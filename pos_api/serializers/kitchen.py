@@ -81,6 +81,18 @@ class KotOrderOut(serializers.Serializer):
     order_type = RefOut()
     table = TableRefOut(allow_null=True)
     guests = serializers.IntegerField(allow_null=True)
+    platform_name = serializers.SerializerMethodField(
+        help_text='The delivery platform of a platform order ("Swiggy"); null otherwise'
+    )
+    platform_order_ref = serializers.SerializerMethodField(
+        help_text="The platform's ref of that order, to match the bag; null otherwise"
+    )
+
+    def get_platform_name(self, order) -> str | None:
+        return order.platform.name if order.platform_id else None
+
+    def get_platform_order_ref(self, order) -> str | None:
+        return (order.platform_order_ref or None) if order.platform_id else None
 
 
 class KotOut(serializers.Serializer):

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from hub.upi import upi_qr_svg
+
 from .orders import IdField
 
 
@@ -20,6 +22,25 @@ class PrintJobOut(serializers.Serializer):
     )
     kind = serializers.CharField(help_text="kot, void, cancellation, bill or invoice")
     reprint = serializers.IntegerField(help_text="0 for the first print; n for REPRINT n")
+
+
+class BillPrintJobOut(PrintJobOut):
+    """POST /orders/{id}/print-bill: the job, and the UPI QR the bill carries, so the
+    screen that printed it can show the same code (CONTRACT 17; docs/screens.md)."""
+
+    upi_uri = serializers.SerializerMethodField(
+        help_text="The link the printed bill's QR carries (what was due when it was "
+        "printed, the check's on a split bill); null when nothing is due or no UPI id"
+    )
+    upi_qr_svg = serializers.SerializerMethodField(
+        help_text="That QR code as an SVG document (show it as an image); null with no link"
+    )
+
+    def get_upi_uri(self, job) -> str | None:
+        return (job.ticket or {}).get("upi_uri")
+
+    def get_upi_qr_svg(self, job) -> str | None:
+        return upi_qr_svg(self.get_upi_uri(job))
 
 
 class InvoicePrintJobOut(PrintJobOut):

@@ -17,6 +17,11 @@ from .common import OutletOut
 class ScreenOutletOut(OutletOut):
     timezone = serializers.CharField()
     currency = serializers.CharField()
+    locale = serializers.CharField(
+        help_text="How money reads at the outlet (en_IN: ₹12,34,567.00): the screens format "
+        "the API's plain amounts with Intl.NumberFormat(locale, currency), the paper with "
+        'Babel, so both group alike (docs/screens.md "Money on screens")'
+    )
     kds_warn_minutes = serializers.IntegerField(
         help_text="A kitchen ticket older than this shows as warning (amber)"
     )

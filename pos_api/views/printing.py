@@ -12,7 +12,13 @@ from hub.services import printing as services
 
 from ..envelope import ok, ok_page
 from ..routes import api_path
-from ..serializers.printing import InvoicePrintJobOut, PrintBillIn, PrinterOut, PrintJobOut
+from ..serializers.printing import (
+    BillPrintJobOut,
+    InvoicePrintJobOut,
+    PrintBillIn,
+    PrinterOut,
+    PrintJobOut,
+)
 from .base import HubApiView
 
 KOT_PRINT_REFUSALS = {409: [PrintingCode.NO_PRINTER]}
@@ -65,7 +71,7 @@ class OrderPrintBillApi(HubApiView):
 
     @extend_schema(
         request=PrintBillIn,
-        responses={201: PrintJobOut},
+        responses={201: BillPrintJobOut},
         summary="Print the bill on the outlet's receipt printer (or one check of it)",
         examples=[OpenApiExample("The whole bill", value={}, request_only=True)],
     )
@@ -75,7 +81,7 @@ class OrderPrintBillApi(HubApiView):
         job = services.print_job_create_for_bill(
             order=order, by=self.staff, check_id=data.get("check_id")
         )
-        return _job_response(job)
+        return _job_response(job, BillPrintJobOut)
 
 
 class OrderPrintInvoiceApi(HubApiView):

@@ -190,6 +190,8 @@ def _order_state(outlet, name: str) -> Order:
 
     if name == "draft, empty":
         return _delivery_order(outlet)
+    if name.startswith("platform"):
+        return _platform_order(outlet, name)
     if name == "kot, course 2 held":  # CONTRACT 13: a later course waits to be fired
         from hub.services.delivery import delivery_assign
         from hub.services.orders import order_create
@@ -250,6 +252,35 @@ def _order_state(outlet, name: str) -> Order:
     return order
 
 
+def _platform_order(outlet, name: str) -> Order:
+    """A Swiggy order taken in (CONTRACT 16), assigned to the demo driver so every role
+    reads it: waiting to be accepted, accepted unpaid (`kot`), or prepaid and so `paid`."""
+    from hub.models import PlatformAccount
+    from hub.services.delivery import delivery_assign
+    from hub.services.platforms import IntakeLine, IntakeOrder, platform_order_intake
+
+    Outlet = type(outlet)
+    Outlet.objects.filter(pk=outlet.pk).update(
+        auto_accept_platform_orders=name != "platform, waiting"
+    )
+    account = PlatformAccount.objects.get(platform__code="swiggy", outlet=outlet)
+    account.outlet.refresh_from_db()
+    prepaid = name != "platform, accepted"
+    order = platform_order_intake(
+        account=account,
+        intake=IntakeOrder(
+            platform_order_ref="SWG-" + name.replace(" ", "").replace(",", "-"),
+            customer_name="Neha Joshi",
+            customer_phone="+91 98450 11111",
+            items=[IntakeLine(platform_item_code="SWG-16", quantity=1)],
+            prepaid=prepaid,
+            amount=Decimal("4.72") if prepaid else None,
+        ),
+    ).order
+    delivery_assign(order_id=order.pk, outlet=outlet, driver_id=1, by=staff("cashier"))
+    return order
+
+
 ORDER_STATES = (
     "draft",
     "draft, empty",
@@ -264,6 +295,9 @@ ORDER_STATES = (
     "paid",
     "paid first, unsent",
     "cancelled",
+    "platform, waiting",
+    "platform, accepted",
+    "platform, paid",
 )
 ORDER_ROLES = ("manager", "cashier", "waiter", "chef", "driver")
 
@@ -290,6 +324,8 @@ def _try_action(client, order: dict, action: str) -> bool:
         # fire the course the order says is next (1 when none: already fired, no change)
         "fire": ("post", f"orders/{oid}/fire", {"course": order["course_to_fire"] or 1}),
         "serve": ("post", f"orders/{oid}/serve", None),
+        "accept": ("post", f"orders/{oid}/accept", None),
+        "reject": ("post", f"orders/{oid}/reject", {"reason": "out of stock"}),
     }[action]
     answer = attempt(client, *request)
     if answer.status_code >= 300:
@@ -343,6 +379,7 @@ def test_every_order_action_is_offered_somewhere_and_refused_somewhere(demo):
         "kot, split",
         "kot, course 2 held",
         "kot, ready",
+        "platform, waiting",
     ):
         order_id = _order_state(demo, state).pk
         for username in ("cashier", "chef"):

@@ -60,6 +60,7 @@ def test_the_day_moves_live_and_the_shift_closes_into_its_z_report(screens, rest
     # a cashier takes 50.00 cash for 27.28 over REST: the screen follows by itself
     _paid_takeaway(cashier, 2, 50)
     page.wait_for_selector("#today-total:has-text('54.56')", timeout=5000)
+    assert page.inner_text("#today-average") == "₹27.28"  # the report's average_ticket
     page.wait_for_selector("[data-figure=expected] dd:has-text('1,027.28')", timeout=5000)
     assert "22.72" in page.inner_text("[data-figure=change_given]")
     # the chart moved with it: the hour's bar now holds both orders (or a new hour's

@@ -83,6 +83,38 @@ def test_a_signed_order_becomes_a_paid_delivery_order_in_the_kitchen(api_as):
     assert payment.transaction_id == "SWG-1001"
 
 
+def test_the_kot_names_the_platform_and_its_ref_on_rest_events_and_paper(api_as):
+    """The packer matches the bag: "SWIGGY #SWG-1001" on every ticket of the order."""
+    from hub.services.print_tickets import kot_ticket
+    from printers.render import render_kot
+
+    order_id = post(body()).json()["data"]["order_id"]
+    kots = list(m.Kot.objects.filter(order_id=order_id).order_by("id"))
+    assert len(kots) == 2
+    for kot in kots:
+        rest = api_as("chef" if kot.kitchen_id == 1 else "manager").get(f"{POS}/kot/{kot.pk}")
+        order = rest.json()["data"]["order"]
+        assert (order["platform_name"], order["platform_order_ref"]) == ("Swiggy", "SWG-1001")
+        events = m.Event.objects.filter(type="kot.created", data__kot_id=kot.pk)
+        assert events.count() >= 2  # the kitchen's stream, the order's, the expo's
+        assert {(e.data["platform_name"], e.data["platform_order_ref"]) for e in events} == {
+            ("Swiggy", "SWG-1001")
+        }
+        assert "SWIGGY #SWG-1001" in render_kot(kot_ticket(kot_id=kot.pk)).preview
+    # the cancellation ticket too
+    cancel("SWG-1001")
+    voided = m.Event.objects.filter(type="kot.voided", data__order_id=order_id)
+    assert {e.data["platform_order_ref"] for e in voided} == {"SWG-1001"}
+    # a till order names none
+    from tests.given import order_given
+
+    till = order_given(status="kot")
+    till_kot = m.Kot.objects.filter(order=till).first()
+    data = api_as("manager").get(f"{POS}/kot/{till_kot.pk}").json()["data"]["order"]
+    assert data["platform_name"] is None and data["platform_order_ref"] is None
+    assert kot_ticket(kot_id=till_kot.pk).platform is None
+
+
 def test_the_prepayment_is_the_platform_method_and_the_till_does_not_offer_it(api_as):
     assert post(body()).status_code == 201
     order = m.Order.objects.get(platform_order_ref="SWG-1001")
@@ -250,6 +282,52 @@ def test_accept_and_reject_refuse_orders_typed_at_the_till_and_other_outlets(api
     )
 
 
+def test_a_manager_rejects_a_paid_platform_order_and_its_prepayment_is_refunded(api_as):
+    order_id = post(body()).json()["data"]["order_id"]  # auto-accepted, prepaid: paid
+    url = f"{POS}/orders/{order_id}/reject"
+    cashier = api_as("cashier")
+    assert "reject" not in cashier.get(f"{POS}/orders/{order_id}").json()["data"]["allowed_actions"]
+    refused = cashier.post(url, {"reason": "Out of paneer"}, format="json")
+    assert refused.status_code == 403
+    assert not m.Refund.objects.exists() and m.Order.objects.get(pk=order_id).status == "paid"
+    manager = api_as("manager")
+    assert "reject" in manager.get(f"{POS}/orders/{order_id}").json()["data"]["allowed_actions"]
+    rejected = manager.post(url, {"reason": "Out of paneer"}, format="json")
+    assert rejected.status_code == 200, rejected.content
+    data = rejected.json()["data"]
+    assert data["status"] == "cancelled" and data["payment_status"] == "refunded"
+    assert "reject" not in data["allowed_actions"]
+    (refund,) = m.Refund.objects.all()
+    assert refund.payment.method.code == "platform" and refund.amount == Decimal("35.16")
+    assert refund.created_by.username == "manager"
+    tickets = m.Kot.objects.filter(order_id=order_id, kind="cancellation")
+    assert sorted(tickets.values_list("kitchen_id", flat=True)) == [1, 2]
+    again = manager.post(url, {"reason": "again"}, format="json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "order_closed"
+
+
+def test_accept_and_reject_are_offered_by_role_on_waiting_platform_orders(api_as):
+    m.Outlet.objects.filter(pk=1).update(auto_accept_platform_orders=False)
+    order_id = post(body()).json()["data"]["order_id"]
+    url = f"{POS}/orders/{order_id}"
+    actions = {
+        role: api_as(role).get(url).json()["data"]["allowed_actions"]
+        for role in ("waiter", "cashier", "manager")
+    }
+    assert "accept" not in actions["waiter"] and "reject" not in actions["waiter"]
+    assert {"accept", "reject"} <= set(actions["cashier"])
+    assert {"accept", "reject"} <= set(actions["manager"])
+    accepted = api_as("cashier").post(f"{url}/accept").json()["data"]
+    assert accepted["status"] == "paid"
+    assert "accept" not in accepted["allowed_actions"]
+    assert "reject" not in accepted["allowed_actions"]  # paid: a manager's
+    from tests.given import order_given
+
+    till = order_given(status="draft")  # typed at the till: neither
+    till_actions = api_as("manager").get(f"{POS}/orders/{till.pk}").json()["data"]
+    assert not {"accept", "reject"} & set(till_actions["allowed_actions"])
+
+
 def test_a_reject_after_accept_sends_cancellation_tickets(api_as):
     response = post(body(prepaid=False, amount=None))
     order_id = response.json()["data"]["order_id"]
@@ -306,10 +384,85 @@ def test_a_platform_cancellation_sends_cancellation_tickets_to_the_kitchens(demo
     assert counts() == before
 
 
-def test_a_platform_cancellation_is_signed_scoped_and_refused_once_paid(demo):
+def test_a_platform_cancellation_is_signed_and_scoped(demo):
     post(body())  # prepaid and auto-accepted: paid
+    before = counts()
     assert cancel("SWG-1001", secret="wrong").status_code == 401
     assert cancel("SWG-1001", "zomato").status_code == 404  # zomato has no such ref
     assert cancel("SWG-404").status_code == 404
-    paid = cancel("SWG-1001")
-    assert paid.status_code == 409 and paid.json()["error"]["code"] == "order_closed"
+    assert cancel("SWG-1001", outlet="002").status_code in (401, 404)
+    assert counts() == before
+
+
+def _events(order_id: int) -> list[str]:
+    return list(
+        m.Event.objects.filter(data__order_id=order_id)
+        .order_by("id")
+        .values_list("type", flat=True)
+    )
+
+
+def test_a_platform_cancels_its_paid_order_refunded_by_the_platform_method(demo):
+    """Auto-accepted and prepaid = `paid` with its KOTs in the kitchens: the platform's
+    cancellation refunds the prepayment (method `platform`), voids every line, sends one
+    cancellation ticket per kitchen and records payment.refunded then order.cancelled."""
+    order_id = post(body()).json()["data"]["order_id"]
+    assert m.Order.objects.get(pk=order_id).status == "paid"
+    response = cancel("SWG-1001", reason="Rider unavailable")
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["status"] == "cancelled"
+    order = m.Order.objects.get(pk=order_id)
+    assert order.cancel_reason == "Swiggy: Rider unavailable"
+    assert order.payment_status == "refunded" and order.refunded_total == Decimal("35.16")
+    (payment,) = order.payments.all()
+    assert payment.method.code == "platform" and payment.refunded_amount == Decimal("35.16")
+    (refund,) = m.Refund.objects.filter(payment=payment)
+    assert refund.amount == Decimal("35.16") and refund.created_by.username == "platforms-001"
+    assert set(order.items.values_list("status", flat=True)) == {"void"}
+    tickets = m.Kot.objects.filter(order_id=order_id, kind="cancellation")
+    assert sorted(tickets.values_list("kitchen_id", flat=True)) == [1, 2]
+    assert not m.Kot.objects.filter(order_id=order_id, kind="new").exclude(status="cancelled")
+    kinds = _events(order_id)
+    assert kinds.index("payment.refunded") < kinds.index("order.cancelled")
+    assert "kot.voided" in kinds
+    assert m.AuditEntry.objects.filter(order=order, kind="refund").count() == 1
+    before = counts()
+    again = cancel("SWG-1001")  # the platform's repeat: answered, nothing twice
+    assert again.status_code == 200 and again.json()["data"]["status"] == "cancelled"
+    assert counts() == before and m.Refund.objects.count() == 1
+
+
+def test_a_platform_refund_needs_no_open_shift(demo):
+    """No cash leaves a drawer: an outlet that requires an open shift for payments still
+    takes the platform's cancellation."""
+    order_id = post(body()).json()["data"]["order_id"]
+    m.Outlet.objects.filter(pk=1).update(requires_open_shift=True)
+    assert m.Shift.objects.filter(outlet_id=1, closed_at__isnull=True).count() == 0
+    response = cancel("SWG-1001")
+    assert response.status_code == 200, response.content
+    assert m.Order.objects.get(pk=order_id).payment_status == "refunded"
+
+
+def test_a_delivered_or_till_paid_platform_order_stays_closed(demo):
+    order_id = post(body()).json()["data"]["order_id"]
+    m.Order.objects.filter(pk=order_id).update(delivery_status="delivered")
+    before = counts()
+    closed = cancel("SWG-1001")
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "order_closed"
+    assert counts() == before and not m.Refund.objects.exists()
+    # paid at the door in cash (not prepaid): that money is the till's, not the platform's
+    other = post(body(ref="SWG-3003", prepaid=False, amount=None)).json()["data"]["order_id"]
+    cash = m.PaymentMethod.objects.get(code="cash")
+    order = m.Order.objects.get(pk=other)
+    from hub.services.payments import PaymentRequest, payments_capture
+
+    payments_capture(
+        order_id=other,
+        outlet=order.outlet,
+        requests=[PaymentRequest(payment_method=cash.code, amount=order.total)],
+        by=m.Staff.objects.get(username="cashier"),
+    )
+    assert m.Order.objects.get(pk=other).status == "paid"
+    refused = cancel("SWG-3003")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "order_closed"
+    assert m.Order.objects.get(pk=other).status == "paid"

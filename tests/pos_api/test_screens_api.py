@@ -24,6 +24,7 @@ def test_a_cook_gets_their_kitchen_and_the_outlets_ticket_thresholds(api_as):
         "name": "DesiBits Demo",
         "timezone": "Asia/Kolkata",
         "currency": "INR",
+        "locale": "en_IN",
         "kds_warn_minutes": 7,
         "kds_late_minutes": 15,
         "kot_ack_seconds": 30,

@@ -66,6 +66,47 @@ def test_print_bill_and_invoice(api_as):
     assert again["invoice_number"] == data["invoice_number"] and again["reprint"] == 1
 
 
+def test_print_bill_answers_the_upi_qr_the_bill_carries(api_as):
+    """The tablet shows the printed bill's QR (CONTRACT 17): the link is the order's
+    `upi_uri`, the SVG decodes back to it; nothing due, no QR."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    order = billed()
+    cashier = api_as("cashier")
+    due = cashier.get(f"{BASE}/orders/{order.pk}").json()["data"]["upi_uri"]
+    assert due and due.startswith("upi://pay?")
+    data = cashier.post(f"{BASE}/orders/{order.pk}/print-bill").json()["data"]
+    assert data["upi_uri"] == due
+    job = PrintJob.objects.get(pk=data["job_id"])
+    assert job.ticket["upi_uri"] == due  # the paper's QR carries the same link
+    svg = data["upi_qr_svg"]
+    assert svg.startswith("<svg") and "<script" not in svg
+    # draw the SVG's modules as pixels and read it as a phone would
+    import re
+
+    size = int(re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).group(1))
+    scale = 8
+    image = Image.new("L", (size * scale, size * scale), 255)
+    pixels = image.load()
+    for x, y in re.findall(r"M(\d+),(\d+)H", svg):
+        for dx in range(scale):
+            for dy in range(scale):
+                pixels[int(x) * scale + dx, int(y) * scale + dy] = 0
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    (code,) = zxingcpp.read_barcodes(image)
+    assert code.text == due
+    # paid off: the bill prints without a QR, and the answer has none
+    from tests.printers.conftest import paid
+
+    settled = paid(order)
+    again = cashier.post(f"{BASE}/orders/{settled.pk}/print-bill").json()["data"]
+    assert again["upi_uri"] is None and again["upi_qr_svg"] is None
+
+
 def test_invoice_of_an_unbilled_order_is_409(api_as):
     order = take_order()
     send(order)

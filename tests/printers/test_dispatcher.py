@@ -83,6 +83,30 @@ def test_a_kot_print_reaches_the_network_printer_as_escpos(api_as, fake_printer)
     assert "REPRINT 1" in paper(jobs[1]) and kot.number in paper(jobs[1])
 
 
+@pytest.mark.embedded
+@pytest.mark.parametrize(("profile", "columns"), [("TM-T88V", 42), ("default", 48)])
+def test_a_bill_reaches_an_80mm_printer_at_the_columns_of_its_head(
+    api_as, fake_printer, profile, columns
+):
+    """An 80 mm TM-T88V has 512 dots: 42 characters of font A, not the 576-dot 48."""
+    from .conftest import billed
+
+    fake_printer.on()
+    receipt = use_network_printer(2, fake_printer)
+    receipt.paper_width_mm, receipt.profile = 80, profile
+    receipt.save()
+    order = billed(table_id=5)
+    assert api_as("cashier").post(f"{BASE}/orders/{order.pk}/print-bill").status_code == 201
+    call_command("print_dispatcher", "--once")
+    (received,) = fake_printer.wait_for(1)
+    # the text lines (not the raster blocks of the rupee sign and the QR, nor commands)
+    lines = [line for line in paper(received).split("\n") if line.isascii() and line.isprintable()]
+    assert "-" * columns in lines  # the rule spans the head exactly
+    assert max(len(line) for line in lines) == columns
+    subtotal = next(line for line in lines if line.startswith("Subtotal"))
+    assert len(subtotal) == columns
+
+
 def test_printer_off_then_on_the_job_waits_is_retried_and_prints_once(api_as, fake_printer):
     use_network_printer(1, fake_printer)  # nothing listens on the port: the printer is off
     client = api_as("waiter")

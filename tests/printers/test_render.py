@@ -146,6 +146,18 @@ def test_a_kot_sent_by_someone_else_prints_the_waiter_and_the_sender():
 
 
 @pytest.mark.embedded
+def test_a_platform_order_kot_prints_the_platform_and_its_ref_big():
+    ticket = replace(KOT, table=None, order_type="Delivery", platform="SWIGGY #12345")
+    rendered = render_kot(ticket, paper_width_mm=58)
+    text = paper_text(rendered.payload)
+    assert "SWIGGY #12345" in text and "SWIGGY #12345" in rendered.preview
+    # double size, in the run of the number and the order type
+    assert DOUBLE + b"\x1bE\x00\x1ba\x00KOT-007\nDELIVERY\nSWIGGY #12345\n" in rendered.payload
+    assert text.index("DELIVERY") < text.index("SWIGGY #12345") < text.index("Order ORD-001-12")
+    assert "SWIGGY" not in paper_text(render_kot(KOT).payload)  # a till order: no line
+
+
+@pytest.mark.embedded
 def test_reprint_and_addon_are_marked_on_paper():
     rendered = render_kot(replace(KOT, kind="addon", reprint=2))
     text = paper_text(rendered.payload)
@@ -184,8 +196,11 @@ def test_void_and_cancellation_tickets(kind, header, prefix):
 
 
 @pytest.mark.embedded
-@pytest.mark.parametrize(("width", "columns"), [(58, 32), (80, 48)])
-def test_every_line_fits_the_paper(width, columns):
+@pytest.mark.parametrize(
+    ("width", "profile", "columns"),
+    [(58, "default", 32), (80, "default", 48), (80, "TM-T88V", 42), (58, "TM-T88V", 32)],
+)
+def test_every_line_fits_the_paper(width, profile, columns):
     long = replace(
         KOT,
         lines=(
@@ -206,10 +221,14 @@ def test_every_line_fits_the_paper(width, columns):
         check_shared_equally=True,
     )
     for rendered in (
-        render_kot(long, paper_width_mm=width),
-        render_bill(BILL, paper_width_mm=width),
-        render_bill(long_bill, paper_width_mm=width),
-        render_bill(replace(BILL, invoice_number="INV/001/2025-26/000001"), paper_width_mm=width),
+        render_kot(long, paper_width_mm=width, profile=profile),
+        render_bill(BILL, paper_width_mm=width, profile=profile),
+        render_bill(long_bill, paper_width_mm=width, profile=profile),
+        render_bill(
+            replace(BILL, invoice_number="INV/001/2025-26/000001"),
+            paper_width_mm=width,
+            profile=profile,
+        ),
         # an unknown zone prints the time with "UTC" after it, still within the paper
         render_bill(
             replace(
@@ -218,14 +237,34 @@ def test_every_line_fits_the_paper(width, columns):
                 outlet=replace(BILL.outlet, timezone="Asia/Calcuta"),
             ),
             paper_width_mm=width,
+            profile=profile,
         ),
     ):
         for line in rendered.preview.splitlines():
             assert len(line) <= columns, line
+        # and on paper: no text line between two commands is wider than the head
+        for line in paper_text(rendered.payload).splitlines():
+            assert len(line) <= columns, line
     # the subtotal's amount ends exactly at the right edge
-    preview = render_bill(BILL, paper_width_mm=width).preview
-    subtotal = next(line for line in preview.splitlines() if line.startswith("Subtotal"))
+    rendered = render_bill(BILL, paper_width_mm=width, profile=profile)
+    subtotal = next(line for line in rendered.preview.splitlines() if line.startswith("Subtotal"))
     assert len(subtotal) == columns and subtotal.endswith("30.48")
+    assert b"\n" + b"-" * columns + b"\n" in rendered.payload  # the rule spans the head
+
+
+@pytest.mark.embedded
+def test_the_columns_follow_the_heads_dots_not_the_papers_millimetres():
+    from printers.render import columns_for, paper_dots
+
+    assert (paper_dots(58), columns_for(58)) == (384, 32)
+    assert (paper_dots(80), columns_for(80)) == (576, 48)
+    # an 80 mm Epson TM-T88V has a 512-dot head: 42 characters of font A, as its profile says
+    from escpos.capabilities import get_profile
+
+    assert (paper_dots(80, "TM-T88V"), columns_for(80, "TM-T88V")) == (512, 42)
+    assert get_profile("TM-T88V").profile_data["fonts"]["0"]["columns"] == 42
+    assert columns_for(80, "TM-T20II") == 48  # a 576-dot head prints all 48
+    assert columns_for(58, "TM-T88V") == 32  # 58 mm paper in it: the paper is narrower
 
 
 @pytest.mark.embedded

@@ -311,6 +311,29 @@ def scenario_kot_created(outlet):
         order_id=order.pk, outlet=outlet, by=staff("waiter"), items=kept + _items((12, 1)) + chosen
     )
     send(outlet, order)  # an add-on
+    _platform_order(outlet, "SWG-7001")  # a Swiggy order: its tickets say "SWIGGY #SWG-7001"
+
+
+def _platform_order(outlet, ref: str, amount: str | None = None):
+    """A Swiggy order taken in and auto-accepted (CONTRACT 16): its KOTs are sent; with
+    `amount` a prepaid masala chai (4.72 with GST: paid at once), else a paneer and a chai."""
+    from hub.models import PlatformAccount
+    from hub.services.platforms import IntakeLine, IntakeOrder, platform_order_intake
+
+    account = PlatformAccount.objects.get(platform__code="swiggy", outlet=outlet)
+    return platform_order_intake(
+        account=account,
+        intake=IntakeOrder(
+            platform_order_ref=ref,
+            customer_name="Neha Joshi",
+            customer_phone="+91 98450 11111",
+            items=[IntakeLine("SWG-16", 1)]
+            if amount
+            else [IntakeLine("SWG-15", 1), IntakeLine("SWG-16", 1)],
+            prepaid=amount is not None,
+            amount=Decimal(amount) if amount else None,
+        ),
+    ).order
 
 
 def scenario_kot_status_changed(outlet):
@@ -403,6 +426,16 @@ def scenario_payment_received(outlet):
     send(outlet, paid_first)
 
 
+def scenario_payment_refunded_platform(outlet):
+    """The platform cancels its paid order: the prepayment refunded, the order cancelled."""
+    from hub.models import PlatformAccount
+    from hub.services.platforms import platform_order_cancel
+
+    assert _platform_order(outlet, "SWG-7002", amount="4.72").status == "paid"
+    account = PlatformAccount.objects.get(platform__code="swiggy", outlet=outlet)
+    platform_order_cancel(account=account, ref="SWG-7002", reason="Guest cancelled")
+
+
 def scenario_payment_refunded(outlet):
     from hub.services.orders import order_create
     from hub.services.payments import payment_refund
@@ -417,6 +450,7 @@ def scenario_payment_refunded(outlet):
         reason="cold food",
         by=staff("manager"),
     )
+    scenario_payment_refunded_platform(outlet)
 
 
 def scenario_table_status_changed(outlet):

@@ -52,5 +52,7 @@ class Command(BaseCommand):
             if data is not None:
                 Path(target).write_bytes(data)
             else:
-                paper_png(payload, dots=dots, columns=columns_for(width)).save(target)
+                paper_png(payload, dots=dots, columns=columns_for(width, job.printer.profile)).save(
+                    target
+                )
             self.stdout.write(f"wrote {target}")

@@ -213,6 +213,8 @@ def test_kot_created_is_recorded_on_kitchen_table_and_orders_streams_with_the_wh
         "order_version": Order.objects.get(pk=order.pk).version,
         "table_id": 5,
         "table_name": on_kitchen["table_name"],
+        "platform_name": None,  # a till order: no delivery platform
+        "platform_order_ref": None,
         "guests": None,
         "waiter_name": staff["waiter"].name,
         "sent_by_name": staff["waiter"].name,

@@ -169,10 +169,28 @@
     return Math.max(0, Math.floor((now() - t) / 60000));
   }
 
+  // The outlet's locale as a BCP 47 tag ("en_IN" -> "en-IN"), from GET /me; undefined
+  // (the browser's) when unknown or not one Intl knows.
+  function outletLocale() {
+    const data = me();
+    const locale = data && data.outlet && data.outlet.locale;
+    if (!locale) return undefined;
+    const tag = locale.replace(/_/g, "-");
+    try {
+      return Intl.NumberFormat.supportedLocalesOf([tag]).length ? tag : undefined;
+    } catch (e) {
+      return undefined;
+    }
+  }
+
+  // An amount the hub computed, written as the outlet's locale writes money (en_IN:
+  // "₹12,34,567.00", the lakh grouping and the rupee sign the bills print with Babel).
+  // Formatting only: the value is the API's, never added to or rounded here beyond the
+  // currency's two decimals it already has (docs/screens.md "Money on screens").
   function money(amount, currency) {
     const value = Number(amount || 0);
     try {
-      return new Intl.NumberFormat(undefined, {
+      return new Intl.NumberFormat(outletLocale(), {
         style: "currency",
         currency: currency || "INR",
       }).format(value);
@@ -248,6 +266,7 @@
     toSignIn,
     now,
     outletZone,
+    outletLocale,
     formatTime,
     minutesSince,
     money,

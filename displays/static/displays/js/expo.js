@@ -87,6 +87,7 @@
             order.table || TYPE_LABEL[order.orderType] || (order.orderType || "").toUpperCase()
           ),
         ]),
+        order.platform ? el("div", { class: "ticket-platform" }, order.platform) : null,
         order.ready ? el("div", { class: "expo-pass" }, "READY AT THE PASS") : null,
         ...order.tickets.map(station),
         order.serve

@@ -169,7 +169,8 @@
           " " +
           (ticket.status === "held" ? "held" : ageClass(ticket)),
         dataset: { kotId: ticket.id, status: ticket.status, kind: ticket.kind },
-        "aria-label": ticket.number + " " + whereLabel(ticket),
+        "aria-label":
+          ticket.number + " " + whereLabel(ticket) + (ticket.platform ? " " + ticket.platform : ""),
       },
       [
         el("header", { class: "ticket-head" }, [
@@ -191,6 +192,7 @@
             el("span", { class: "age" }, ageText(ticket)),
           ]),
         ]),
+        ticket.platform ? el("div", { class: "ticket-platform" }, ticket.platform) : null,
         el("div", { class: "ticket-meta" }, meta.join(" · ")),
         ticket.voidsNumber
           ? el("div", { class: "ticket-reason" }, [

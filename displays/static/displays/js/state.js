@@ -69,6 +69,13 @@
     return (line.modifiers || []).map((m) => ({ name: m.name, quantity: m.quantity || 1 }));
   }
 
+  // A delivery platform's order is named on its ticket as the hub sends it, "SWIGGY #12345",
+  // so the packer matches the bag (the same words as the printed KOT); null otherwise.
+  function platformLabel(name, ref) {
+    if (!name) return null;
+    return name.toUpperCase() + (ref ? " #" + ref : "");
+  }
+
   function ticketFromRest(kot) {
     return {
       id: kot.id,
@@ -83,6 +90,7 @@
       orderType: kot.order.order_type.code,
       tableId: kot.order.table ? kot.order.table.id : null,
       tableName: kot.order.table ? kot.order.table.name : null,
+      platform: platformLabel(kot.order.platform_name, kot.order.platform_order_ref),
       guests: kot.order.guests,
       waiter: kot.waiter_name,
       voidsId: kot.voids_kot_id,
@@ -120,6 +128,7 @@
       orderType: d.order_type,
       tableId: d.table_id,
       tableName: d.table_name,
+      platform: platformLabel(d.platform_name, d.platform_order_ref),
       guests: d.guests,
       waiter: d.waiter_name,
       voidsId: d.voids_kot_id || null,
@@ -318,6 +327,7 @@
         status: t.status,
         table: t.tableName,
         orderType: t.orderType,
+        platform: t.platform,
         orderNumber: t.orderNumber,
         voidsNumber: t.voidsNumber,
         reason: t.voidsNumber ? t.reason : "",
@@ -423,6 +433,7 @@
             number: tickets[0].orderNumber,
             table: tickets[0].tableName,
             orderType: tickets[0].orderType,
+            platform: tickets[0].platform,
             ready: ready,
             serve: ready && state.mayServe,
             tickets: tickets,

@@ -192,6 +192,161 @@
     unseenBox.hidden = rows.length === 0;
   }
 
+  // --- delivery platform orders waiting to be accepted (CONTRACT 16) ------------------
+  // A Swiggy or Zomato order taken in without auto-accept waits in `draft`. The strip lists
+  // them with the Accept and Reject buttons the hub offers this caller (`allowed_actions`:
+  // a cashier or manager; a waiter sees no strip), re-read on each order event.
+
+  const platformBox = document.getElementById("platform-orders");
+  const PLATFORM_ACTIONS = ["accept", "reject"];
+  let deliveryTypeId = null;
+  let platformOrders = []; // OrderOut of the waiting platform orders offering accept/reject
+  let rejecting = null; // the order id whose reject reason is being typed
+  let platformTimer = null;
+
+  function mayHandlePlatform() {
+    return ((meData && meData.order_actions) || []).some((a) => PLATFORM_ACTIONS.includes(a));
+  }
+
+  async function loadPlatformOrders() {
+    if (!mayHandlePlatform() || deliveryTypeId === null) {
+      platformOrders = [];
+      renderPlatform();
+      return;
+    }
+    try {
+      const rows = await apiAll("orders?status=draft&order_type_id=" + deliveryTypeId);
+      platformOrders = rows
+        .filter((o) => o.delivery && o.delivery.platform)
+        .filter((o) => PLATFORM_ACTIONS.some((a) => allows(o, a)))
+        .reverse(); // oldest first: the longest waiting at the left
+    } catch (e) {
+      toast(e.message, "error");
+    }
+    renderPlatform();
+  }
+
+  function loadPlatformOrdersSoon() {
+    clearTimeout(platformTimer);
+    platformTimer = setTimeout(loadPlatformOrders, 150);
+  }
+
+  function platformLabel(o) {
+    const ref = o.delivery.platform_order_ref;
+    return o.delivery.platform.name.toUpperCase() + (ref ? " #" + ref : "");
+  }
+
+  function renderPlatform() {
+    platformBox.hidden = platformOrders.length === 0;
+    platformBox.replaceChildren(
+      ...platformOrders.map((o) => {
+        const label = platformLabel(o);
+        const lines = (o.items || [])
+          .filter((i) => i.status !== "void")
+          .map((i) => i.quantity + "× " + i.name)
+          .join(", ");
+        const buttons = [];
+        if (allows(o, "accept")) {
+          buttons.push(
+            el(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-primary",
+                "aria-label": "Accept " + label,
+                dataset: { action: "accept" },
+                onclick: (ev) => platformAct(o, "accept", null, ev.currentTarget),
+              },
+              "Accept"
+            )
+          );
+        }
+        if (allows(o, "reject") && rejecting !== o.id) {
+          buttons.push(
+            el(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-danger",
+                "aria-label": "Reject " + label,
+                dataset: { action: "reject" },
+                onclick: () => {
+                  rejecting = o.id;
+                  renderPlatform();
+                  const input = platformBox.querySelector("input.reject-reason");
+                  if (input) input.focus();
+                },
+              },
+              "Reject"
+            )
+          );
+        }
+        const reasonForm =
+          rejecting === o.id
+            ? el(
+                "form",
+                {
+                  class: "reject-form",
+                  onsubmit: (ev) => {
+                    ev.preventDefault();
+                    const reason = ev.currentTarget.querySelector("input").value.trim();
+                    if (!reason) return;
+                    platformAct(o, "reject", reason, ev.currentTarget.querySelector("button"));
+                  },
+                },
+                [
+                  el("input", {
+                    class: "reject-reason",
+                    type: "text",
+                    required: true,
+                    maxlength: "200",
+                    placeholder: "Why? (the platform is told)",
+                    "aria-label": "Reason to reject " + label,
+                  }),
+                  el("button", { type: "submit", class: "btn btn-danger" }, "Reject order"),
+                  el(
+                    "button",
+                    {
+                      type: "button",
+                      class: "btn btn-quiet",
+                      onclick: () => {
+                        rejecting = null;
+                        renderPlatform();
+                      },
+                    },
+                    "Keep"
+                  ),
+                ]
+              )
+            : null;
+        return el("article", { class: "platform-order", dataset: { orderId: o.id } }, [
+          el("div", { class: "platform-head" }, [
+            el("strong", { class: "platform-label" }, label),
+            el("span", { class: "platform-number" }, o.order_number),
+            el("span", { class: "platform-total" }, money(o.total, currency())),
+          ]),
+          el("div", { class: "platform-lines" }, lines),
+          o.customer ? el("div", { class: "platform-customer" }, o.customer.name) : null,
+          el("div", { class: "platform-actions" }, buttons),
+          reasonForm,
+        ]);
+      })
+    );
+  }
+
+  async function platformAct(o, action, reason, buttonNode) {
+    if (buttonNode) buttonNode.disabled = true;
+    try {
+      const body = action === "reject" ? { reason: reason } : undefined;
+      await api("POST", "orders/" + o.id + "/" + action, body);
+      toast(platformLabel(o) + (action === "accept" ? " accepted: sent to the kitchen" : " rejected"), "ok");
+      rejecting = null;
+    } catch (e) {
+      toast(e.message, "error");
+    }
+    await loadPlatformOrders();
+  }
+
   async function markServed(kotId, buttonNode) {
     buttonNode.disabled = true;
     try {
@@ -512,6 +667,7 @@
       el("ul", { class: "lines", "aria-label": "Order lines" }, lines),
       lines.length === 0 ? el("p", { class: "muted" }, "No items yet: add from the menu below.") : null,
       saving.count ? el("p", { class: "muted saving", role: "status" }, "Saving…") : null,
+      upiView(orderData),
       checksView(orderData),
       el("div", { class: "order-actions" }, [
         el(
@@ -535,6 +691,19 @@
                 onclick: () => openSplitter(orderData),
               },
               (orderData.checks || []).length ? "Split again" : "Split bill"
+            )
+          : null,
+        // one bill for the whole order (a split order prints per check, below)
+        allows(orderData, "print_bill") && !(orderData.checks || []).length && !saving.count
+          ? el(
+              "button",
+              {
+                type: "button",
+                id: "print-bill",
+                class: "btn",
+                onclick: (ev) => printBill(orderData, ev.currentTarget),
+              },
+              "Print bill"
             )
           : null,
         // the hub says which course fires next and whether this waiter may fire it
@@ -678,11 +847,71 @@
     }
   }
 
+  // --- the UPI QR of a printed bill (CONTRACT 17) ---------------------------------------
+  // The guest may scan the tablet instead of the paper: after "Print bill" the panel shows
+  // the QR the hub drew for the bill just printed (`upi_qr_svg` of the print-bill answer,
+  // the same link the paper's QR carries), until the order has nothing left due (its
+  // `upi_uri` is null) or the waiter closes it. The tablet builds no link and no amount.
+  let shownQr = null; // {orderId, svg, label}
+
+  function upiView(orderData) {
+    if (!shownQr || shownQr.orderId !== orderData.id) return null;
+    if (!orderData.upi_uri) {
+      shownQr = null; // paid meanwhile: nothing to scan
+      return null;
+    }
+    return el("figure", { class: "upi-qr", "aria-label": "UPI QR to pay " + shownQr.label }, [
+      el("img", {
+        src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(shownQr.svg),
+        alt: "UPI QR code to pay " + shownQr.label,
+        width: "240",
+        height: "240",
+      }),
+      el("figcaption", {}, [
+        el("strong", {}, "Scan to pay"),
+        " " + shownQr.label,
+        el(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-small",
+            "aria-label": "Close the UPI QR",
+            onclick: () => {
+              shownQr = null;
+              renderPanel();
+            },
+          },
+          "Done"
+        ),
+      ]),
+    ]);
+  }
+
+  function showQr(orderData, job, label) {
+    if (!job.upi_qr_svg) return;
+    shownQr = { orderId: orderData.id, svg: job.upi_qr_svg, label: label };
+    renderPanel();
+  }
+
+  async function printBill(orderData, buttonNode) {
+    buttonNode.disabled = true;
+    try {
+      const job = await api("POST", "orders/" + orderData.id + "/print-bill", {});
+      toast("Bill sent to " + job.printer.name, "ok");
+      showQr(orderData, job, money(orderData.balance_due, currency()));
+    } catch (e) {
+      toast(e.message, "error");
+    } finally {
+      buttonNode.disabled = false;
+    }
+  }
+
   async function printCheck(orderData, check, buttonNode) {
     buttonNode.disabled = true;
     try {
       const job = await api("POST", "orders/" + orderData.id + "/print-bill", { check_id: check.id });
       toast("Check " + check.number + " sent to " + job.printer.name, "ok");
+      showQr(orderData, job, "check " + check.number + " " + money(check.balance_due, currency()));
     } catch (e) {
       toast(e.message, "error");
     } finally {
@@ -1507,6 +1736,7 @@
       toast(d.name + of + (d.is_available ? " is back" : " is sold out"), "info");
     }
     if ((state.needs || []).includes("menu")) reloadMenu();
+    if (PLATFORM_EVENTS.has(event.type)) loadPlatformOrdersSoon();
     renderFloor();
     renderAlerts();
     renderPass();
@@ -1515,6 +1745,14 @@
     else renderPanel();
     refreshChooser(); // an option sold out or back greys or lights up at once
   }
+
+  // what may add a platform order to the strip or take one off (accepted, rejected, paid)
+  const PLATFORM_EVENTS = new Set([
+    "order.created",
+    "order.status_changed",
+    "order.cancelled",
+    "kot.created",
+  ]);
 
   // A menu change the events cannot place (an item moved or new): the hub places it.
   let menuReloading = false;
@@ -1545,6 +1783,8 @@
       const types = await api("GET", "order-types");
       const dineIn = types.find((t) => t.code === "dine_in");
       dineInTypeId = dineIn ? dineIn.id : null;
+      const delivery = types.find((t) => t.code === "delivery");
+      deliveryTypeId = delivery ? delivery.id : null;
     } catch (e) {
       toast(e.message, "error");
     }
@@ -1557,13 +1797,14 @@
     const ordersSocket = new window.HubSocket({
       path: "/ws/v1/orders/",
       onEvent: onEvent,
-      onResync: load,
+      onResync: () => Promise.all([load(), loadPlatformOrders()]),
       onCaughtUp: caughtUp,
       onRefused: () => toast("This account may not watch the floor.", "error"),
     });
     window.HubSocket.indicator(document.getElementById("conn"));
     floorSocket.start();
     ordersSocket.start();
+    loadPlatformOrders();
     window.waiter.sockets = [floorSocket, ordersSocket];
   }
 
