@@ -46,6 +46,8 @@ def test_transfer_over_rest_with_events(api_as):
         "expo.1",
         "kitchen.1",
         "kitchen.2",
+        "orders.1",  # and to the waiter tablets' stream (their "ready at the pass")
+        "orders.1",
     ]
     detail = waiter.get("/api/v1/pos/tables/8").json()["data"]
     assert detail["status"] == "occupied" and detail["current_order"]["id"] == order["id"]
