@@ -34,6 +34,7 @@ def test_a_database_error_in_a_view_answers_503_in_the_envelope(api_as, monkeypa
         "error": {
             "code": "service_unavailable",
             "message": "The hub cannot reach its database right now; retry in a few seconds.",
+            "request_id": response["X-Request-Id"],  # the id the logs carry (docs/operations.md)
         },
     }
     assert int(response["Retry-After"]) > 0
