@@ -61,6 +61,7 @@ from hub.services.order_core import order_closed_error, order_lock
 from hub.services.order_lines import ItemInput, ModifierInput
 from hub.services.orders import order_cancel, order_cancel_refusal, order_create
 from hub.services.payments import PaymentRequest, payment_refund, payments_capture
+from hub.services.sales_summary import sales_summary_remove, sales_summary_share
 
 PLATFORM_METHOD = "platform"
 MAX_LINES = 100
@@ -438,6 +439,9 @@ def _cancel(*, order_id: int, outlet: Outlet, by: Staff, reason: str, platform: 
     refused = refusal(order, by)
     if refused is not None:
         raise refused
+    # A paid order is in the day's sales summary: read its share while it is still paid,
+    # take it back once it is cancelled (last: the summary rows are lock step 8a).
+    share = sales_summary_share(order=order) if order.status == Order.Status.PAID else []
     for payment in Payment.objects.filter(order=order, method__code=PLATFORM_METHOD).order_by("id"):
         left = payment.amount - payment.refunded_amount
         if left > 0:
@@ -450,7 +454,12 @@ def _cancel(*, order_id: int, outlet: Outlet, by: Staff, reason: str, platform: 
                 by=by,
                 at_till=False,
             )
-    return order_cancel(order_id=order_id, outlet=outlet, by=by, reason=reason, refusal=refusal)
+    cancelled = order_cancel(
+        order_id=order_id, outlet=outlet, by=by, reason=reason, refusal=refusal
+    )
+    if share:
+        sales_summary_remove(share=share)
+    return cancelled
 
 
 @service_transaction

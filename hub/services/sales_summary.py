@@ -61,8 +61,9 @@ def _share(part: str, over: str) -> str:
     return ", ".join(f"{part} * o.{f} / NULLIF(o.{over}, 0) AS {f}" for f in FIGURES)
 
 
-def _select(where: str, zone: str) -> tuple[str, list[Any]]:
-    """The summary rows of the paid orders matching `where` (on hub_order as `o`)."""
+def _select(where: str, zone: str, *, insert: bool = True) -> tuple[str, list[Any]]:
+    """The summary rows of the paid orders matching `where` (on hub_order as `o`), as an
+    INSERT of them (or, `insert=False`, the SELECT alone)."""
     hour_sql, hour_params = connection.ops.datetime_extract_sql("hour", "paid_at", (), zone)
     order_figures = ", ".join(f"o.{f} AS {f}" for f in FIGURES)
     branches = [
@@ -87,7 +88,7 @@ def _select(where: str, zone: str) -> tuple[str, list[Any]]:
         f"{_share('p.amount', 'paid_total')} FROM hub_payment p JOIN o ON o.id = p.order_id"
     )
     sums = ", ".join(f"COALESCE(SUM(r.{f}), 0)" for f in FIGURES)
-    sql = (
+    with_clause = (
         "WITH o AS ("
         f"SELECT id, outlet_id, business_date, guests, {', '.join(FIGURES)}, paid_total, "
         f"{hour_sql} AS paid_hour, created_by_id, order_type_id, platform_id "
@@ -97,15 +98,21 @@ def _select(where: str, zone: str) -> tuple[str, list[Any]]:
         "JOIN o ON o.id = i.order_id JOIN hub_menuitem m ON m.id = i.menu_item_id "
         "WHERE i.status <> 'void'), "
         "q AS (SELECT order_id, SUM(quantity) AS quantity FROM l GROUP BY order_id) "
+    )
+    insert_clause = (
         "INSERT INTO hub_salesdaysummary (outlet_id, business_date, dimension, group_key, "
         f"quantity, orders, covers, {', '.join(FIGURES)}) "
+    )
+    select_clause = (
         "SELECT r.outlet_id, r.business_date, r.dimension, r.group_key, SUM(r.quantity), "
         f"COUNT(DISTINCT r.order_id), SUM(r.covers), {sums} FROM ({' UNION ALL '.join(branches)}) r "
         # WHERE: SQLite reads an INSERT ... SELECT's ON CONFLICT unambiguously only after one
         "WHERE 1 = 1 GROUP BY r.outlet_id, r.dimension, r.business_date, r.group_key "
         "ORDER BY r.outlet_id, r.dimension, r.business_date, r.group_key"
     )
-    return sql, list(hour_params)
+    if not insert:
+        return with_clause + select_clause, list(hour_params)
+    return with_clause + insert_clause + select_clause, list(hour_params)
 
 
 _ADD = " ON CONFLICT (outlet_id, dimension, business_date, group_key) DO UPDATE SET " + ", ".join(
@@ -121,6 +128,39 @@ def sales_summary_add(*, order: Order) -> None:
     sql, params = _select("id = %s", outlet_zone(order.outlet).key)
     with connection.cursor() as cursor:
         cursor.execute(sql + _ADD, [*params, order.pk])
+
+
+def sales_summary_share(*, order: Order) -> list[tuple]:
+    """What a paid order added to its day's rows, read now (a plain read, no lock):
+    for sales_summary_remove once the order is no longer paid. Rows in sorted order."""
+    assert order.status == Order.Status.PAID
+    sql, params = _select("id = %s", outlet_zone(order.outlet).key, insert=False)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, order.pk])
+        return cursor.fetchall()
+
+
+def sales_summary_remove(*, share: list[tuple]) -> None:
+    """Take back what sales_summary_share read: a paid order that is cancelled after all
+    (a platform's cancellation, hub/services/platforms.py) leaves the reports as if it
+    had never been paid, like the reports computed from the orders. Call last in that
+    transaction (lock order 8a): rows updated in sorted order, the emptied ones deleted."""
+    columns = ("quantity", "orders", "covers", *FIGURES)
+    assignments = ", ".join(f"{c} = {c} - %s" for c in columns)
+    with connection.cursor() as cursor:
+        for outlet_id, business_date, dimension, group_key, *figures in share:
+            cursor.execute(
+                f"UPDATE hub_salesdaysummary SET {assignments} WHERE outlet_id = %s "
+                "AND business_date = %s AND dimension = %s AND group_key = %s",
+                [*figures, outlet_id, business_date, dimension, group_key],
+            )
+        days = sorted({(row[0], row[1]) for row in share})
+        for outlet_id, business_date in days:
+            cursor.execute(
+                "DELETE FROM hub_salesdaysummary WHERE outlet_id = %s AND business_date = %s "
+                "AND orders <= 0",
+                [outlet_id, business_date],
+            )
 
 
 def _gst_select(where: str) -> str:

@@ -466,3 +466,28 @@ def test_a_delivered_or_till_paid_platform_order_stays_closed(demo):
     refused = cancel("SWG-3003")
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "order_closed"
     assert m.Order.objects.get(pk=other).status == "paid"
+
+
+def test_a_cancelled_paid_platform_order_leaves_the_day_sales_as_if_never_paid(demo):
+    """The sales report reads the day summary a payment adds to (hub/services/
+    sales_summary.py); a platform's cancellation of its paid order takes that share back,
+    so every group of the report still equals the report computed from the orders."""
+    from hub.selectors.reports import sales_report, sales_report_from_orders
+    from hub.services.clock import outlet_zone
+
+    outlet = m.Outlet.objects.get(pk=1)
+    zone = outlet_zone(outlet)
+    kept = post(body(ref="SWG-5005")).json()["data"]["order_id"]  # stays paid
+    gone = post(body()).json()["data"]["order_id"]
+    day = m.Order.objects.get(pk=gone).business_date
+    assert cancel("SWG-1001").status_code == 200
+    for group_by in ("item", "category", "hour", "staff", "order_type", "payment_method"):
+        summary = sales_report(
+            outlet=outlet, zone=zone, date_from=day, date_to=day, group_by=group_by
+        )
+        orders = sales_report_from_orders(
+            outlet=outlet, zone=zone, date_from=day, date_to=day, group_by=group_by
+        )
+        assert summary == orders, group_by
+        assert summary["totals"]["orders"] == 1
+        assert summary["totals"]["total"] == m.Order.objects.get(pk=kept).total
