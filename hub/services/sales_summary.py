@@ -24,6 +24,7 @@ orders directly (tests/hub/selectors/test_reports.py compares the two over rando
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -43,6 +44,7 @@ DIMENSIONS = (
     "platform",
 )
 FIGURES = ("subtotal", "discount_amount", "tax_total", "total")
+STORED_PLACES = Decimal("1e-10")  # SalesDaySummary's decimal_places
 
 # The order-level groups: every paid order is in one row of each, with its stored figures.
 _ORDER_KEYS = {
@@ -140,6 +142,16 @@ def sales_summary_share(*, order: Order) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _as_stored(figures: list[Any]) -> list[Any]:
+    """The figures as the add's UPSERT stored them: PostgreSQL coerced each share to the
+    column's 10 decimal places (half away from zero) before adding it, so take back that
+    value, not the unrounded one (SQLite keeps what it was given)."""
+    if connection.vendor != "postgresql":
+        return list(figures)
+    counts, money = figures[:3], figures[3:]
+    return [*counts, *(Decimal(m).quantize(STORED_PLACES, rounding=ROUND_HALF_UP) for m in money)]
+
+
 def sales_summary_remove(*, share: list[tuple]) -> None:
     """Take back what sales_summary_share read: a paid order that is cancelled after all
     (a platform's cancellation, hub/services/platforms.py) leaves the reports as if it
@@ -152,7 +164,7 @@ def sales_summary_remove(*, share: list[tuple]) -> None:
             cursor.execute(
                 f"UPDATE hub_salesdaysummary SET {assignments} WHERE outlet_id = %s "
                 "AND business_date = %s AND dimension = %s AND group_key = %s",
-                [*figures, outlet_id, business_date, dimension, group_key],
+                [*_as_stored(figures), outlet_id, business_date, dimension, group_key],
             )
         days = sorted({(row[0], row[1]) for row in share})
         for outlet_id, business_date in days:
